@@ -1,0 +1,159 @@
+/**
+ * The decoder: a decision tree generated from the instruction table.
+ *
+ * At each node the tree switches on a bit field (opcode, funct3, funct7, …) that every
+ * remaining candidate fixes; a leaf holds the few candidates left, most specific first.
+ * Decoding is total: every 32-bit word and every 16-bit halfword decodes to an
+ * instruction or to an illegal result, and nothing throws.
+ *
+ * @module
+ */
+
+import { type Instruction, illegalInstruction, isExcluded, readFields } from './instruction.js';
+import { type IsaConfig, RV32IMAC } from './isa.js';
+import type { InstructionSpec } from './spec.js';
+import { INSTRUCTIONS } from './table/index.js';
+
+interface DecodeNode {
+  readonly shift: number;
+  readonly fieldMask: number;
+  /** Sub-trees indexed by the field's value; `null` at a leaf. */
+  readonly children: DecodeNode[] | null;
+  /** Candidates of a leaf, most specific first. */
+  readonly leaf: readonly InstructionSpec[];
+}
+
+type Field = readonly [hi: number, lo: number];
+
+const FIELDS_32: readonly Field[] = [
+  [6, 0],
+  [14, 12],
+  [31, 25],
+  [24, 20],
+  [31, 27],
+  [11, 7],
+  [19, 15],
+];
+const FIELDS_16: readonly Field[] = [
+  [1, 0],
+  [15, 13],
+  [12, 12],
+  [11, 10],
+  [6, 5],
+  [11, 7],
+  [6, 2],
+];
+
+function popcount(value: number): number {
+  let v = value >>> 0;
+  let count = 0;
+  while (v !== 0) {
+    v &= v - 1;
+    count++;
+  }
+  return count;
+}
+
+function buildNode(candidates: readonly InstructionSpec[], fields: readonly Field[]): DecodeNode {
+  for (let i = 0; i < fields.length; i++) {
+    const [hi, lo] = fields[i] as Field;
+    const fieldMask = (1 << (hi - lo + 1)) - 1;
+    const bits = (fieldMask << lo) >>> 0;
+    if (!candidates.every((spec) => (spec.mask & bits) === bits)) continue;
+    const values = new Set(candidates.map((spec) => (spec.match >>> lo) & fieldMask));
+    // A field on which every candidate agrees narrows nothing; try the next one.
+    if (values.size < 2) continue;
+    const rest = fields.filter((_, j) => j !== i);
+    const children: DecodeNode[] = [];
+    for (let value = 0; value <= fieldMask; value++) {
+      children.push(
+        buildNode(
+          candidates.filter((spec) => ((spec.match >>> lo) & fieldMask) === value),
+          rest,
+        ),
+      );
+    }
+    return { shift: lo, fieldMask, children, leaf: [] };
+  }
+  const leaf = [...candidates].sort((a, b) => popcount(b.mask) - popcount(a.mask));
+  return { shift: 0, fieldMask: 0, children: null, leaf };
+}
+
+/** A decoder for one ISA configuration. */
+export interface Decoder {
+  readonly isa: IsaConfig;
+  /** Decodes a word; a compressed instruction is read from the low halfword. Never throws. */
+  decode(word: number): Instruction;
+  /** The table entry of a word, or `null` if it is illegal. Allocates nothing. */
+  decodeSpec(word: number): InstructionSpec | null;
+}
+
+function lookup(root: DecodeNode, word: number): InstructionSpec | null {
+  let node = root;
+  while (node.children !== null)
+    node = node.children[(word >>> node.shift) & node.fieldMask] as DecodeNode;
+  const leaf = node.leaf;
+  for (let i = 0; i < leaf.length; i++) {
+    const spec = leaf[i] as InstructionSpec;
+    if (
+      (word & spec.mask) >>> 0 === spec.match &&
+      (spec.exclusions.length === 0 || !isExcluded(spec, word))
+    ) {
+      return spec;
+    }
+  }
+  return null;
+}
+
+/** Whether bits [1:0] of a word mark a 32-bit (or longer) instruction. */
+export function isCompressed(word: number): boolean {
+  return (word & 3) !== 3;
+}
+
+/** Builds a decoder for the extensions of `isa`. */
+export function createDecoder(isa: IsaConfig = RV32IMAC): Decoder {
+  const enabled = INSTRUCTIONS.filter((spec) => isa.extensions.has(spec.extension));
+  const root32 = buildNode(
+    enabled.filter((spec) => spec.size === 4),
+    FIELDS_32,
+  );
+  const root16 = buildNode(
+    enabled.filter((spec) => spec.size === 2),
+    FIELDS_16,
+  );
+  function decodeSpec(word: number): InstructionSpec | null {
+    // Bits [4:2] = 111 would introduce encodings longer than 32 bits; no entry has them.
+    if ((word & 3) === 3) return lookup(root32, word >>> 0);
+    return lookup(root16, word & 0xffff);
+  }
+  return {
+    isa,
+    decodeSpec,
+    decode(word: number): Instruction {
+      const spec = decodeSpec(word);
+      if ((word & 3) === 3) {
+        const w = word >>> 0;
+        return spec === null ? illegalInstruction(w, 4) : readFields(spec, w);
+      }
+      const h = word & 0xffff;
+      return spec === null ? illegalInstruction(h, 2) : readFields(spec, h);
+    },
+  };
+}
+
+const DEFAULT_DECODER = createDecoder(RV32IMAC);
+
+/**
+ * Decodes one instruction for RV32IMAC (+ Zicsr, Zifencei, privileged instructions).
+ * If bits [1:0] of `word` are not `11`, the low halfword is decoded as a compressed
+ * instruction and the upper half is ignored. Never throws: illegal and reserved
+ * encodings give an instruction with `legal === false`.
+ *
+ * @example
+ * ```ts
+ * decode(0x00a58533).spec.name; // 'add'
+ * ```
+ */
+export function decode(word: number): Instruction {
+  return DEFAULT_DECODER.decode(word);
+}

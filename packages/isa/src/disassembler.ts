@@ -1,0 +1,145 @@
+/**
+ * The disassembler, in `llvm-objdump` syntax: `mnemonic<TAB>operands`, ABI register names,
+ * decimal immediates, CSRs by name, branch and jump targets as absolute hexadecimal
+ * addresses. Two modes: canonical (`llvm-objdump -M no-aliases`) and with aliases
+ * (`llvm-objdump`'s default: compressed instructions shown as their expansion, then the
+ * preferred alias such as `li`, `mv`, `ret`, `csrr`).
+ *
+ * @module
+ */
+import { type AliasRule, aliasesOf } from './aliases.js';
+import { csrName } from './csr.js';
+import { decode } from './decoder.js';
+import type { Instruction } from './instruction.js';
+import { registerName } from './registers.js';
+import type { InstructionSpec, OperandToken } from './spec.js';
+import { instructionsByName } from './table/index.js';
+
+/** Options of {@link disassemble}. */
+export interface DisassembleOptions {
+  /** Print aliases (default `true`), like `llvm-objdump`; `false` is `-M no-aliases`. */
+  readonly aliases?: boolean;
+  /** Address of the instruction, for PC-relative targets (default 0). */
+  readonly address?: number;
+}
+
+/** Text printed for an illegal encoding (as `llvm-objdump` does). */
+export const UNKNOWN = '<unknown>';
+
+const FENCE_LETTERS = ['w', 'r', 'o', 'i'] as const;
+
+/** A fence set as `iorw` letters; an empty set is `unknown`, as LLVM prints it. */
+export function fenceSetText(set: number): string {
+  let text = '';
+  for (let bit = 3; bit >= 0; bit--) if ((set >> bit) & 1) text += FENCE_LETTERS[bit];
+  return text === '' ? 'unknown' : text;
+}
+
+function hex(value: number): string {
+  return `0x${(value >>> 0).toString(16)}`;
+}
+
+type Operands = Pick<Instruction, 'rd' | 'rs1' | 'rs2' | 'imm' | 'csr' | 'pred' | 'succ'>;
+
+function operandText(
+  token: OperandToken,
+  i: Operands,
+  pcRelative: boolean,
+  address: number,
+): string {
+  switch (token) {
+    case 'rd':
+      return registerName(i.rd);
+    case 'rs1':
+      return registerName(i.rs1);
+    case 'rs2':
+      return registerName(i.rs2);
+    case 'imm':
+      return pcRelative ? hex(address + i.imm) : String(i.imm);
+    case 'imm(rs1)':
+      return `${i.imm}(${registerName(i.rs1)})`;
+    case '(rs1)':
+      return `(${registerName(i.rs1)})`;
+    case 'csr':
+      return csrName(i.csr);
+    case 'pred':
+      return fenceSetText(i.pred);
+    case 'succ':
+      return fenceSetText(i.succ);
+  }
+}
+
+function format(
+  mnemonic: string,
+  syntax: readonly OperandToken[],
+  i: Operands,
+  pcRelative: boolean,
+  address: number,
+): string {
+  if (syntax.length === 0) return mnemonic;
+  return `${mnemonic}\t${syntax.map((t) => operandText(t, i, pcRelative, address)).join(', ')}`;
+}
+
+function mnemonicOf(i: Instruction): string {
+  if (!i.spec.hasOrdering) return i.spec.name;
+  return i.spec.name + (i.aq ? (i.rl ? '.aqrl' : '.aq') : i.rl ? '.rl' : '');
+}
+
+function matches(rule: AliasRule, i: Operands): boolean {
+  for (const key in rule.when) {
+    if (i[key as keyof Operands] !== rule.when[key as keyof Operands]) return false;
+  }
+  return true;
+}
+
+/** The 32-bit instruction a compressed one stands for, with the same operands. */
+export function expandCompressed(i: Instruction): Instruction | null {
+  const expansion = i.spec.expansion;
+  if (expansion === undefined) return null;
+  const base = instructionsByName(expansion.name)[0] as InstructionSpec;
+  return { ...i, spec: base, size: 4 };
+}
+
+/** Whether the alias-printing disassembler shows this compressed instruction expanded. */
+function printsExpanded(i: Instruction): boolean {
+  const expansion = i.spec.expansion;
+  if (expansion === undefined || expansion.printed === false) return false;
+  // LLVM has no expansion for HINTs that write x0 (`c.li zero, 1` stays compressed).
+  return !(i.spec.rd?.kind === 'reg' && i.rd === 0);
+}
+
+/**
+ * Disassembles one instruction (a decoded {@link Instruction} or a raw word) to text.
+ *
+ * @example
+ * ```ts
+ * disassemble(0x00000513); // 'li\ta0, 0'
+ * disassemble(0x00000513, { aliases: false }); // 'addi\ta0, zero, 0'
+ * ```
+ */
+export function disassemble(
+  instruction: Instruction | number,
+  options: DisassembleOptions = {},
+): string {
+  const i = typeof instruction === 'number' ? decode(instruction) : instruction;
+  const aliases = options.aliases ?? true;
+  const address = options.address ?? 0;
+  // The all-zero halfword is illegal by definition; LLVM names it `c.unimp` (`unimp` with aliases).
+  if (!i.legal) return i.size === 2 && i.raw === 0 ? (aliases ? 'unimp' : 'c.unimp') : UNKNOWN;
+  // CSRRW x0, cycle, x0 is the canonical `unimp` (it always raises an illegal-instruction trap).
+  if (i.spec.name === 'csrrw' && i.rd === 0 && i.rs1 === 0 && i.csr === 0xc00) return 'unimp';
+  let shown = i;
+  if (aliases && printsExpanded(i)) {
+    const printedAs = i.spec.expansion?.printedAs;
+    if (printedAs !== undefined) return format(printedAs, i.spec.syntax, i, false, address);
+    shown = expandCompressed(i) as Instruction;
+  }
+  if (aliases) {
+    for (const rule of aliasesOf(shown.spec.name)) {
+      if (rule.printed && matches(rule, shown)) {
+        return format(rule.alias, rule.syntax, shown, shown.spec.pcRelative, address);
+      }
+    }
+  }
+  return format(mnemonicOf(shown), shown.spec.syntax, shown, shown.spec.pcRelative, address);
+}

@@ -1,0 +1,62 @@
+/**
+ * `@trapeze/isa`: the RV32 instruction set as one table — decoder, encoder, disassembler,
+ * assembler, instruction classes and the CSR catalogue.
+ *
+ * @packageDocumentation
+ */
+export type { AliasCondition, AliasRule } from './aliases.js';
+export { ALIASES, aliasesOf, aliasRules } from './aliases.js';
+export type {
+  AssembledSection,
+  AssembledSymbol,
+  AssembleOptions,
+  AssembleResult,
+} from './assembler/assembler.js';
+export { assemble } from './assembler/assembler.js';
+export type { SourcePosition } from './assembler/errors.js';
+export { AssembleError, AssemblyError } from './assembler/errors.js';
+export type { ImmediateRange, ImmediateScheme, Segment } from './bits.js';
+export {
+  fitsImmediate,
+  immediateRange,
+  readImmediate,
+  signExtend,
+  writeImmediate,
+} from './bits.js';
+export type { CompressibleOperands } from './compress.js';
+export { compress } from './compress.js';
+export type { CsrField, CsrInfo, CsrPrivilege } from './csr.js';
+export { CSRS, csrByAddress, csrByName, csrName, csrPrivilege, csrReadOnly } from './csr.js';
+export type { Decoder } from './decoder.js';
+export { createDecoder, decode, isCompressed } from './decoder.js';
+export type { DisassembleOptions } from './disassembler.js';
+export { disassemble, expandCompressed, fenceSetText, UNKNOWN } from './disassembler.js';
+export type {
+  ElfErrorCode,
+  ElfFile,
+  ElfSection,
+  ElfSectionInput,
+  ElfSegment,
+  ElfSymbol,
+  ElfSymbolInput,
+  ElfWriteInput,
+} from './elf.js';
+export { EF_RISCV_RVC, ElfError, EM_RISCV, isElf, parseElf, writeElf } from './elf.js';
+export type { EncodeErrorCode, EncodeInput } from './encoder.js';
+export { EncodeError, encode } from './encoder.js';
+export { isHint, isHintEncoding } from './hints.js';
+export type { Instruction } from './instruction.js';
+export { ILLEGAL_16, ILLEGAL_32 } from './instruction.js';
+export type { IsaConfig } from './isa.js';
+export { IsaStringError, parseIsa, RV32IMAC, RV32IMACH } from './isa.js';
+export { REGISTER_NAMES, registerName, registerNumber } from './registers.js';
+export type {
+  Expansion,
+  Extension,
+  FieldExclusion,
+  FieldName,
+  InstructionSpec,
+  OperandToken,
+  RegisterField,
+} from './spec.js';
+export { INSTRUCTIONS, instructionById, instructionsByName } from './table/index.js';

@@ -1,0 +1,137 @@
+/**
+ * Decoded instructions and reading operand fields out of instruction words.
+ *
+ * @module
+ */
+import { readImmediate } from './bits.js';
+import type { InstructionSpec, RegisterField } from './spec.js';
+
+/**
+ * A decoded instruction. Every field is present whatever the instruction (zero or `false`
+ * when the instruction has no such operand), so all decoded instructions share one shape.
+ * Register fields hold the architectural register number, implied registers included
+ * (C.LWSP has `rs1 = 2`).
+ */
+export interface Instruction {
+  /** The table entry, or {@link ILLEGAL_32} / {@link ILLEGAL_16} for an illegal encoding. */
+  readonly spec: InstructionSpec;
+  /** False for an illegal or reserved encoding. */
+  readonly legal: boolean;
+  /** The instruction word (a halfword for compressed instructions), unsigned. */
+  readonly raw: number;
+  /** Encoded size in bytes. */
+  readonly size: 2 | 4;
+  readonly rd: number;
+  readonly rs1: number;
+  readonly rs2: number;
+  /** The immediate, in the form assembly writes it (`lui`'s is the 20-bit upper value). */
+  readonly imm: number;
+  /** CSR number for Zicsr instructions. */
+  readonly csr: number;
+  /** FENCE predecessor set (bit 3 = I, 2 = O, 1 = R, 0 = W). */
+  readonly pred: number;
+  /** FENCE successor set. */
+  readonly succ: number;
+  /** Acquire bit of AMOs and LR/SC. */
+  readonly aq: boolean;
+  /** Release bit of AMOs and LR/SC. */
+  readonly rl: boolean;
+  /** Value of the bits the specification tells implementations to ignore (usually zero). */
+  readonly reserved: number;
+}
+
+function illegalSpec(size: 2 | 4): InstructionSpec {
+  return Object.freeze({
+    id: 'illegal',
+    name: 'illegal',
+    index: -1,
+    extension: 'I',
+    size,
+    mask: 0,
+    match: 0,
+    hasCsr: false,
+    hasFence: false,
+    hasOrdering: false,
+    syntax: [],
+    exclusions: [],
+    pcRelative: false,
+    ignoredBits: 0,
+    hint: false,
+  } satisfies InstructionSpec);
+}
+
+/** The table entry of every illegal 32-bit word. */
+export const ILLEGAL_32: InstructionSpec = illegalSpec(4);
+/** The table entry of every illegal 16-bit halfword. */
+export const ILLEGAL_16: InstructionSpec = illegalSpec(2);
+
+/** Reads a register operand; `rd` is needed for tied fields. */
+export function readRegister(field: RegisterField | undefined, word: number, rd: number): number {
+  if (field === undefined) return 0;
+  switch (field.kind) {
+    case 'reg':
+      return (word >>> field.lo) & 0x1f;
+    case 'creg':
+      return ((word >>> field.lo) & 0x7) + 8;
+    case 'fixed':
+      return field.value;
+    default:
+      return rd;
+  }
+}
+
+/** Reads every operand of `word` as `spec` lays them out. */
+export function readFields(spec: InstructionSpec, word: number): Instruction {
+  const rd = readRegister(spec.rd, word, 0);
+  return {
+    spec,
+    legal: true,
+    raw: word,
+    size: spec.size,
+    rd,
+    rs1: readRegister(spec.rs1, word, rd),
+    rs2: readRegister(spec.rs2, word, rd),
+    imm: spec.imm === undefined ? 0 : readImmediate(word, spec.imm),
+    csr: spec.hasCsr ? word >>> 20 : 0,
+    pred: spec.hasFence ? (word >>> 24) & 0xf : 0,
+    succ: spec.hasFence ? (word >>> 20) & 0xf : 0,
+    aq: spec.hasOrdering ? ((word >>> 26) & 1) === 1 : false,
+    rl: spec.hasOrdering ? ((word >>> 25) & 1) === 1 : false,
+    reserved: (word & spec.ignoredBits) >>> 0,
+  };
+}
+
+/** The decoded form of an illegal word. */
+export function illegalInstruction(word: number, size: 2 | 4): Instruction {
+  return {
+    spec: size === 2 ? ILLEGAL_16 : ILLEGAL_32,
+    legal: false,
+    raw: word,
+    size,
+    rd: 0,
+    rs1: 0,
+    rs2: 0,
+    imm: 0,
+    csr: 0,
+    pred: 0,
+    succ: 0,
+    aq: false,
+    rl: false,
+    reserved: 0,
+  };
+}
+
+/** Whether a field of `word` takes a value that `spec` reserves or leaves to another entry. */
+export function isExcluded(spec: InstructionSpec, word: number): boolean {
+  for (const exclusion of spec.exclusions) {
+    let value: number;
+    if (exclusion.field === 'imm')
+      value = spec.imm === undefined ? 0 : readImmediate(word, spec.imm);
+    else {
+      const rd = readRegister(spec.rd, word, 0);
+      value = exclusion.field === 'rd' ? rd : readRegister(spec[exclusion.field], word, rd);
+    }
+    if (exclusion.values.includes(value)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs LLVM's tools (`llvm-objdump`, `llvm-mc`) as references. Tests that need them skip
+ * with a message where they are not installed; CI installs them.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeElf } from '../../src/elf.js';
+
+function has(tool: string): boolean {
+  return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Whether llvm-objdump and llvm-mc are on the PATH. */
+export const LLVM_AVAILABLE = has('llvm-objdump') && has('llvm-mc');
+
+/** Message printed when LLVM tests skip. */
+export const LLVM_MISSING =
+  'llvm-objdump/llvm-mc not found: LLVM differential tests skipped (apt-get install llvm; CI installs it)';
+
+export const MATTR = '+m,+a,+c';
+
+function withTemp<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'trapeze-llvm-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One disassembled line of llvm-objdump: its address, bytes and text (whitespace normalised). */
+export interface ObjdumpLine {
+  readonly address: number;
+  readonly bytes: number[];
+  readonly text: string;
+}
+
+/** Normalises whitespace: one space between mnemonic and operands, none at the ends. */
+export function normalise(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Disassembles `code` placed at `address` with llvm-objdump (`--mattr=+m,+a,+c`),
+ * returning one line per instruction.
+ */
+export function objdump(code: Uint8Array, address: number, aliases: boolean): ObjdumpLine[] {
+  return withTemp((dir) => {
+    const file = join(dir, 'code.elf');
+    writeFileSync(
+      file,
+      writeElf({
+        entry: address,
+        sections: [{ name: '.text', address, data: code, executable: true }],
+      }),
+    );
+    const args = [
+      '-d',
+      `--mattr=${MATTR}`,
+      '--no-show-raw-insn',
+      ...(aliases ? [] : ['-M', 'no-aliases']),
+      file,
+    ];
+    const out = execFileSync('llvm-objdump', args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+    const lines: ObjdumpLine[] = [];
+    for (const line of out.split('\n')) {
+      const m = /^\s*([0-9a-f]+):\s(.*)$/.exec(line);
+      if (!m) continue;
+      lines.push({
+        address: Number.parseInt(m[1] as string, 16),
+        bytes: [],
+        text: normalise(m[2] as string),
+      });
+    }
+    return lines;
+  });
+}
+
+/** Assembles `source` with llvm-mc and returns the bytes of `.text` (no relaxation surprises: -mattr given). */
+export function llvmMcAssemble(source: string, mattr = MATTR): Uint8Array {
+  return withTemp((dir) => {
+    const src = join(dir, 'in.s');
+    const obj = join(dir, 'out.o');
+    const bin = join(dir, 'out.bin');
+    writeFileSync(src, source);
+    execFileSync(
+      'llvm-mc',
+      ['-triple=riscv32', `-mattr=${mattr}`, '-filetype=obj', '-o', obj, src],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    execFileSync('llvm-objcopy', ['-O', 'binary', '--only-section=.text', obj, bin]);
+    return new Uint8Array(readFileSync(bin));
+  });
+}
