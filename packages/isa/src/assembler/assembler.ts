@@ -10,7 +10,7 @@
  * @module
  */
 import { aliasRules } from '../aliases.js';
-import { fitsImmediate } from '../bits.js';
+import { fitsImmediate, immediateRange } from '../bits.js';
 import { compress } from '../compress.js';
 import { EncodeError, encode } from '../encoder.js';
 import { type IsaConfig, RV32IMAC } from '../isa.js';
@@ -692,7 +692,9 @@ class Assembler {
           if (given !== undefined && typeof given === 'number' && given !== value)
             throw this.error(this.line, head.column, 'pinned field');
         }
-        this.push(this.makeOp(candidate.spec, operands, head.column, candidate.when, candidate));
+        const op = this.makeOp(candidate.spec, operands, head.column, candidate.when, candidate);
+        this.validate(op);
+        this.push(op);
         return;
       } catch (e) {
         if (!(e instanceof AssemblyError)) throw e;
@@ -710,6 +712,41 @@ class Assembler {
       countError ??
       this.error(this.line, head.column, `bad operands for "${mnemonic}"`)
     );
+  }
+
+  /**
+   * Checks that an op's operands fit its entry, so that the next candidate of the same
+   * mnemonic (`c.lui` / its HINT form, `csrw` with a register or an immediate) can be tried.
+   * An immediate that is not known yet is checked at emission.
+   */
+  private validate(op: MachineOp): void {
+    const known =
+      op.imm === null
+        ? 0
+        : op.target || hasRelocation(op.imm)
+          ? undefined
+          : this.tryConstant(op.imm);
+    const align = op.spec.imm ? immediateRange(op.spec.imm).align : 1;
+    const imm =
+      known === undefined ? align : op.spec.imm?.wrap20 && known < 0 ? known & 0xfffff : known;
+    try {
+      encode({
+        spec: op.spec,
+        rd: op.rd,
+        rs1: op.rs1,
+        rs2: op.rs2,
+        imm,
+        csr: op.csr,
+        pred: op.pred,
+        succ: op.succ,
+        aq: op.aq,
+        rl: op.rl,
+      });
+    } catch (e) {
+      if (!(e instanceof EncodeError)) throw e;
+      if (known === undefined && e.field === 'imm') return;
+      throw this.error(this.line, e.field === 'imm' ? op.immColumn : op.column, e.message);
+    }
   }
 
   /** Adds an op, choosing its compressed form when the operands are known. */
@@ -1021,23 +1058,19 @@ class Assembler {
     }
   }
 
-  /** Padding in code: zero bytes up to a halfword, then `c.nop` if C is on, then `nop`s. */
+  /** Padding in code, as llvm-mc writes it: `nop`s, then a `c.nop` (with C) or zero bytes for the rest. */
   private writeNops(view: DataView, at: number, size: number): void {
     let offset = at;
     let left = size;
-    while (left % 2 !== 0) {
-      view.setUint8(offset++, 0);
-      left--;
-    }
-    if (left % 4 === 2 && this.isa.extensions.has('C')) {
-      view.setUint16(offset, C_NOP, true);
-      offset += 2;
-      left -= 2;
-    }
     while (left >= 4) {
       view.setUint32(offset, NOP, true);
       offset += 4;
       left -= 4;
+    }
+    if (left >= 2 && this.isa.extensions.has('C')) {
+      view.setUint16(offset, C_NOP, true);
+      offset += 2;
+      left -= 2;
     }
     while (left > 0) {
       view.setUint8(offset++, 0);

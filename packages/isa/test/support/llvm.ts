@@ -78,8 +78,15 @@ export function objdump(code: Uint8Array, address: number, aliases: boolean): Ob
   });
 }
 
-/** Assembles `source` with llvm-mc and returns the bytes of `.text` (no relaxation surprises: -mattr given). */
-export function llvmMcAssemble(source: string, mattr = MATTR): Uint8Array {
+/** What llvm-mc produced for a source: `.text` bytes and the offsets of its relocations. */
+export interface LlvmMcOutput {
+  readonly text: Uint8Array;
+  /** Offsets in `.text` that carry a relocation (their bytes are left for the linker). */
+  readonly relocations: readonly number[];
+}
+
+/** Assembles `source` with llvm-mc and returns `.text` and its relocation offsets. */
+export function llvmMc(source: string, mattr = MATTR): LlvmMcOutput {
   return withTemp((dir) => {
     const src = join(dir, 'in.s');
     const obj = join(dir, 'out.o');
@@ -93,6 +100,17 @@ export function llvmMcAssemble(source: string, mattr = MATTR): Uint8Array {
       },
     );
     execFileSync('llvm-objcopy', ['-O', 'binary', '--only-section=.text', obj, bin]);
-    return new Uint8Array(readFileSync(bin));
+    const dump = execFileSync('llvm-objdump', ['-r', obj], { encoding: 'utf8' });
+    const textRelocations =
+      dump.split(/^RELOCATION RECORDS FOR /m).find((part) => part.startsWith('[.text]')) ?? '';
+    const relocations = [...textRelocations.matchAll(/^([0-9a-f]{8}) R_RISCV_/gm)].map((m) =>
+      Number.parseInt(m[1] as string, 16),
+    );
+    return { text: new Uint8Array(readFileSync(bin)), relocations };
   });
+}
+
+/** Assembles `source` with llvm-mc and returns the bytes of `.text`. */
+export function llvmMcAssemble(source: string, mattr = MATTR): Uint8Array {
+  return llvmMc(source, mattr).text;
 }

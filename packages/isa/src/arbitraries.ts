@@ -1,0 +1,93 @@
+/**
+ * fast-check arbitraries derived from the instruction table: random operands for every
+ * instruction form, respecting register classes, immediate ranges and alignment, and
+ * reserved values. Import from `@trapeze/isa/arbitraries` (needs `fast-check` installed).
+ *
+ * @module
+ */
+import fc from 'fast-check';
+import { immediateRange } from './bits.js';
+import type { EncodeInput } from './encoder.js';
+import { type IsaConfig, RV32IMAC } from './isa.js';
+import type { InstructionSpec, RegisterField } from './spec.js';
+import { INSTRUCTIONS } from './table/index.js';
+
+/** Operands of one instruction form, ready for `encode`. */
+export type InstructionFields = EncodeInput & { readonly spec: InstructionSpec };
+
+function register(field: RegisterField | undefined): fc.Arbitrary<number | undefined> {
+  if (field === undefined) return fc.constant(undefined);
+  switch (field.kind) {
+    case 'reg':
+      return fc.integer({ min: 0, max: 31 });
+    case 'creg':
+      return fc.integer({ min: 8, max: 15 });
+    case 'fixed':
+      return fc.constant(field.value);
+    default:
+      return fc.constant(undefined);
+  }
+}
+
+function immediate(spec: InstructionSpec): fc.Arbitrary<number> {
+  const scheme = spec.imm;
+  if (scheme === undefined) return fc.constant(0);
+  if (scheme.wrap20) return fc.integer({ min: -32, max: 31 }).map((v) => v & 0xfffff);
+  const { min, max, align } = immediateRange(scheme);
+  return fc.integer({ min: min / align, max: max / align }).map((v) => v * align);
+}
+
+/** Random operands for one table entry. */
+export function instructionFields(spec: InstructionSpec): fc.Arbitrary<InstructionFields> {
+  return fc
+    .record({
+      rd: register(spec.rd),
+      rs1: register(spec.rs1),
+      rs2: register(spec.rs2),
+      imm: immediate(spec),
+      csr: spec.hasCsr ? fc.integer({ min: 0, max: 4095 }) : fc.constant(0),
+      pred: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
+      succ: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
+      aq: spec.hasOrdering ? fc.boolean() : fc.constant(false),
+      rl: spec.hasOrdering ? fc.boolean() : fc.constant(false),
+      reserved:
+        spec.ignoredBits === 0
+          ? fc.constant(0)
+          : fc.integer({ min: 0, max: 0xffffffff }).map((v) => (v & spec.ignoredBits) >>> 0),
+    })
+    .map((fields) => {
+      const rd = fields.rd ?? (spec.rd?.kind === 'fixed' ? spec.rd.value : 0);
+      const tie = (value: number | undefined, field: RegisterField | undefined) =>
+        field?.kind === 'tied' ? rd : value;
+      return {
+        spec,
+        ...fields,
+        rd: fields.rd,
+        rs1: tie(fields.rs1, spec.rs1),
+        rs2: tie(fields.rs2, spec.rs2),
+      };
+    })
+    .filter((fields) =>
+      spec.exclusions.every((exclusion) => {
+        const value = exclusion.field === 'imm' ? fields.imm : fields[exclusion.field];
+        return !exclusion.values.includes(value ?? 0);
+      }),
+    )
+    .map((fields) => {
+      // Drop undefined keys so that the object compares equal to decoded fields.
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+      return out as InstructionFields;
+    });
+}
+
+/** Random operands for a random instruction of the ISA (every form equally likely). */
+export function anyInstruction(isa: IsaConfig = RV32IMAC): fc.Arbitrary<InstructionFields> {
+  const specs = INSTRUCTIONS.filter((spec) => isa.extensions.has(spec.extension));
+  return fc.oneof(...specs.map((spec) => instructionFields(spec)));
+}
+
+/** Random 32-bit words (any value, legal or not). */
+export function anyWord(): fc.Arbitrary<number> {
+  return fc.integer({ min: 0, max: 0xffffffff });
+}
