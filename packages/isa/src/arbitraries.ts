@@ -77,7 +77,7 @@ export function instructionFields(spec: InstructionSpec): fc.Arbitrary<Instructi
       // Drop undefined keys so that the object compares equal to decoded fields.
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
-      return out as InstructionFields;
+      return out as unknown as InstructionFields;
     });
 }
 

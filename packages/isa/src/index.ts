@@ -23,6 +23,8 @@ export {
   signExtend,
   writeImmediate,
 } from './bits.js';
+export type { Classification, PrivilegeMode, TrapBehaviour } from './classify.js';
+export { classify, csrReads, csrWrites } from './classify.js';
 export type { CompressibleOperands } from './compress.js';
 export { compress } from './compress.js';
 export type { CsrField, CsrInfo, CsrPrivilege } from './csr.js';

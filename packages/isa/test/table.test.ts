@@ -6,7 +6,7 @@ describe('instruction table', () => {
   it('has unique ids and dense indices', () => {
     const ids = new Set(INSTRUCTIONS.map((s) => s.id));
     expect(ids.size).toBe(INSTRUCTIONS.length);
-    INSTRUCTIONS.forEach((spec, index) => expect(spec.index).toBe(index));
+    expect(INSTRUCTIONS.map((s) => s.index)).toEqual(INSTRUCTIONS.map((_, i) => i));
   });
 
   it('covers every extension of the issue', () => {

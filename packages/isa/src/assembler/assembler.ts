@@ -249,7 +249,7 @@ class Assembler {
       }
     });
     if (state.inComment) this.errors.push(this.error(lines.length, 1, 'unterminated /* comment'));
-    if (this.errors.length > 0) throw new AssembleError(this.errors);
+    // Lay out and encode even after errors, so that one run reports them all.
     this.layout();
     const result = this.emit();
     if (this.errors.length > 0) throw new AssembleError(this.errors);

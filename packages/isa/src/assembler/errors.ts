@@ -28,8 +28,12 @@ export class AssemblyError extends Error {
 /** Thrown by the assembler with every error it found (at least one). */
 export class AssembleError extends Error {
   readonly code = 'ASSEMBLY';
-  constructor(readonly errors: readonly AssemblyError[]) {
-    super(errors.map((e) => e.message).join('\n'));
+  /** The errors, in source order. */
+  readonly errors: readonly AssemblyError[];
+  constructor(errors: readonly AssemblyError[]) {
+    const sorted = [...errors].sort((a, b) => a.line - b.line || a.column - b.column);
+    super(sorted.map((e) => e.message).join('\n'));
+    this.errors = sorted;
     this.name = 'AssembleError';
   }
 }
