@@ -9,19 +9,15 @@
  * @module
  */
 
+import {
+  buildTableDecoder,
+  createInstructionRecord,
+  type MutableInstruction,
+} from './decoder-tables.js';
 import { type Instruction, illegalInstruction, isExcluded, readFields } from './instruction.js';
 import { type IsaConfig, RV32IMAC } from './isa.js';
 import type { InstructionSpec } from './spec.js';
 import { INSTRUCTIONS } from './table/index.js';
-
-interface DecodeNode {
-  readonly shift: number;
-  readonly fieldMask: number;
-  /** Sub-trees indexed by the field's value; `null` at a leaf. */
-  readonly children: DecodeNode[] | null;
-  /** Candidates of a leaf, most specific first. */
-  readonly leaf: readonly InstructionSpec[];
-}
 
 type Field = readonly [hi: number, lo: number];
 
@@ -52,6 +48,16 @@ function popcount(value: number): number {
     count++;
   }
   return count;
+}
+
+/** A node of the decode tree. */
+interface DecodeNode {
+  readonly shift: number;
+  readonly fieldMask: number;
+  /** Sub-trees indexed by the field's value; `null` at a leaf. */
+  readonly children: DecodeNode[] | null;
+  /** Candidates of a leaf, most specific first. */
+  readonly leaf: readonly InstructionSpec[];
 }
 
 function buildNode(candidates: readonly InstructionSpec[], fields: readonly Field[]): DecodeNode {
@@ -86,6 +92,11 @@ export interface Decoder {
   decode(word: number): Instruction;
   /** The table entry of a word, or `null` if it is illegal. Allocates nothing. */
   decodeSpec(word: number): InstructionSpec | null;
+  /**
+   * Decodes into a caller-owned record and returns it: the allocation-free form of
+   * {@link Decoder.decode} for hot loops (interpreters, translators, benchmarks).
+   */
+  decodeInto(word: number, out: MutableInstruction): MutableInstruction;
 }
 
 function lookup(root: DecodeNode, word: number): InstructionSpec | null {
@@ -110,8 +121,17 @@ export function isCompressed(word: number): boolean {
   return (word & 3) !== 3;
 }
 
+/** Options of {@link createDecoder}. */
+export interface DecoderOptions {
+  /**
+   * Walk the decode tree and read operands field by field instead of using the fast tables
+   * (default `false`). The interpreted path is the reference the tables are tested against.
+   */
+  readonly interpreted?: boolean;
+}
+
 /** Builds a decoder for the extensions of `isa`. */
-export function createDecoder(isa: IsaConfig = RV32IMAC): Decoder {
+export function createDecoder(isa: IsaConfig = RV32IMAC, options: DecoderOptions = {}): Decoder {
   const enabled = INSTRUCTIONS.filter((spec) => isa.extensions.has(spec.extension));
   const root32 = buildNode(
     enabled.filter((spec) => spec.size === 4),
@@ -126,22 +146,33 @@ export function createDecoder(isa: IsaConfig = RV32IMAC): Decoder {
     if ((word & 3) === 3) return lookup(root32, word >>> 0);
     return lookup(root16, word & 0xffff);
   }
+  if (!options.interpreted) {
+    return { isa, ...buildTableDecoder(INSTRUCTIONS, enabled, decodeSpec) };
+  }
+  const decode = (word: number): Instruction => {
+    const spec = decodeSpec(word);
+    if ((word & 3) === 3) {
+      const w = word >>> 0;
+      return spec === null ? illegalInstruction(w, 4) : readFields(spec, w);
+    }
+    const h = word & 0xffff;
+    return spec === null ? illegalInstruction(h, 2) : readFields(spec, h);
+  };
   return {
     isa,
     decodeSpec,
-    decode(word: number): Instruction {
-      const spec = decodeSpec(word);
-      if ((word & 3) === 3) {
-        const w = word >>> 0;
-        return spec === null ? illegalInstruction(w, 4) : readFields(spec, w);
-      }
-      const h = word & 0xffff;
-      return spec === null ? illegalInstruction(h, 2) : readFields(spec, h);
-    },
+    decode,
+    decodeInto: (word, out) => Object.assign(out, decode(word)),
   };
 }
 
-const DEFAULT_DECODER = createDecoder(RV32IMAC);
+let defaultDecoder: Decoder | undefined;
+
+/** The RV32IMAC decoder behind {@link decode}, built on first use (its tables take a few milliseconds). */
+export function rv32imacDecoder(): Decoder {
+  defaultDecoder ??= createDecoder(RV32IMAC);
+  return defaultDecoder;
+}
 
 /**
  * Decodes one instruction for RV32IMAC (+ Zicsr, Zifencei, privileged instructions).
@@ -155,5 +186,5 @@ const DEFAULT_DECODER = createDecoder(RV32IMAC);
  * ```
  */
 export function decode(word: number): Instruction {
-  return DEFAULT_DECODER.decode(word);
+  return (defaultDecoder ?? rv32imacDecoder()).decode(word);
 }

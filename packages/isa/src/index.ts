@@ -29,8 +29,10 @@ export type { CompressibleOperands } from './compress.js';
 export { compress } from './compress.js';
 export type { CsrField, CsrInfo, CsrPrivilege } from './csr.js';
 export { CSRS, csrByAddress, csrByName, csrName, csrPrivilege, csrReadOnly } from './csr.js';
-export type { Decoder } from './decoder.js';
-export { createDecoder, decode, isCompressed } from './decoder.js';
+export type { Decoder, DecoderOptions } from './decoder.js';
+export { createDecoder, decode, isCompressed, rv32imacDecoder } from './decoder.js';
+export type { MutableInstruction } from './decoder-tables.js';
+export { createInstructionRecord } from './decoder-tables.js';
 export type { DisassembleOptions } from './disassembler.js';
 export { disassemble, expandCompressed, fenceSetText, UNKNOWN } from './disassembler.js';
 export type {

@@ -49,6 +49,10 @@ function illegalSpec(size: 2 | 4): InstructionSpec {
     size,
     mask: 0,
     match: 0,
+    rd: undefined,
+    rs1: undefined,
+    rs2: undefined,
+    imm: undefined,
     hasCsr: false,
     hasFence: false,
     hasOrdering: false,
@@ -56,6 +60,7 @@ function illegalSpec(size: 2 | 4): InstructionSpec {
     exclusions: [],
     pcRelative: false,
     ignoredBits: 0,
+    expansion: undefined,
     hint: false,
   } satisfies InstructionSpec);
 }
@@ -80,7 +85,7 @@ export function readRegister(field: RegisterField | undefined, word: number, rd:
   }
 }
 
-/** Reads every operand of `word` as `spec` lays them out. */
+/** Reads every operand of `word` as `spec` lays them out (the interpreted path; see decoder-compiler). */
 export function readFields(spec: InstructionSpec, word: number): Instruction {
   const rd = readRegister(spec.rd, word, 0);
   return {

@@ -76,10 +76,10 @@ export interface InstructionSpec {
   readonly mask: number;
   /** Values of the fixed bits. */
   readonly match: number;
-  readonly rd?: RegisterField;
-  readonly rs1?: RegisterField;
-  readonly rs2?: RegisterField;
-  readonly imm?: ImmediateScheme;
+  readonly rd?: RegisterField | undefined;
+  readonly rs1?: RegisterField | undefined;
+  readonly rs2?: RegisterField | undefined;
+  readonly imm?: ImmediateScheme | undefined;
   /** Has a 12-bit CSR number at `[31:20]`. */
   readonly hasCsr: boolean;
   /** Has fence predecessor/successor sets and the fence mode. */
@@ -99,7 +99,7 @@ export interface InstructionSpec {
    */
   readonly ignoredBits: number;
   /** For compressed instructions: the 32-bit instruction it is shorthand for. */
-  readonly expansion?: Expansion;
+  readonly expansion?: Expansion | undefined;
   /** A specification HINT encoding: legal, executes as a no-op on this architecture. */
   readonly hint: boolean;
 }

@@ -1,7 +1,9 @@
 import { fc, it as prop } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { anyWord } from '../src/arbitraries.js';
+import { anyInstruction, anyWord } from '../src/arbitraries.js';
 import { createDecoder, decode } from '../src/decoder.js';
+import { createInstructionRecord } from '../src/decoder-tables.js';
+import { encode } from '../src/encoder.js';
 import { RV32IMAC, RV32IMACH } from '../src/isa.js';
 
 describe('decode', () => {
@@ -128,4 +130,36 @@ describe('decode', () => {
     const d = createDecoder();
     expect(d.decodeSpec(h)?.id ?? 'illegal').toBe(d.decode(h).spec.id);
   });
+});
+
+describe('fast decoder tables', () => {
+  const fast = createDecoder(RV32IMACH);
+  const reference = createDecoder(RV32IMACH, { interpreted: true });
+  const plain = (i: ReturnType<typeof decode>) => ({ ...i, spec: i.spec.id });
+
+  it('agree with the interpreted reference on every halfword', () => {
+    for (let h = 0; h < 0x10000; h++) {
+      if ((h & 3) === 3) continue;
+      expect(plain(fast.decode(h))).toEqual(plain(reference.decode(h)));
+    }
+  });
+
+  prop.prop([anyWord()], { numRuns: 50000 })(
+    'agree with the interpreted reference on 32-bit words',
+    (w) => {
+      const word = (w | 3) >>> 0;
+      expect(plain(fast.decode(word))).toEqual(plain(reference.decode(word)));
+      expect(fast.decodeSpec(word)).toBe(reference.decodeSpec(word));
+    },
+  );
+
+  prop.prop([anyInstruction(RV32IMACH)])(
+    'agree on every instruction form, and decodeInto reuses its record',
+    (fields) => {
+      const word = encode(fields);
+      const record = createInstructionRecord();
+      expect(fast.decodeInto(word, record)).toBe(record);
+      expect(plain(record)).toEqual(plain(reference.decode(word)));
+    },
+  );
 });
