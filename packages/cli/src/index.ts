@@ -1,17 +1,13 @@
-import { VERSION } from '@trapeze/isa';
-
 /**
- * Runs the `trapeze` command with the given arguments (without `node` and the script path) and
- * returns the process exit code. Placeholder until the real commands land.
+ * `@trapeze/cli`: the `trapeze` command (`disasm`, `asm`, `demo`) and the same commands as a
+ * function, {@link main}, that takes its arguments and its outside world ({@link Io}).
+ *
+ * @packageDocumentation
  */
-export function main(argv: readonly string[]): number {
-  const [command] = argv;
-  if (command === 'demo') {
-    console.log(`trapeze ${VERSION}: demo placeholder`);
-    return 0;
-  }
-  console.error(
-    `usage: trapeze demo (got ${command === undefined ? 'no command' : `'${command}'`})`,
-  );
-  return 2;
-}
+export { main } from './cli.js';
+export { DEMO_SOURCE } from './demo-program.js';
+export type { UsageErrorCode } from './errors.js';
+export { CommandFailed, UsageError } from './errors.js';
+export type { Io } from './io.js';
+export { nodeIo } from './io.js';
+export { VERSION } from './version.js';

@@ -77,7 +77,7 @@ function classifyCsr(i: Instruction, mode: PrivilegeMode): Classification {
       null,
       `${name} is read-only: writing it raises an illegal-instruction trap in every mode`,
     );
-  if (level > LEVEL[mode]!) {
+  if (level > (LEVEL[mode] as number)) {
     const sensitivity = writes && csrReads(i) ? 'both' : writes ? 'control' : 'behaviour';
     return result(
       'privileged',

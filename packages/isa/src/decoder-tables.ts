@@ -126,10 +126,13 @@ export function buildTableDecoder(
   // 32-bit: entry by key, operand masks and immediate layout by entry.
   const t32 = new Int16Array(1 << 15);
   const enabled32 = enabled.filter((spec) => spec.size === 4);
+  // Every 32-bit entry fixes its opcode: group the entries by opcode[6:2] first.
+  const byOpcode: InstructionSpec[][] = Array.from({ length: 32 }, () => []);
+  for (const spec of enabled32) byOpcode[(spec.match >>> 2) & 0x1f]?.push(spec);
   for (let key = 0; key < t32.length; key++) {
     const word = wordOfKey(key);
     let found = NONE;
-    for (const spec of enabled32) {
+    for (const spec of byOpcode[key & 0x1f] as InstructionSpec[]) {
       const common = spec.mask & KEY32_BITS;
       if ((word & common) >>> 0 === (spec.match & common) >>> 0)
         found = found === NONE ? spec.index : SEVERAL;

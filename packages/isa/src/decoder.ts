@@ -9,11 +9,7 @@
  * @module
  */
 
-import {
-  buildTableDecoder,
-  createInstructionRecord,
-  type MutableInstruction,
-} from './decoder-tables.js';
+import { buildTableDecoder, type MutableInstruction, type TableDecoder } from './decoder-tables.js';
 import { type Instruction, illegalInstruction, isExcluded, readFields } from './instruction.js';
 import { type IsaConfig, RV32IMAC } from './isa.js';
 import type { InstructionSpec } from './spec.js';
@@ -121,6 +117,8 @@ export function isCompressed(word: number): boolean {
   return (word & 3) !== 3;
 }
 
+const TABLES = new Map<string, TableDecoder>();
+
 /** Options of {@link createDecoder}. */
 export interface DecoderOptions {
   /**
@@ -147,7 +145,13 @@ export function createDecoder(isa: IsaConfig = RV32IMAC, options: DecoderOptions
     return lookup(root16, word & 0xffff);
   }
   if (!options.interpreted) {
-    return { isa, ...buildTableDecoder(INSTRUCTIONS, enabled, decodeSpec) };
+    // The tables depend only on the enabled extensions: build them once per ISA.
+    let tables = TABLES.get(isa.name);
+    if (!tables) {
+      tables = buildTableDecoder(INSTRUCTIONS, enabled, decodeSpec);
+      TABLES.set(isa.name, tables);
+    }
+    return { isa, ...tables };
   }
   const decode = (word: number): Instruction => {
     const spec = decodeSpec(word);

@@ -38,7 +38,7 @@ function canonicalName(extensions: ReadonlySet<Extension>): string {
     if (ext.length === 1) letters += ext.toLowerCase();
     else multi.push(ext.toLowerCase());
   }
-  return ['rv32' + letters, ...multi].join('_');
+  return [`rv32${letters}`, ...multi].join('_');
 }
 
 /**

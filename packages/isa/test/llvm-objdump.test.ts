@@ -48,7 +48,7 @@ const DEVIATIONS: readonly Deviation[] = [
       : null,
   // FENCE and FENCE.I with non-zero reserved fields are legal: "implementations shall ignore
   // these fields" (2.7 and 3.1); LLVM rejects them.
-  (w, ours, llvm) =>
+  (_w, ours, llvm) =>
     llvm === '<unknown>' &&
     ours.legal &&
     (ours.spec.name === 'fence' ||

@@ -1,0 +1,62 @@
+/**
+ * Help texts: `trapeze --help` and `trapeze COMMAND --help`.
+ *
+ * @module
+ */
+import type { OptionSpec } from './args.js';
+import type { Command } from './command.js';
+
+function optionLabel(option: OptionSpec): string {
+  const long = `--${option.name}${option.value === undefined ? '' : ` ${option.value}`}`;
+  return option.short === undefined ? `    ${long}` : `-${option.short}, ${long}`;
+}
+
+/** The exit statuses, as help prints them. */
+export const EXIT_STATUS = [
+  'Exit status: 0 success, 1 the command failed (assembly errors, an unwritable output),',
+  '2 usage errors and bad input (unknown option, unreadable file, malformed ELF).',
+];
+
+/** `trapeze COMMAND --help`. */
+export function commandHelp(command: Command): string {
+  const [first, ...rest] = command.synopsis;
+  const width = Math.max(...command.options.map((o) => optionLabel(o).length)) + 2;
+  const lines = [
+    `usage: trapeze ${first}`,
+    ...rest.map((s) => `       trapeze ${s}`),
+    '',
+    `${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.`,
+    '',
+    ...command.description.flatMap((paragraph) => [...paragraph, '']),
+    'Options:',
+    ...command.options.map((o) => `  ${optionLabel(o).padEnd(width)}${o.description}`),
+    '',
+    'Examples:',
+    ...command.examples.map((e) => `  trapeze ${e}`),
+    '',
+    ...EXIT_STATUS,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `trapeze --help`. */
+export function mainHelp(commands: readonly Command[], version: string): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  const lines = [
+    `trapeze ${version}: RISC-V RV32 virtualization toolkit`,
+    '',
+    'usage: trapeze COMMAND [options] [arguments]',
+    '       trapeze help [COMMAND]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}show this help, or the help of a command`,
+    '',
+    'Options:',
+    '  -h, --help     show help (trapeze COMMAND --help for a command)',
+    '  -V, --version  print the version',
+    '',
+    ...EXIT_STATUS,
+  ];
+  return `${lines.join('\n')}\n`;
+}
