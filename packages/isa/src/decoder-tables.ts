@@ -6,69 +6,62 @@
  *   rd, rs1, rs2, immediate), so decoding one is five array reads;
  * - a 32-bit word's entry comes from a table indexed by its opcode, funct3 and funct7 (the
  *   few keys several entries share fall back to the decode tree), and its operands from the
- *   standard field positions, masked per entry, with one `switch` over the seven immediate
- *   layouts of the 32-bit formats.
+ *   standard field positions, masked per entry, and from four masked shifts that compute the
+ *   immediate of any 32-bit format without a branch.
  *
  * The interpreted path in `decoder.ts` (tree walk, field-by-field reads) is the reference;
  * tests check that both agree on every halfword and on random words.
  *
  * @module
  */
-import { readImmediate } from './bits.js';
-import { ILLEGAL_16, ILLEGAL_32, type Instruction, readFields } from './instruction.js';
+import type { ImmediateScheme } from './bits.js';
+import type { Decoder } from './decoder.js';
+import {
+  DecodedInstruction,
+  ILLEGAL_16,
+  ILLEGAL_32,
+  type Instruction,
+  readFields,
+} from './instruction.js';
 import type { InstructionSpec } from './spec.js';
 import { IMM_B, IMM_I, IMM_J, IMM_S, IMM_U, SHAMT, ZIMM } from './table/define.js';
 
-/** A decoded instruction that {@link TableDecoder.decodeInto} may overwrite. */
-export type MutableInstruction = { -readonly [K in keyof Instruction]: Instruction[K] };
+/** A decoded instruction that {@link Decoder.decodeInto} may overwrite. */
+export type MutableInstruction = DecodedInstruction;
 
-/** A blank record for {@link TableDecoder.decodeInto}. */
+/** A blank record for {@link Decoder.decodeInto}. */
 export function createInstructionRecord(): MutableInstruction {
-  return {
-    spec: ILLEGAL_32,
-    legal: false,
-    raw: 0,
-    size: 4,
-    rd: 0,
-    rs1: 0,
-    rs2: 0,
-    imm: 0,
-    csr: 0,
-    pred: 0,
-    succ: 0,
-    aq: false,
-    rl: false,
-    reserved: 0,
-  };
+  return new DecodedInstruction(ILLEGAL_32, false, 0, 4, 0, 0, 0, 0);
 }
 
-const META_STRIDE = 8;
+const META_STRIDE = 12;
 const META_MASK = 0;
 const META_MATCH = 1;
 const META_FIELDS = 2;
-const META_CSR = 3;
-const META_FENCE = 4;
-const META_ORDERING = 5;
-const META_IGNORED = 6;
+/** Immediate terms: (w >> a) & m1 | (w >>> b) & m2 | (w << c) & m3 | (w >>> d) & m4. */
+const META_IMM = 3;
 
 /** Table value: no entry can match. */
 const NONE = -1;
 /** Table value: several entries share the key; ask the decode tree. */
 const SEVERAL = -2;
 
-// Immediate layouts of the 32-bit formats, as switch keys.
-const IMM_NONE = 0;
-const IMM_KIND = new Map([
-  [IMM_I, 1],
-  [IMM_S, 2],
-  [IMM_B, 3],
-  [IMM_U, 4],
-  [IMM_J, 5],
-  [SHAMT, 6],
-  [ZIMM, 7],
+/**
+ * The immediates of the 32-bit formats as four masked shifts of the word, OR-ed together:
+ * `(w >> a) & m1 | (w >>> b) & m2 | (w << c) & m3 | (w >>> d) & m4` (the arithmetic shift
+ * carries the sign). Unused terms have a zero mask, so every layout is computed without a
+ * branch.
+ */
+const IMM_TERMS = new Map<ImmediateScheme, readonly number[]>([
+  [IMM_I, [20, -1, 0, 0, 0, 0, 0, 0]],
+  [IMM_S, [20, ~31, 7, 31, 0, 0, 0, 0]],
+  [IMM_B, [19, ~0xfff, 20, 0x7e0, 4, 0x800, 7, 0x1e]],
+  [IMM_U, [0, 0, 12, 0xfffff, 0, 0, 0, 0]],
+  [IMM_J, [11, ~0xfffff, 20, 0x7fe, 0, 0xff000, 9, 0x800]],
+  [SHAMT, [0, 0, 20, 31, 0, 0, 0, 0]],
+  [ZIMM, [0, 0, 15, 31, 0, 0, 0, 0]],
 ]);
-/** Any other layout: read generically (no entry needs it today). */
-const IMM_OTHER = 8;
+const NO_IMMEDIATE: readonly number[] = [0, 0, 0, 0, 0, 0, 0, 0];
 
 /** opcode[6:2], funct3 and funct7 of a 32-bit word, gathered into 15 bits. */
 function key32(w: number): number {
@@ -112,16 +105,16 @@ export function buildTableDecoder(
   // A plain (unfrozen) copy: reads from a frozen array are slower in V8.
   const specs = [...table];
   // Compressed: every halfword, decoded once.
-  // c16: (entry + 1) << 15 | rs2 << 10 | rs1 << 5 | rd (0 for illegal); cImm: the immediate.
-  const c16 = new Int32Array(1 << 16);
-  const cImm = new Int32Array(1 << 16);
+  // Two numbers per halfword, side by side: (entry + 1) << 15 | rs2 << 10 | rs1 << 5 | rd
+  // (0 for illegal), then the immediate.
+  const c16 = new Int32Array(2 << 16);
   for (let h = 0; h < 1 << 16; h++) {
     if ((h & 3) === 3) continue;
     const spec = slowSpec(h);
     if (spec === null) continue;
     const i = readFields(spec, h);
-    c16[h] = ((spec.index + 1) << 15) | (i.rs2 << 10) | (i.rs1 << 5) | i.rd;
-    cImm[h] = i.imm;
+    c16[2 * h] = ((spec.index + 1) << 15) | (i.rs2 << 10) | (i.rs1 << 5) | i.rd;
+    c16[2 * h + 1] = i.imm;
   }
   // 32-bit: entry by key, operand masks and immediate layout by entry.
   const t32 = new Int16Array(1 << 15);
@@ -139,24 +132,22 @@ export function buildTableDecoder(
     }
     t32[key] = found;
   }
-  // Per entry, one row of META_STRIDE numbers: fixed-bit mask and match; register masks and
-  // immediate layout packed as rd | rs1 << 5 | rs2 << 10 | layout << 16; CSR mask; fence
-  // mask; aq/rl bits; ignored bits.
+  // Per entry, one row of META_STRIDE numbers: fixed-bit mask and match; register masks
+  // packed as rd | rs1 << 5 | rs2 << 10; the immediate's terms. (CSR, fence sets, ordering
+  // and ignored bits are read from the word by the record's getters.)
   const meta = new Int32Array(specs.length * META_STRIDE);
   for (const spec of enabled32) {
     const at = spec.index * META_STRIDE;
-    const layout = spec.imm === undefined ? IMM_NONE : (IMM_KIND.get(spec.imm) ?? IMM_OTHER);
+    const terms = spec.imm === undefined ? NO_IMMEDIATE : IMM_TERMS.get(spec.imm);
+    if (terms === undefined)
+      throw new Error(`decoder tables: ${spec.id} has an immediate layout without terms`);
     meta[at + META_MASK] = spec.mask | 0;
     meta[at + META_MATCH] = spec.match | 0;
     meta[at + META_FIELDS] =
       standardField(spec.rd, 7, 'rd', spec) |
       (standardField(spec.rs1, 15, 'rs1', spec) << 5) |
-      (standardField(spec.rs2, 20, 'rs2', spec) << 10) |
-      (layout << 16);
-    meta[at + META_CSR] = spec.hasCsr ? 0xfff : 0;
-    meta[at + META_FENCE] = spec.hasFence ? 0xf : 0;
-    meta[at + META_ORDERING] = spec.hasOrdering ? (1 << 26) | (1 << 25) : 0;
-    meta[at + META_IGNORED] = spec.ignoredBits | 0;
+      (standardField(spec.rs2, 20, 'rs2', spec) << 10);
+    meta.set(terms, at + META_IMM);
   }
 
   function index32(w: number): number {
@@ -171,58 +162,24 @@ export function buildTableDecoder(
     return i;
   }
 
-  function immediate(w: number, layout: number, i: number): number {
-    switch (layout) {
-      case IMM_NONE:
-        return 0;
-      case 1:
-        return w >> 20;
-      case 2:
-        return ((w >> 20) & ~31) | ((w >>> 7) & 31);
-      case 3:
-        return (
-          ((w >> 19) & ~0xfff) | ((w << 4) & 0x800) | ((w >>> 20) & 0x7e0) | ((w >>> 7) & 0x1e)
-        );
-      case 4:
-        return w >>> 12;
-      case 5:
-        return ((w >> 11) & ~0xfffff) | (w & 0xff000) | ((w >>> 9) & 0x800) | ((w >>> 20) & 0x7fe);
-      case 6:
-        return (w >>> 20) & 31;
-      case 7:
-        return (w >>> 15) & 31;
-      default:
-        return readImmediate(
-          w >>> 0,
-          (specs[i] as InstructionSpec).imm as NonNullable<InstructionSpec['imm']>,
-        );
-    }
-  }
-
   function decodeInto(word: number, out: MutableInstruction): MutableInstruction {
     if ((word & 3) !== 3) {
       const h = word & 0xffff;
-      const packed = c16[h] as number;
+      const packed = c16[2 * h] as number;
       const i = (packed >>> 15) - 1;
       out.spec = i < 0 ? ILLEGAL_16 : (specs[i] as InstructionSpec);
       out.legal = i >= 0;
-      out.raw = h;
+      out.word = h;
       out.size = 2;
       out.rd = packed & 31;
       out.rs1 = (packed >>> 5) & 31;
       out.rs2 = (packed >>> 10) & 31;
-      out.imm = cImm[h] as number;
-      out.csr = 0;
-      out.pred = 0;
-      out.succ = 0;
-      out.aq = false;
-      out.rl = false;
-      out.reserved = 0;
+      out.imm = c16[2 * h + 1] as number;
       return out;
     }
     const w = word | 0;
     const i = index32(w);
-    out.raw = w >>> 0;
+    out.word = w;
     out.size = 4;
     if (i < 0) {
       out.spec = ILLEGAL_32;
@@ -231,30 +188,21 @@ export function buildTableDecoder(
       out.rs1 = 0;
       out.rs2 = 0;
       out.imm = 0;
-      out.csr = 0;
-      out.pred = 0;
-      out.succ = 0;
-      out.aq = false;
-      out.rl = false;
-      out.reserved = 0;
       return out;
     }
     const at = i * META_STRIDE;
     const fields = meta[at + META_FIELDS] as number;
-    const fence = meta[at + META_FENCE] as number;
-    const ordering = w & (meta[at + META_ORDERING] as number);
+    const t = at + META_IMM;
     out.spec = specs[i] as InstructionSpec;
     out.legal = true;
     out.rd = (w >>> 7) & fields & 31;
     out.rs1 = (w >>> 15) & (fields >>> 5) & 31;
     out.rs2 = (w >>> 20) & (fields >>> 10) & 31;
-    out.imm = immediate(w, fields >>> 16, i);
-    out.csr = (w >>> 20) & (meta[at + META_CSR] as number);
-    out.pred = (w >>> 24) & fence;
-    out.succ = (w >>> 20) & fence;
-    out.aq = (ordering & (1 << 26)) !== 0;
-    out.rl = (ordering & (1 << 25)) !== 0;
-    out.reserved = (w & (meta[at + META_IGNORED] as number)) >>> 0;
+    out.imm =
+      ((w >> (meta[t] as number)) & (meta[t + 1] as number)) |
+      ((w >>> (meta[t + 2] as number)) & (meta[t + 3] as number)) |
+      ((w << (meta[t + 4] as number)) & (meta[t + 5] as number)) |
+      ((w >>> (meta[t + 6] as number)) & (meta[t + 7] as number));
     return out;
   }
 
@@ -262,7 +210,8 @@ export function buildTableDecoder(
     decodeInto,
     decode: (word) => decodeInto(word, createInstructionRecord()),
     decodeSpec(word: number): InstructionSpec | null {
-      const i = (word & 3) !== 3 ? ((c16[word & 0xffff] as number) >>> 15) - 1 : index32(word | 0);
+      const i =
+        (word & 3) !== 3 ? ((c16[2 * (word & 0xffff)] as number) >>> 15) - 1 : index32(word | 0);
       return i < 0 ? null : (specs[i] as InstructionSpec);
     },
   };

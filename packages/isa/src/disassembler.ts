@@ -10,7 +10,7 @@
 import { type AliasRule, aliasesOf } from './aliases.js';
 import { csrName } from './csr.js';
 import { decode } from './decoder.js';
-import type { Instruction } from './instruction.js';
+import { DecodedInstruction, type Instruction } from './instruction.js';
 import { registerName } from './registers.js';
 import type { InstructionSpec, OperandToken } from './spec.js';
 import { instructionsByName } from './table/index.js';
@@ -97,7 +97,7 @@ export function expandCompressed(i: Instruction): Instruction | null {
   const expansion = i.spec.expansion;
   if (expansion === undefined) return null;
   const base = instructionsByName(expansion.name)[0] as InstructionSpec;
-  return { ...i, spec: base, size: 4 };
+  return new DecodedInstruction(base, true, i.raw | 0, 4, i.rd, i.rs1, i.rs2, i.imm);
 }
 
 /** Whether the alias-printing disassembler shows this compressed instruction expanded. */

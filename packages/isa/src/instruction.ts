@@ -4,6 +4,7 @@
  * @module
  */
 import { readImmediate } from './bits.js';
+import type { Decoder } from './decoder.js';
 import type { InstructionSpec, RegisterField } from './spec.js';
 
 /**
@@ -70,6 +71,47 @@ export const ILLEGAL_32: InstructionSpec = illegalSpec(4);
 /** The table entry of every illegal 16-bit halfword. */
 export const ILLEGAL_16: InstructionSpec = illegalSpec(2);
 
+/**
+ * The one class behind every decoded instruction, so that all share a hidden class in V8.
+ * It stores the entry, the register operands, the immediate and the word (as a signed 32-bit
+ * integer, which V8 keeps unboxed); CSR number, fence sets, ordering bits and ignored bits are
+ * read from the word on demand. A decoder may reuse one record ({@link Decoder.decodeInto}).
+ */
+export class DecodedInstruction implements Instruction {
+  constructor(
+    public spec: InstructionSpec,
+    public legal: boolean,
+    /** The instruction word as a signed 32-bit integer (`raw` is its unsigned form). */
+    public word: number,
+    public size: 2 | 4,
+    public rd: number,
+    public rs1: number,
+    public rs2: number,
+    public imm: number,
+  ) {}
+  get raw(): number {
+    return this.word >>> 0;
+  }
+  get csr(): number {
+    return this.spec.hasCsr ? this.word >>> 20 : 0;
+  }
+  get pred(): number {
+    return this.spec.hasFence ? (this.word >>> 24) & 0xf : 0;
+  }
+  get succ(): number {
+    return this.spec.hasFence ? (this.word >>> 20) & 0xf : 0;
+  }
+  get aq(): boolean {
+    return this.spec.hasOrdering && ((this.word >>> 26) & 1) === 1;
+  }
+  get rl(): boolean {
+    return this.spec.hasOrdering && ((this.word >>> 25) & 1) === 1;
+  }
+  get reserved(): number {
+    return (this.word & this.spec.ignoredBits) >>> 0;
+  }
+}
+
 /** Reads a register operand; `rd` is needed for tied fields. */
 export function readRegister(field: RegisterField | undefined, word: number, rd: number): number {
   if (field === undefined) return 0;
@@ -85,45 +127,33 @@ export function readRegister(field: RegisterField | undefined, word: number, rd:
   }
 }
 
-/** Reads every operand of `word` as `spec` lays them out (the interpreted path; see decoder-compiler). */
-export function readFields(spec: InstructionSpec, word: number): Instruction {
+/** Reads every operand of `word` as `spec` lays them out (the reference path of the decoder). */
+export function readFields(spec: InstructionSpec, word: number): DecodedInstruction {
   const rd = readRegister(spec.rd, word, 0);
-  return {
+  return new DecodedInstruction(
     spec,
-    legal: true,
-    raw: word,
-    size: spec.size,
+    true,
+    word | 0,
+    spec.size,
     rd,
-    rs1: readRegister(spec.rs1, word, rd),
-    rs2: readRegister(spec.rs2, word, rd),
-    imm: spec.imm === undefined ? 0 : readImmediate(word, spec.imm),
-    csr: spec.hasCsr ? word >>> 20 : 0,
-    pred: spec.hasFence ? (word >>> 24) & 0xf : 0,
-    succ: spec.hasFence ? (word >>> 20) & 0xf : 0,
-    aq: spec.hasOrdering ? ((word >>> 26) & 1) === 1 : false,
-    rl: spec.hasOrdering ? ((word >>> 25) & 1) === 1 : false,
-    reserved: (word & spec.ignoredBits) >>> 0,
-  };
+    readRegister(spec.rs1, word, rd),
+    readRegister(spec.rs2, word, rd),
+    spec.imm === undefined ? 0 : readImmediate(word, spec.imm),
+  );
 }
 
 /** The decoded form of an illegal word. */
-export function illegalInstruction(word: number, size: 2 | 4): Instruction {
-  return {
-    spec: size === 2 ? ILLEGAL_16 : ILLEGAL_32,
-    legal: false,
-    raw: word,
+export function illegalInstruction(word: number, size: 2 | 4): DecodedInstruction {
+  return new DecodedInstruction(
+    size === 2 ? ILLEGAL_16 : ILLEGAL_32,
+    false,
+    word | 0,
     size,
-    rd: 0,
-    rs1: 0,
-    rs2: 0,
-    imm: 0,
-    csr: 0,
-    pred: 0,
-    succ: 0,
-    aq: false,
-    rl: false,
-    reserved: 0,
-  };
+    0,
+    0,
+    0,
+    0,
+  );
 }
 
 /** Whether a field of `word` takes a value that `spec` reserves or leaves to another entry. */
