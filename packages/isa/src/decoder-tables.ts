@@ -31,7 +31,7 @@ export type MutableInstruction = DecodedInstruction;
 
 /** A blank record for {@link Decoder.decodeInto}. */
 export function createInstructionRecord(): MutableInstruction {
-  return new DecodedInstruction(ILLEGAL_32, false, 0, 4, 0, 0, 0, 0);
+  return new DecodedInstruction(-1, 0, 4, 0, 0, 0, 0);
 }
 
 const META_STRIDE = 12;
@@ -167,8 +167,7 @@ export function buildTableDecoder(
       const h = word & 0xffff;
       const packed = c16[2 * h] as number;
       const i = (packed >>> 15) - 1;
-      out.spec = i < 0 ? ILLEGAL_16 : (specs[i] as InstructionSpec);
-      out.legal = i >= 0;
+      out.index = i;
       out.word = h;
       out.size = 2;
       out.rd = packed & 31;
@@ -181,9 +180,8 @@ export function buildTableDecoder(
     const i = index32(w);
     out.word = w;
     out.size = 4;
+    out.index = i;
     if (i < 0) {
-      out.spec = ILLEGAL_32;
-      out.legal = false;
       out.rd = 0;
       out.rs1 = 0;
       out.rs2 = 0;
@@ -193,8 +191,6 @@ export function buildTableDecoder(
     const at = i * META_STRIDE;
     const fields = meta[at + META_FIELDS] as number;
     const t = at + META_IMM;
-    out.spec = specs[i] as InstructionSpec;
-    out.legal = true;
     out.rd = (w >>> 7) & fields & 31;
     out.rs1 = (w >>> 15) & (fields >>> 5) & 31;
     out.rs2 = (w >>> 20) & (fields >>> 10) & 31;

@@ -97,7 +97,7 @@ export function expandCompressed(i: Instruction): Instruction | null {
   const expansion = i.spec.expansion;
   if (expansion === undefined) return null;
   const base = instructionsByName(expansion.name)[0] as InstructionSpec;
-  return new DecodedInstruction(base, true, i.raw | 0, 4, i.rd, i.rs1, i.rs2, i.imm);
+  return new DecodedInstruction(base.index, i.raw | 0, 4, i.rd, i.rs1, i.rs2, i.imm);
 }
 
 /** Whether the alias-printing disassembler shows this compressed instruction expanded. */

@@ -6,6 +6,10 @@
 import { readImmediate } from './bits.js';
 import type { Decoder } from './decoder.js';
 import type { InstructionSpec, RegisterField } from './spec.js';
+import { INSTRUCTIONS } from './table/index.js';
+
+/** An unfrozen copy of the table: V8 reads frozen arrays more slowly. */
+const TABLE: readonly InstructionSpec[] = [...INSTRUCTIONS];
 
 /**
  * A decoded instruction. Every field is present whatever the instruction (zero or `false`
@@ -73,14 +77,14 @@ export const ILLEGAL_16: InstructionSpec = illegalSpec(2);
 
 /**
  * The one class behind every decoded instruction, so that all share a hidden class in V8.
- * It stores the entry, the register operands, the immediate and the word (as a signed 32-bit
- * integer, which V8 keeps unboxed); CSR number, fence sets, ordering bits and ignored bits are
- * read from the word on demand. A decoder may reuse one record ({@link Decoder.decodeInto}).
+ * It stores small integers only — the entry's index, the word (signed, which V8 keeps
+ * unboxed), the size, the registers and the immediate — so that filling one needs no write
+ * barrier; the entry, CSR number, fence sets, ordering bits and ignored bits are read on demand. A decoder may reuse one record ({@link Decoder.decodeInto}).
  */
 export class DecodedInstruction implements Instruction {
   constructor(
-    public spec: InstructionSpec,
-    public legal: boolean,
+    /** Index of the table entry ({@link InstructionSpec.index}), or -1 for an illegal word. */
+    public index: number,
     /** The instruction word as a signed 32-bit integer (`raw` is its unsigned form). */
     public word: number,
     public size: 2 | 4,
@@ -89,6 +93,17 @@ export class DecodedInstruction implements Instruction {
     public rs2: number,
     public imm: number,
   ) {}
+  get spec(): InstructionSpec {
+    const index = this.index;
+    return index >= 0
+      ? (TABLE[index] as InstructionSpec)
+      : this.size === 2
+        ? ILLEGAL_16
+        : ILLEGAL_32;
+  }
+  get legal(): boolean {
+    return this.index >= 0;
+  }
   get raw(): number {
     return this.word >>> 0;
   }
@@ -131,8 +146,7 @@ export function readRegister(field: RegisterField | undefined, word: number, rd:
 export function readFields(spec: InstructionSpec, word: number): DecodedInstruction {
   const rd = readRegister(spec.rd, word, 0);
   return new DecodedInstruction(
-    spec,
-    true,
+    spec.index,
     word | 0,
     spec.size,
     rd,
@@ -144,16 +158,7 @@ export function readFields(spec: InstructionSpec, word: number): DecodedInstruct
 
 /** The decoded form of an illegal word. */
 export function illegalInstruction(word: number, size: 2 | 4): DecodedInstruction {
-  return new DecodedInstruction(
-    size === 2 ? ILLEGAL_16 : ILLEGAL_32,
-    false,
-    word | 0,
-    size,
-    0,
-    0,
-    0,
-    0,
-  );
+  return new DecodedInstruction(-1, word | 0, size, 0, 0, 0, 0);
 }
 
 /** Whether a field of `word` takes a value that `spec` reserves or leaves to another entry. */
