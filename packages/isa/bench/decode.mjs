@@ -87,7 +87,10 @@ for (const row of rows)
     `| ${row.name} | ${(row.median / 1e6).toFixed(1)} | ${(row.best / 1e6).toFixed(1)} |`,
   );
 const target = 50e6;
-const rate = rows[0].median;
+const allocating = rows.find((row) => row.name.startsWith('decode()')).median;
+const reused = rows.find((row) => row.name.startsWith('decodeInto()')).median;
+const verdict = (rate) =>
+  `${rate >= target ? 'met' : 'NOT met'} (${(rate / target).toFixed(2)}× the target)`;
 console.log(
-  `target: at least 50 M/s with all operands decoded — ${rate >= target ? 'met' : 'NOT met'} by decodeInto() (${(rate / target).toFixed(2)}× the target)`,
+  `target: at least 50 M/s with every operand decoded — decode(): ${verdict(allocating)}; decodeInto(): ${verdict(reused)}`,
 );

@@ -7,10 +7,14 @@
  */
 import fc from 'fast-check';
 import { immediateRange } from './bits.js';
-import type { EncodeInput } from './encoder.js';
-import { type IsaConfig, RV32IMAC } from './isa.js';
+import { createDecoder } from './decoder.js';
+import { type EncodeInput, encode } from './encoder.js';
+import { type IsaConfig, RV32IMAC, RV32IMACH } from './isa.js';
 import type { InstructionSpec, RegisterField } from './spec.js';
 import { INSTRUCTIONS } from './table/index.js';
+
+/** Decodes every entry of the table, to check that generated operands encode their own entry. */
+const DECODER = createDecoder(RV32IMACH);
 
 /** Operands of one instruction form, ready for `encode`. */
 export type InstructionFields = EncodeInput & { readonly spec: InstructionSpec };
@@ -39,46 +43,51 @@ function immediate(spec: InstructionSpec): fc.Arbitrary<number> {
 
 /** Random operands for one table entry. */
 export function instructionFields(spec: InstructionSpec): fc.Arbitrary<InstructionFields> {
-  return fc
-    .record({
-      rd: register(spec.rd),
-      rs1: register(spec.rs1),
-      rs2: register(spec.rs2),
-      imm: immediate(spec),
-      csr: spec.hasCsr ? fc.integer({ min: 0, max: 4095 }) : fc.constant(0),
-      pred: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
-      succ: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
-      aq: spec.hasOrdering ? fc.boolean() : fc.constant(false),
-      rl: spec.hasOrdering ? fc.boolean() : fc.constant(false),
-      reserved:
-        spec.ignoredBits === 0
-          ? fc.constant(0)
-          : fc.integer({ min: 0, max: 0xffffffff }).map((v) => (v & spec.ignoredBits) >>> 0),
-    })
-    .map((fields) => {
-      const rd = fields.rd ?? (spec.rd?.kind === 'fixed' ? spec.rd.value : 0);
-      const tie = (value: number | undefined, field: RegisterField | undefined) =>
-        field?.kind === 'tied' ? rd : value;
-      return {
-        spec,
-        ...fields,
-        rd: fields.rd,
-        rs1: tie(fields.rs1, spec.rs1),
-        rs2: tie(fields.rs2, spec.rs2),
-      };
-    })
-    .filter((fields) =>
-      spec.exclusions.every((exclusion) => {
-        const value = exclusion.field === 'imm' ? fields.imm : fields[exclusion.field];
-        return !exclusion.values.includes(value ?? 0);
-      }),
-    )
-    .map((fields) => {
-      // Drop undefined keys so that the object compares equal to decoded fields.
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
-      return out as unknown as InstructionFields;
-    });
+  return (
+    fc
+      .record({
+        rd: register(spec.rd),
+        rs1: register(spec.rs1),
+        rs2: register(spec.rs2),
+        imm: immediate(spec),
+        csr: spec.hasCsr ? fc.integer({ min: 0, max: 4095 }) : fc.constant(0),
+        pred: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
+        succ: spec.hasFence ? fc.integer({ min: 0, max: 15 }) : fc.constant(0),
+        aq: spec.hasOrdering ? fc.boolean() : fc.constant(false),
+        rl: spec.hasOrdering ? fc.boolean() : fc.constant(false),
+        reserved:
+          spec.ignoredBits === 0
+            ? fc.constant(0)
+            : fc.integer({ min: 0, max: 0xffffffff }).map((v) => (v & spec.ignoredBits) >>> 0),
+      })
+      .map((fields) => {
+        const rd = fields.rd ?? (spec.rd?.kind === 'fixed' ? spec.rd.value : 0);
+        const tie = (value: number | undefined, field: RegisterField | undefined) =>
+          field?.kind === 'tied' ? rd : value;
+        return {
+          spec,
+          ...fields,
+          rd: fields.rd,
+          rs1: tie(fields.rs1, spec.rs1),
+          rs2: tie(fields.rs2, spec.rs2),
+        };
+      })
+      .filter((fields) =>
+        spec.exclusions.every((exclusion) => {
+          const value = exclusion.field === 'imm' ? fields.imm : fields[exclusion.field];
+          return !exclusion.values.includes(value ?? 0);
+        }),
+      )
+      // An encoding that a more specific entry claims (FENCE with FENCE.TSO's bits) is that entry.
+      .filter((fields) => DECODER.decodeSpec(encode(fields)) === spec)
+      .map((fields) => {
+        // Drop undefined keys so that the object compares equal to decoded fields.
+        const out: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(fields))
+          if (value !== undefined) out[key] = value;
+        return out as unknown as InstructionFields;
+      })
+  );
 }
 
 /** Random operands for a random instruction of the ISA (every form equally likely). */

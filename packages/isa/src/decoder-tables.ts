@@ -16,13 +16,7 @@
  */
 import type { ImmediateScheme } from './bits.js';
 import type { Decoder } from './decoder.js';
-import {
-  DecodedInstruction,
-  ILLEGAL_16,
-  ILLEGAL_32,
-  type Instruction,
-  readFields,
-} from './instruction.js';
+import { DecodedInstruction, type Instruction, readFields } from './instruction.js';
 import type { InstructionSpec } from './spec.js';
 import { IMM_B, IMM_I, IMM_J, IMM_S, IMM_U, SHAMT, ZIMM } from './table/define.js';
 

@@ -13,23 +13,9 @@ import { encode } from '../src/encoder.js';
 import type { Instruction } from '../src/instruction.js';
 import { RV32IMAC } from '../src/isa.js';
 import { INSTRUCTIONS } from '../src/table/index.js';
+import { fieldsOf } from './support/fields.js';
 
 const ENABLED = INSTRUCTIONS.filter((s) => RV32IMAC.extensions.has(s.extension));
-
-function fieldsOf(i: Instruction) {
-  return {
-    rd: i.rd,
-    rs1: i.rs1,
-    rs2: i.rs2,
-    imm: i.imm,
-    csr: i.csr,
-    pred: i.pred,
-    succ: i.succ,
-    aq: i.aq,
-    rl: i.rl,
-    reserved: i.reserved,
-  };
-}
 
 function reencode(i: Instruction): number {
   return encode({ spec: i.spec, ...fieldsOf(i) });

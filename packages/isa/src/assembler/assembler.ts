@@ -448,14 +448,7 @@ class Assembler {
       case '.align':
       case '.p2align':
       case '.balign': {
-        const exprs = this.expressions(args, endColumn);
-        if (exprs.length < 1 || exprs.length > 2)
-          throw this.error(
-            this.line,
-            args[0]?.column ?? endColumn,
-            `${name} takes an alignment and an optional fill byte`,
-          );
-        const value = this.constant(exprs[0] as Expr, (args[0] as Token).column, 'alignment');
+        const { value, fill, column } = this.valueAndFill(name, args, endColumn, 'an alignment');
         const alignment = name === '.balign' ? value : 2 ** value;
         if (
           !Number.isInteger(alignment) ||
@@ -465,12 +458,10 @@ class Assembler {
         ) {
           throw this.error(
             this.line,
-            (args[0] as Token).column,
+            column,
             `alignment ${value} is not a power of two up to 65536 bytes`,
           );
         }
-        const fill =
-          exprs[1] === undefined ? null : this.constant(exprs[1], this.line, 'fill byte') & 0xff;
         items.push({ kind: 'align', alignment, fill, address: 0, size: 0 });
         return;
       }
@@ -491,23 +482,10 @@ class Assembler {
       case '.zero':
       case '.space':
       case '.skip': {
-        const exprs = this.expressions(args, endColumn);
-        if (exprs.length < 1 || exprs.length > 2)
-          throw this.error(
-            this.line,
-            args[0]?.column ?? endColumn,
-            `${name} takes a size and an optional fill byte`,
-          );
-        const size = this.constant(exprs[0] as Expr, (args[0] as Token).column, 'size');
+        const { value: size, fill, column } = this.valueAndFill(name, args, endColumn, 'a size');
         if (size < 0 || size > 1 << 28)
-          throw this.error(
-            this.line,
-            (args[0] as Token).column,
-            `${name} size ${size} is out of range`,
-          );
-        const fill =
-          exprs[1] === undefined ? 0 : this.constant(exprs[1], this.line, 'fill byte') & 0xff;
-        items.push({ kind: 'space', size, fill, address: 0 });
+          throw this.error(this.line, column, `${name} size ${size} is out of range`);
+        items.push({ kind: 'space', size, fill: fill ?? 0, address: 0 });
         return;
       }
       case '.option': {
@@ -554,6 +532,26 @@ class Assembler {
       default:
         throw this.error(this.line, head.column, `unknown directive "${head.text}"`);
     }
+  }
+
+  /** Parses the `VALUE[, FILL]` arguments of `.align` and `.space`: a constant and an optional fill byte. */
+  private valueAndFill(
+    name: string,
+    args: Token[],
+    endColumn: number,
+    what: string,
+  ): { value: number; fill: number | null; column: number } {
+    const groups = splitOperands(args, this.line);
+    const column = args[0]?.column ?? endColumn;
+    if (groups.length < 1 || groups.length > 2) {
+      throw this.error(this.line, column, `${name} takes ${what} and an optional fill byte`);
+    }
+    const [first, second] = this.expressions(args, endColumn);
+    const value = this.constant(first as Expr, column, what.replace(/^an? /, ''));
+    const fillColumn = groups[1]?.[0]?.column ?? column;
+    const fill =
+      second === undefined ? null : this.constant(second, fillColumn, 'fill byte') & 0xff;
+    return { value, fill, column };
   }
 
   private enabled(spec: InstructionSpec): boolean {
