@@ -50,7 +50,7 @@ export type { EncodeErrorCode, EncodeInput } from './encoder.js';
 export { EncodeError, encode } from './encoder.js';
 export { isHint, isHintEncoding } from './hints.js';
 export type { Instruction } from './instruction.js';
-export { ILLEGAL_16, ILLEGAL_32 } from './instruction.js';
+export { DecodedInstruction, ILLEGAL_16, ILLEGAL_32 } from './instruction.js';
 export type { IsaConfig } from './isa.js';
 export { IsaStringError, parseIsa, RV32IMAC, RV32IMACH } from './isa.js';
 export { REGISTER_NAMES, registerName, registerNumber } from './registers.js';
