@@ -162,6 +162,11 @@ describe('assemble', () => {
     expect(errorsOf('x: nop\nx: nop')[0]).toBe('2:1: symbol "x" is already defined');
     expect(errorsOf('.ascii "abc')[0]).toBe('1:8: unterminated string');
     expect(errorsOf('/* open')[0]).toBe('1:1: unterminated /* comment');
+    // Regressions found by the fuzz test: these once escaped as host exceptions.
+    expect(errorsOf('.byte addi')).toEqual(['1:7: symbol "addi" is not defined']);
+    expect(errorsOf('.org 99999999999')).toEqual([
+      '1:6: .org offset 99999999999 is out of range (0 to 268435456)',
+    ]);
   });
 
   it('skips comments and separates statements with semicolons', () => {

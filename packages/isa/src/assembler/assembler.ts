@@ -110,6 +110,8 @@ type Item =
       readonly kind: 'data';
       readonly width: 1 | 2 | 4;
       readonly exprs: Expr[];
+      /** Column of each value, for errors. */
+      readonly columns: number[];
       readonly line: number;
       address: number;
     }
@@ -139,6 +141,8 @@ interface Section {
   size: number;
 }
 
+/** Largest section the assembler lays out (256 MiB). */
+const MAX_SECTION_SIZE = 1 << 28;
 const NOP = 0x00000013;
 const C_NOP = 0x0001;
 
@@ -424,6 +428,7 @@ class Assembler {
           kind: 'data',
           width,
           exprs: this.expressions(args, endColumn),
+          columns: splitOperands(args, this.line).map((group) => (group[0] as Token).column),
           line: this.line,
           address: 0,
         });
@@ -470,11 +475,11 @@ class Assembler {
         if (exprs.length !== 1)
           throw this.error(this.line, args[0]?.column ?? endColumn, '.org takes one offset');
         const offset = this.constant(exprs[0] as Expr, (args[0] as Token).column, '.org offset');
-        if (offset < 0)
+        if (offset < 0 || offset > MAX_SECTION_SIZE)
           throw this.error(
             this.line,
             (args[0] as Token).column,
-            `.org offset ${offset} is negative`,
+            `.org offset ${offset} is out of range (0 to ${MAX_SECTION_SIZE})`,
           );
         items.push({ kind: 'org', offset, line: this.line, address: 0, size: 0 });
         return;
@@ -483,7 +488,7 @@ class Assembler {
       case '.space':
       case '.skip': {
         const { value: size, fill, column } = this.valueAndFill(name, args, endColumn, 'a size');
-        if (size < 0 || size > 1 << 28)
+        if (size < 0 || size > MAX_SECTION_SIZE)
           throw this.error(this.line, column, `${name} size ${size} is out of range`);
         items.push({ kind: 'space', size, fill: fill ?? 0, address: 0 });
         return;
@@ -896,20 +901,22 @@ class Assembler {
     }
   }
 
-  private evaluateImmediate(op: MachineOp): number {
-    if (op.imm === null) return 0;
+  /** Evaluates an expression at an address; an undefined symbol becomes an error at `line:column`. */
+  private evaluateAt(expr: Expr, here: number, line: number, column: number): number {
     try {
-      const value = evaluate(op.imm, this.context(op.address, op.line));
-      return op.target ? value - op.address : value;
+      return evaluate(expr, this.context(here, line));
     } catch (e) {
-      if (e instanceof NotYetKnown)
-        throw this.error(
-          op.line,
-          op.immColumn,
-          `${e.message.replace(' is not known yet', '')} is not defined`,
-        );
+      if (e instanceof NotYetKnown) {
+        throw this.error(line, column, `${e.what} is not defined`);
+      }
       throw e;
     }
+  }
+
+  private evaluateImmediate(op: MachineOp): number {
+    if (op.imm === null) return 0;
+    const value = this.evaluateAt(op.imm, op.address, op.line, op.immColumn);
+    return op.target ? value - op.address : value;
   }
 
   private encodeOp(op: MachineOp): number {
@@ -967,6 +974,16 @@ class Assembler {
     const sections: AssembledSection[] = [];
     for (const section of this.sectionOrder()) {
       if (section.items.length === 0 && section.name !== '.text') continue;
+      if (section.size > MAX_SECTION_SIZE) {
+        this.errors.push(
+          this.error(
+            1,
+            1,
+            `section ${section.name} would be ${section.size} bytes, more than 256 MiB`,
+          ),
+        );
+        continue;
+      }
       const bytes = new Uint8Array(section.nobits ? 0 : section.size);
       const view = new DataView(bytes.buffer);
       for (const item of section.items) {
@@ -1025,12 +1042,13 @@ class Assembler {
       }
       case 'data': {
         item.exprs.forEach((expr, k) => {
-          const value = evaluate(expr, this.context(item.address + k * item.width, item.line));
+          const column = item.columns[k] ?? 1;
+          const value = this.evaluateAt(expr, item.address + k * item.width, item.line, column);
           const limit = 2 ** (8 * item.width);
           if (value < -(limit / 2) || value >= limit) {
             throw this.error(
               item.line,
-              1,
+              column,
               `value ${value} does not fit in ${item.width} byte${item.width > 1 ? 's' : ''}`,
             );
           }
