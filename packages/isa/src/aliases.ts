@@ -24,6 +24,8 @@ export interface AliasRule {
   readonly syntax: readonly OperandToken[];
   /** Whether a disassembler prints this alias (LLVM's default choice) or only accepts it. */
   readonly printed: boolean;
+  /** `when` as a list of field/value pairs, for fast matching. */
+  readonly conditions: readonly (readonly [keyof AliasCondition, number])[];
 }
 
 function rule(
@@ -34,7 +36,15 @@ function rule(
   printed = true,
 ): AliasRule {
   const tokens = syntax.trim() === '' ? [] : syntax.split(',').map((t) => t.trim() as OperandToken);
-  return Object.freeze({ alias, base, when: Object.freeze(when), syntax: tokens, printed });
+  const conditions = Object.entries(when) as [keyof AliasCondition, number][];
+  return Object.freeze({
+    alias,
+    base,
+    when: Object.freeze(when),
+    syntax: tokens,
+    printed,
+    conditions,
+  });
 }
 
 const CYCLE = 0xc00;

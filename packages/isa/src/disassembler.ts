@@ -77,18 +77,19 @@ function format(
   address: number,
 ): string {
   if (syntax.length === 0) return mnemonic;
-  return `${mnemonic}\t${syntax.map((t) => operandText(t, i, pcRelative, address)).join(', ')}`;
+  let text = `${mnemonic}\t${operandText(syntax[0] as OperandToken, i, pcRelative, address)}`;
+  for (let k = 1; k < syntax.length; k++)
+    text += `, ${operandText(syntax[k] as OperandToken, i, pcRelative, address)}`;
+  return text;
 }
 
-function mnemonicOf(i: Instruction): string {
-  if (!i.spec.hasOrdering) return i.spec.name;
-  return i.spec.name + (i.aq ? (i.rl ? '.aqrl' : '.aq') : i.rl ? '.rl' : '');
+function mnemonicOf(i: Instruction, spec: InstructionSpec): string {
+  if (!spec.hasOrdering) return spec.name;
+  return spec.name + (i.aq ? (i.rl ? '.aqrl' : '.aq') : i.rl ? '.rl' : '');
 }
 
 function matches(rule: AliasRule, i: Operands): boolean {
-  for (const key in rule.when) {
-    if (i[key as keyof Operands] !== rule.when[key as keyof Operands]) return false;
-  }
+  for (const [field, value] of rule.conditions) if (i[field] !== value) return false;
   return true;
 }
 
@@ -101,11 +102,11 @@ export function expandCompressed(i: Instruction): Instruction | null {
 }
 
 /** Whether the alias-printing disassembler shows this compressed instruction expanded. */
-function printsExpanded(i: Instruction): boolean {
-  const expansion = i.spec.expansion;
+function printsExpanded(i: Instruction, spec: InstructionSpec): boolean {
+  const expansion = spec.expansion;
   if (expansion === undefined || expansion.printed === false) return false;
   // LLVM has no expansion for HINTs that write x0 (`c.li zero, 1` stays compressed).
-  return !(i.spec.rd?.kind === 'reg' && i.rd === 0);
+  return !(spec.rd?.kind === 'reg' && i.rd === 0);
 }
 
 /**
@@ -126,20 +127,29 @@ export function disassemble(
   const address = options.address ?? 0;
   // The all-zero halfword is illegal by definition; LLVM names it `c.unimp` (`unimp` with aliases).
   if (!i.legal) return i.size === 2 && i.raw === 0 ? (aliases ? 'unimp' : 'c.unimp') : UNKNOWN;
+  const spec = i.spec;
   // CSRRW x0, cycle, x0 is the canonical `unimp` (it always raises an illegal-instruction trap).
-  if (i.spec.name === 'csrrw' && i.rd === 0 && i.rs1 === 0 && i.csr === 0xc00) return 'unimp';
+  if (spec.name === 'csrrw' && i.rd === 0 && i.rs1 === 0 && i.csr === 0xc00) return 'unimp';
   let shown = i;
-  if (aliases && printsExpanded(i)) {
-    const printedAs = i.spec.expansion?.printedAs;
-    if (printedAs !== undefined) return format(printedAs, i.spec.syntax, i, false, address);
+  let shownSpec = spec;
+  if (aliases && printsExpanded(i, spec)) {
+    const printedAs = spec.expansion?.printedAs;
+    if (printedAs !== undefined) return format(printedAs, spec.syntax, i, false, address);
     shown = expandCompressed(i) as Instruction;
+    shownSpec = shown.spec;
   }
   if (aliases) {
-    for (const rule of aliasesOf(shown.spec.name)) {
+    for (const rule of aliasesOf(shownSpec.name)) {
       if (rule.printed && matches(rule, shown)) {
-        return format(rule.alias, rule.syntax, shown, shown.spec.pcRelative, address);
+        return format(rule.alias, rule.syntax, shown, shownSpec.pcRelative, address);
       }
     }
   }
-  return format(mnemonicOf(shown), shown.spec.syntax, shown, shown.spec.pcRelative, address);
+  return format(
+    mnemonicOf(shown, shownSpec),
+    shownSpec.syntax,
+    shown,
+    shownSpec.pcRelative,
+    address,
+  );
 }
