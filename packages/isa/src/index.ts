@@ -48,6 +48,41 @@ export type {
 export { EF_RISCV_RVC, ElfError, EM_RISCV, isElf, parseElf, writeElf } from './elf.js';
 export type { EncodeErrorCode, EncodeInput } from './encoder.js';
 export { EncodeError, encode } from './encoder.js';
+export {
+  causeName,
+  DELEGABLE_EXCEPTIONS,
+  DELEGABLE_INTERRUPTS,
+  Exception,
+  INTERRUPT_BIT,
+  INTERRUPT_PRIORITY,
+  Interrupt,
+} from './hart/causes.js';
+export type { CsrSnapshot, ExternalCsrs, PrivilegeLevel } from './hart/csr-file.js';
+export {
+  CsrFile,
+  MIP_MEIP,
+  MIP_MSIP,
+  MIP_MTIP,
+  MIP_SEIP,
+  MIP_SSIP,
+  MIP_STIP,
+  MISA,
+  MSTATUS_MIE,
+  MSTATUS_MPIE,
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_MXR,
+  MSTATUS_SIE,
+  MSTATUS_SPIE,
+  MSTATUS_SPP,
+  MSTATUS_SUM,
+  MSTATUS_TSR,
+  MSTATUS_TVM,
+  MSTATUS_TW,
+  Privilege,
+  SSTATUS_MASK,
+} from './hart/csr-file.js';
 export { isHint, isHintEncoding } from './hints.js';
 export type { Instruction } from './instruction.js';
 export { DecodedInstruction, ILLEGAL_16, ILLEGAL_32 } from './instruction.js';
