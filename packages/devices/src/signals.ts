@@ -1,0 +1,14 @@
+/**
+ * How devices see the rest of the machine: virtual time and interrupt lines.
+ *
+ * @module
+ */
+
+/**
+ * Virtual time in timer ticks (10 MHz timebase: one tick is 100 ns). A non-negative integer
+ * below 2^53, derived from retired instructions by the machine, never from host time.
+ */
+export type TimeSource = () => number;
+
+/** An interrupt line: the device drives it high or low (level-triggered). */
+export type IrqLine = (level: boolean) => void;

@@ -1,0 +1,32 @@
+/**
+ * Where QEMU 7.2's `-M virt` board puts the devices of this package.
+ *
+ * @module
+ */
+
+/** One device window of the `virt` board: physical base, window size, PLIC source if any. */
+export interface VirtRegion {
+  /** Physical base address. */
+  readonly base: number;
+  /** Size of the window in bytes (the device's `size`). */
+  readonly size: number;
+  /** PLIC interrupt source, for devices that have one. */
+  readonly irq?: number;
+}
+
+/**
+ * The `virt` memory map for the devices here (QEMU 7.2 `hw/riscv/virt.c`). RAM starts at
+ * `0x8000_0000`; virtio-mmio slots are at `0x1000_1000 + i·0x1000` with sources 1…8.
+ */
+export const VIRT_MAP = {
+  /** SiFive test finisher. */
+  test: { base: 0x0010_0000, size: 0x1000 },
+  /** Goldfish RTC. */
+  rtc: { base: 0x0010_1000, size: 0x1000, irq: 11 },
+  /** CLINT (ACLINT MSWI + MTIMER in the SiFive CLINT layout). */
+  clint: { base: 0x0200_0000, size: 0x1_0000 },
+  /** PLIC. */
+  plic: { base: 0x0c00_0000, size: 0x400_0000 },
+  /** UART0, a 16550A with byte-spaced registers. */
+  uart0: { base: 0x1000_0000, size: 0x100, irq: 10 },
+} as const satisfies Record<string, VirtRegion>;

@@ -1,0 +1,25 @@
+/**
+ * The interface between the bus and memory-mapped devices.
+ *
+ * @module
+ */
+
+/** Access widths of the bus, in bytes. */
+export type AccessSize = 1 | 2 | 4;
+
+/**
+ * A memory-mapped device: a window of registers the bus routes accesses to. Offsets are
+ * relative to the window's base. Devices never throw for guest accesses: a register that does
+ * not exist reads as zero and ignores writes (as QEMU's `virt` devices do), and widths a device
+ * does not support are answered as the device's documentation says.
+ */
+export interface MmioDevice {
+  /** A short name for logs and statistics (`uart0`, `clint`). */
+  readonly name: string;
+  /** Size of the register window in bytes. */
+  readonly size: number;
+  /** Reads `size` bytes at `offset`, zero-extended to an unsigned number. */
+  read(offset: number, size: AccessSize): number;
+  /** Writes the low `size` bytes of `value` at `offset`. */
+  write(offset: number, size: AccessSize, value: number): void;
+}

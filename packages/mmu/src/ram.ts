@@ -1,0 +1,163 @@
+/**
+ * Physical memory: one `ArrayBuffer` at a physical base address, with typed views for the
+ * interpreter's hot loop.
+ *
+ * @module
+ */
+
+import type { AccessSize, MmioDevice } from './device.js';
+import { hex, MmuError } from './errors.js';
+
+/** Size of a page (and of the bus's dispatch granule) in bytes. */
+export const PAGE_SIZE = 4096;
+
+function littleEndianHost(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}
+
+/**
+ * Guest RAM: `size` bytes of one `ArrayBuffer` mapped at physical address `base`. The views
+ * `u8`, `u16` and `i32` alias the buffer (guest memory is little-endian and so must the host
+ * be: the constructor checks). `read`/`write` take offsets relative to `base`, as for any
+ * {@link MmioDevice}; hot loops index the views directly with offsets from
+ * `Bus.ramOffset` or `Mmu.translateFast`.
+ */
+export class Ram implements MmioDevice {
+  /** Name for logs and the bus's region list. */
+  readonly name: string;
+  /** Physical base address (4 KiB-aligned). */
+  readonly base: number;
+  /** Size in bytes (a whole number of 4 KiB pages). */
+  readonly size: number;
+  /** The backing store. */
+  readonly buffer: ArrayBuffer;
+  /** Byte view. */
+  readonly u8: Uint8Array;
+  /** Halfword view (index = offset >> 1; valid for aligned offsets). */
+  readonly u16: Uint16Array;
+  /** Word view (index = offset >> 2; valid for aligned offsets). */
+  readonly i32: Int32Array;
+
+  /**
+   * @param base physical base address, 4 KiB-aligned (QEMU `virt`: `0x80000000`)
+   * @param size bytes, a positive multiple of 4 KiB with `base + size <= 2^32`
+   * @throws MmuError `BIG_ENDIAN_HOST`, `INVALID_SIZE`, `MISALIGNED_MAPPING`, `OUT_OF_RANGE`
+   */
+  constructor(base: number, size: number, name = 'ram') {
+    if (!littleEndianHost()) {
+      throw new MmuError(
+        'BIG_ENDIAN_HOST',
+        'Ram: the host is big-endian; Trapeze needs a little-endian host',
+      );
+    }
+    if (!Number.isInteger(size) || size <= 0 || size % PAGE_SIZE !== 0) {
+      throw new MmuError('INVALID_SIZE', `Ram: size ${size} is not a positive multiple of 4096`);
+    }
+    if (!Number.isInteger(base) || base < 0 || base % PAGE_SIZE !== 0) {
+      throw new MmuError(
+        'MISALIGNED_MAPPING',
+        `Ram: base ${base} is not a 4 KiB-aligned physical address`,
+      );
+    }
+    if (base + size > 0x1_0000_0000) {
+      throw new MmuError(
+        'OUT_OF_RANGE',
+        `Ram: ${hex(base)} + ${hex(size)} goes past the 32-bit physical space`,
+      );
+    }
+    this.name = name;
+    this.base = base;
+    this.size = size;
+    this.buffer = new ArrayBuffer(size);
+    this.u8 = new Uint8Array(this.buffer);
+    this.u16 = new Uint16Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  /**
+   * Reads `size` bytes at `offset` (relative to `base`), zero-extended. Aligned accesses use
+   * the wide views; unaligned ones assemble bytes (little-endian). The caller keeps
+   * `offset + size <= this.size` (the bus does).
+   */
+  read(offset: number, size: AccessSize): number {
+    if (size === 4) {
+      if ((offset & 3) === 0) return this.i32[offset >> 2] >>> 0;
+      const b = this.u8;
+      return (
+        (b[offset] | (b[offset + 1] << 8) | (b[offset + 2] << 16) | (b[offset + 3] << 24)) >>> 0
+      );
+    }
+    if (size === 2) {
+      if ((offset & 1) === 0) return this.u16[offset >> 1];
+      return this.u8[offset] | (this.u8[offset + 1] << 8);
+    }
+    return this.u8[offset];
+  }
+
+  /** Writes the low `size` bytes of `value` at `offset` (relative to `base`). */
+  write(offset: number, size: AccessSize, value: number): void {
+    if (size === 4) {
+      if ((offset & 3) === 0) {
+        this.i32[offset >> 2] = value;
+        return;
+      }
+      const b = this.u8;
+      b[offset] = value;
+      b[offset + 1] = value >>> 8;
+      b[offset + 2] = value >>> 16;
+      b[offset + 3] = value >>> 24;
+      return;
+    }
+    if (size === 2) {
+      if ((offset & 1) === 0) {
+        this.u16[offset >> 1] = value;
+        return;
+      }
+      this.u8[offset] = value;
+      this.u8[offset + 1] = value >>> 8;
+      return;
+    }
+    this.u8[offset] = value;
+  }
+
+  /** Whether the `length` bytes at physical address `paddr` are all inside this RAM. */
+  contains(paddr: number, length: number): boolean {
+    return paddr >= this.base && length >= 0 && paddr + length <= this.base + this.size;
+  }
+
+  /**
+   * Copies `bytes` into RAM at physical address `paddr` (for loading ELF segments and images).
+   *
+   * @throws MmuError `OUT_OF_RANGE` when the bytes do not fit inside this RAM
+   */
+  loadBytes(paddr: number, bytes: Uint8Array): void {
+    if (!this.contains(paddr, bytes.length)) {
+      throw new MmuError(
+        'OUT_OF_RANGE',
+        `Ram ${this.name}: ${bytes.length} bytes at ${hex(paddr)} do not fit in ${hex(this.base)}..${hex(this.base + this.size)}`,
+      );
+    }
+    this.u8.set(bytes, paddr - this.base);
+  }
+
+  /**
+   * Copies `length` bytes out of RAM from physical address `paddr`.
+   *
+   * @throws MmuError `OUT_OF_RANGE` when the range is not inside this RAM
+   */
+  readBytes(paddr: number, length: number): Uint8Array {
+    if (!this.contains(paddr, length)) {
+      throw new MmuError(
+        'OUT_OF_RANGE',
+        `Ram ${this.name}: ${length} bytes at ${hex(paddr)} are not inside ${hex(this.base)}..${hex(this.base + this.size)}`,
+      );
+    }
+    const offset = paddr - this.base;
+    return this.u8.slice(offset, offset + length);
+  }
+
+  /** Fills all of RAM with zeros. */
+  clear(): void {
+    this.u8.fill(0);
+  }
+}
