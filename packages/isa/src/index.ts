@@ -48,6 +48,7 @@ export type {
 export { EF_RISCV_RVC, ElfError, EM_RISCV, isElf, parseElf, writeElf } from './elf.js';
 export type { EncodeErrorCode, EncodeInput } from './encoder.js';
 export { EncodeError, encode } from './encoder.js';
+export { div, divu, mulh, mulhsu, mulhu, rem, remu } from './hart/arithmetic.js';
 export {
   causeName,
   DELEGABLE_EXCEPTIONS,
@@ -83,6 +84,11 @@ export {
   Privilege,
   SSTATUS_MASK,
 } from './hart/csr-file.js';
+export { execute, implementedInstructions } from './hart/execute.js';
+export type { HartSnapshot } from './hart/hart.js';
+export { Hart } from './hart/hart.js';
+export type { AccessKind, HartMemory } from './hart/memory.js';
+export { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE } from './hart/memory.js';
 export { isHint, isHintEncoding } from './hints.js';
 export type { Instruction } from './instruction.js';
 export { DecodedInstruction, ILLEGAL_16, ILLEGAL_32 } from './instruction.js';

@@ -1,0 +1,277 @@
+/**
+ * The semantics of every RV32IMAC + Zicsr + Zifencei + privileged instruction, as one handler
+ * per table entry. A handler returns true when the instruction retires, or false after it has
+ * raised an exception (through `hart.raise`). Compressed instructions run their expansion's
+ * handler: the decoder has already put their operands in 32-bit form.
+ *
+ * @module
+ */
+import type { DecodedInstruction, Instruction } from '../instruction.js';
+import type { InstructionSpec } from '../spec.js';
+import { INSTRUCTIONS, instructionById } from '../table/index.js';
+import { div, divu, mulh, mulhsu, mulhu, rem, remu } from './arithmetic.js';
+import { Exception } from './causes.js';
+import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csr-file.js';
+import type { Hart } from './hart.js';
+import { ACCESS_LOAD, ACCESS_STORE } from './memory.js';
+
+/** The semantics of one instruction. */
+type Handler = (hart: Hart, i: Instruction) => boolean;
+
+const HANDLERS: Record<string, Handler> = {};
+
+function define(names: string, handler: Handler): void {
+  for (const name of names.split(' ')) HANDLERS[name] = handler;
+}
+
+function alu(name: string, op: (a: number, b: number) => number): void {
+  define(name, (h, i) => {
+    h.set(i.rd, op(h.get(i.rs1), h.get(i.rs2)));
+    return true;
+  });
+}
+
+function aluImmediate(name: string, op: (a: number, imm: number) => number): void {
+  define(name, (h, i) => {
+    h.set(i.rd, op(h.get(i.rs1), i.imm));
+    return true;
+  });
+}
+
+// RV32I: upper immediates and jumps.
+define('lui', (h, i) => {
+  h.set(i.rd, i.imm << 12);
+  return true;
+});
+define('auipc', (h, i) => {
+  h.set(i.rd, (h.pc + (i.imm << 12)) | 0);
+  return true;
+});
+define('jal', (h, i) => {
+  h.set(i.rd, h.nextPc | 0);
+  h.nextPc = (h.pc + i.imm) >>> 0;
+  return true;
+});
+define('jalr', (h, i) => {
+  const target = ((h.get(i.rs1) + i.imm) & ~1) >>> 0;
+  h.set(i.rd, h.nextPc | 0);
+  h.nextPc = target;
+  return true;
+});
+
+function branch(name: string, taken: (a: number, b: number) => boolean): void {
+  define(name, (h, i) => {
+    if (taken(h.get(i.rs1), h.get(i.rs2))) h.nextPc = (h.pc + i.imm) >>> 0;
+    return true;
+  });
+}
+branch('beq', (a, b) => a === b);
+branch('bne', (a, b) => a !== b);
+branch('blt', (a, b) => a < b);
+branch('bge', (a, b) => a >= b);
+branch('bltu', (a, b) => a >>> 0 < b >>> 0);
+branch('bgeu', (a, b) => a >>> 0 >= b >>> 0);
+
+// Loads and stores.
+function load(name: string, size: 1 | 2 | 4, signed: boolean): void {
+  define(name, (h, i) => {
+    const address = (h.get(i.rs1) + i.imm) >>> 0;
+    const value = h.memory.read(address, size, ACCESS_LOAD);
+    if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+    const shift = 32 - 8 * size;
+    h.set(i.rd, signed ? (value << shift) >> shift : value | 0);
+    return true;
+  });
+}
+load('lb', 1, true);
+load('lh', 2, true);
+load('lw', 4, true);
+load('lbu', 1, false);
+load('lhu', 2, false);
+
+function store(name: string, size: 1 | 2 | 4): void {
+  define(name, (h, i) => {
+    const address = (h.get(i.rs1) + i.imm) >>> 0;
+    h.memory.write(address, size, h.get(i.rs2));
+    if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+    return true;
+  });
+}
+store('sb', 1);
+store('sh', 2);
+store('sw', 4);
+
+// Integer computation.
+aluImmediate('addi', (a, imm) => (a + imm) | 0);
+aluImmediate('slti', (a, imm) => (a < imm ? 1 : 0));
+aluImmediate('sltiu', (a, imm) => (a >>> 0 < imm >>> 0 ? 1 : 0));
+aluImmediate('xori', (a, imm) => a ^ imm);
+aluImmediate('ori', (a, imm) => a | imm);
+aluImmediate('andi', (a, imm) => a & imm);
+aluImmediate('slli', (a, shamt) => a << shamt);
+aluImmediate('srli', (a, shamt) => (a >>> shamt) | 0);
+aluImmediate('srai', (a, shamt) => a >> shamt);
+alu('add', (a, b) => (a + b) | 0);
+alu('sub', (a, b) => (a - b) | 0);
+alu('sll', (a, b) => a << (b & 31));
+alu('slt', (a, b) => (a < b ? 1 : 0));
+alu('sltu', (a, b) => (a >>> 0 < b >>> 0 ? 1 : 0));
+alu('xor', (a, b) => a ^ b);
+alu('srl', (a, b) => (a >>> (b & 31)) | 0);
+alu('sra', (a, b) => a >> (b & 31));
+alu('or', (a, b) => a | b);
+alu('and', (a, b) => a & b);
+
+// RV32M.
+alu('mul', Math.imul);
+alu('mulh', mulh);
+alu('mulhsu', mulhsu);
+alu('mulhu', mulhu);
+alu('div', div);
+alu('divu', divu);
+alu('rem', rem);
+alu('remu', remu);
+
+// Fences: this hart executes in order; FENCE.I lets the machine drop cached code.
+define('fence fence.tso', () => true);
+define('fence.i', (h) => {
+  h.memory.fenceI();
+  return true;
+});
+
+// RV32A.
+define('lr.w', (h, i) => {
+  const address = h.get(i.rs1) >>> 0;
+  if (address & 3) return h.raise(Exception.LoadMisaligned, address);
+  const value = h.memory.read(address, 4, ACCESS_LOAD);
+  if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+  h.set(i.rd, value | 0);
+  h.reservation = address;
+  return true;
+});
+define('sc.w', (h, i) => {
+  const address = h.get(i.rs1) >>> 0;
+  if (address & 3) return h.raise(Exception.StoreMisaligned, address);
+  const reserved = h.reservation === address;
+  h.reservation = -1;
+  if (!reserved) {
+    h.set(i.rd, 1);
+    return true;
+  }
+  h.memory.write(address, 4, h.get(i.rs2));
+  if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+  h.set(i.rd, 0);
+  return true;
+});
+
+function amo(name: string, op: (old: number, operand: number) => number): void {
+  define(name, (h, i) => {
+    const address = h.get(i.rs1) >>> 0;
+    if (address & 3) return h.raise(Exception.StoreMisaligned, address);
+    const old = h.memory.read(address, 4, ACCESS_STORE) | 0;
+    if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+    h.memory.write(address, 4, op(old, h.get(i.rs2)));
+    if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+    h.set(i.rd, old);
+    return true;
+  });
+}
+amo('amoswap.w', (_old, b) => b);
+amo('amoadd.w', (a, b) => (a + b) | 0);
+amo('amoxor.w', (a, b) => a ^ b);
+amo('amoand.w', (a, b) => a & b);
+amo('amoor.w', (a, b) => a | b);
+amo('amomin.w', Math.min);
+amo('amomax.w', Math.max);
+amo('amominu.w', (a, b) => (a >>> 0 < b >>> 0 ? a : b));
+amo('amomaxu.w', (a, b) => (a >>> 0 > b >>> 0 ? a : b));
+
+// Zicsr: read (unless CSRRW/CSRRWI with rd = x0), then write (unless CSRRS/CSRRC with a zero source).
+function csr(
+  name: string,
+  immediate: boolean,
+  combine: (old: number, operand: number) => number,
+  alwaysWrites: boolean,
+): void {
+  define(name, (h, i) => {
+    const operand = immediate ? i.imm : h.get(i.rs1);
+    const writes = alwaysWrites || (immediate ? i.imm !== 0 : i.rs1 !== 0);
+    const reads = !alwaysWrites || i.rd !== 0;
+    const file = h.csr;
+    if (writes && !file.accessible(i.csr, h.privilege, true)) return h.illegal();
+    let old = 0;
+    if (reads) {
+      old = file.read(i.csr, h.privilege);
+      if (file.illegal) return h.illegal();
+    }
+    if (writes) {
+      file.write(i.csr, h.privilege, combine(old, operand));
+      if (file.illegal) return h.illegal();
+    }
+    h.set(i.rd, old | 0);
+    return true;
+  });
+}
+csr('csrrw', false, (_old, v) => v, true);
+csr('csrrs', false, (old, v) => old | v, false);
+csr('csrrc', false, (old, v) => old & ~v, false);
+csr('csrrwi', true, (_old, v) => v, true);
+csr('csrrsi', true, (old, v) => old | v, false);
+csr('csrrci', true, (old, v) => old & ~v, false);
+
+// Environment calls and breakpoints.
+define('ecall', (h) =>
+  h.raise(
+    h.privilege === 3
+      ? Exception.EcallFromM
+      : h.privilege === 1
+        ? Exception.EcallFromS
+        : Exception.EcallFromU,
+    0,
+  ),
+);
+define('ebreak', (h) => h.raise(Exception.Breakpoint, h.pc));
+
+// Privileged instructions.
+define('mret', (h) => {
+  if (h.privilege !== 3) return h.illegal();
+  h.returnFrom(3);
+  return true;
+});
+define('sret', (h) => {
+  if (h.privilege === 0 || (h.privilege === 1 && h.csr.mstatus & MSTATUS_TSR)) return h.illegal();
+  h.returnFrom(1);
+  return true;
+});
+define('wfi', (h) => {
+  if (h.privilege === 0 || (h.privilege === 1 && h.csr.mstatus & MSTATUS_TW)) return h.illegal();
+  h.waiting = true;
+  return true;
+});
+define('sfence.vma', (h, i) => {
+  if (h.privilege === 0 || (h.privilege === 1 && h.csr.mstatus & MSTATUS_TVM)) return h.illegal();
+  h.memory.fenceVma(
+    i.rs1 === 0 ? undefined : h.get(i.rs1) >>> 0,
+    i.rs2 === 0 ? undefined : h.get(i.rs2) & 0x1ff,
+  );
+  return true;
+});
+
+/** Handlers by table index; compressed entries share their expansion's handler. */
+const BY_INDEX: (Handler | undefined)[] = INSTRUCTIONS.map((spec: InstructionSpec) => {
+  const base = spec.expansion ? (instructionById(spec.expansion.name) as InstructionSpec) : spec;
+  return HANDLERS[base.name];
+});
+
+/** Executes a decoded instruction on `hart`; false if it raised an exception. */
+export function execute(hart: Hart, i: DecodedInstruction): boolean {
+  const handler = BY_INDEX[i.index];
+  // Instructions the hart does not implement (the H extension's) are illegal.
+  if (handler === undefined) return hart.illegal();
+  return handler(hart, i);
+}
+
+/** Names of the table entries this hart implements. */
+export function implementedInstructions(): readonly string[] {
+  return INSTRUCTIONS.filter((spec) => BY_INDEX[spec.index] !== undefined).map((spec) => spec.id);
+}

@@ -1,0 +1,230 @@
+/**
+ * The reference hart: RV32IMAC + Zicsr + Zifencei with M, S and U modes (privileged spec
+ * 1.12), one instruction per {@link Hart.step}. This is the executable specification every
+ * engine is compared with; it favours clarity over speed.
+ *
+ * - Traps: synchronous exceptions and interrupts, delegation through `medeleg`/`mideleg`,
+ *   direct and vectored `mtvec`/`stvec`, MRET/SRET, with the spec's interrupt priorities.
+ * - WFI sets {@link Hart.waiting}; the machine then skips virtual time to the next event.
+ * - LR/SC: one reservation, cleared by SC, by guest-visible traps and by xRET.
+ * - Misaligned loads and stores are done by the memory (they do not trap, as on QEMU);
+ *   misaligned LR/SC/AMOs raise address-misaligned exceptions (4 for LR, 6 for SC and AMOs).
+ *
+ * @module
+ */
+import type { Decoder } from '../decoder.js';
+import { rv32imacDecoder } from '../decoder.js';
+import { createInstructionRecord } from '../decoder-tables.js';
+import type { DecodedInstruction } from '../instruction.js';
+import { Exception, INTERRUPT_BIT, INTERRUPT_PRIORITY } from './causes.js';
+import {
+  CsrFile,
+  type ExternalCsrs,
+  MSTATUS_MIE,
+  MSTATUS_MPIE,
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_SIE,
+  MSTATUS_SPIE,
+  MSTATUS_SPP,
+  type PrivilegeLevel,
+} from './csr-file.js';
+import { execute } from './execute.js';
+import type { HartMemory } from './memory.js';
+
+/** A plain, serializable copy of the hart's architectural state (CSRs apart). */
+export interface HartSnapshot {
+  readonly x: readonly number[];
+  readonly pc: number;
+  readonly privilege: PrivilegeLevel;
+  readonly reservation: number;
+  readonly waiting: boolean;
+}
+
+/** One RV32 hart. */
+export class Hart {
+  /** x0…x31 (x0 always reads zero). */
+  readonly x = new Int32Array(32);
+  /** The program counter (unsigned). */
+  pc = 0;
+  /** The current privilege level. */
+  privilege: PrivilegeLevel = 3;
+  /** The CSRs. */
+  readonly csr: CsrFile;
+  /** Address of the LR reservation, or -1 when there is none. */
+  reservation = -1;
+  /** Set by WFI until an interrupt is pending (whether or not it is enabled). */
+  waiting = false;
+  /** Instructions retired since the hart was created (traps retire nothing). */
+  retired = 0;
+  /** The next pc, set by the instruction being executed. */
+  nextPc = 0;
+  /** The instruction being executed. */
+  readonly instruction: DecodedInstruction = createInstructionRecord();
+
+  constructor(
+    readonly memory: HartMemory,
+    external: ExternalCsrs,
+    readonly decoder: Decoder = rv32imacDecoder(),
+    hartId = 0,
+  ) {
+    this.csr = new CsrFile(external, hartId);
+  }
+
+  /** Reads register `r`. */
+  get(r: number): number {
+    return this.x[r] as number;
+  }
+
+  /** Writes register `r` (writes to x0 are dropped). */
+  set(r: number, value: number): void {
+    if (r !== 0) this.x[r] = value;
+  }
+
+  /**
+   * Takes a pending enabled interrupt or executes one instruction. Returns false if the hart is
+   * waiting (WFI) with no interrupt pending, so nothing happened.
+   */
+  step(): boolean {
+    if (this.takeInterrupt()) return true;
+    if (this.waiting) return false;
+    const pc = this.pc;
+    const memory = this.memory;
+    const low = memory.read(pc, 2, 0);
+    if (memory.fault >= 0) {
+      this.trap(memory.fault, pc);
+      return true;
+    }
+    let word = low;
+    if ((low & 3) === 3) {
+      const high = memory.read((pc + 2) >>> 0, 2, 0);
+      if (memory.fault >= 0) {
+        this.trap(memory.fault, (pc + 2) >>> 0);
+        return true;
+      }
+      word = (low | (high << 16)) >>> 0;
+    }
+    const i = this.decoder.decodeInto(word, this.instruction);
+    if (!i.legal) {
+      this.trap(Exception.IllegalInstruction, i.raw);
+      return true;
+    }
+    this.nextPc = (pc + i.size) >>> 0;
+    if (execute(this, i)) {
+      this.pc = this.nextPc;
+      this.retired++;
+    }
+    return true;
+  }
+
+  /** Raises an illegal-instruction exception for the current instruction; returns false. */
+  illegal(): false {
+    return this.raise(Exception.IllegalInstruction, this.instruction.raw);
+  }
+
+  /** Raises exception `cause` with trap value `tval`; returns false (the instruction did not retire). */
+  raise(cause: number, tval: number): false {
+    this.trap(cause, tval);
+    return false;
+  }
+
+  /**
+   * Enters the trap handler for `cause` (an exception code, or an interrupt number with
+   * {@link INTERRUPT_BIT}) with trap value `tval`, in M-mode or, when delegated, S-mode.
+   */
+  trap(cause: number, tval: number): void {
+    const csr = this.csr;
+    const interrupt = (cause & INTERRUPT_BIT) !== 0;
+    const code = cause & 0x7fffffff;
+    const delegated = this.privilege <= 1 && ((interrupt ? csr.mideleg : csr.medeleg) >>> code) & 1;
+    this.reservation = -1;
+    this.waiting = false;
+    const status = csr.mstatus;
+    if (delegated) {
+      csr.scause = cause >>> 0;
+      csr.sepc = this.pc;
+      csr.stval = interrupt ? 0 : tval >>> 0;
+      let next = status & ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE);
+      if (this.privilege === 1) next |= MSTATUS_SPP;
+      if (status & MSTATUS_SIE) next |= MSTATUS_SPIE;
+      csr.mstatus = next >>> 0;
+      this.privilege = 1;
+      this.pc = vector(csr.stvec, interrupt, code);
+    } else {
+      csr.mcause = cause >>> 0;
+      csr.mepc = this.pc;
+      csr.mtval = interrupt ? 0 : tval >>> 0;
+      let next = status & ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE);
+      next |= this.privilege << MSTATUS_MPP_SHIFT;
+      if (status & MSTATUS_MIE) next |= MSTATUS_MPIE;
+      csr.mstatus = next >>> 0;
+      this.privilege = 3;
+      this.pc = vector(csr.mtvec, interrupt, code);
+    }
+  }
+
+  /** MRET or SRET: returns to the privilege saved in MPP or SPP. */
+  returnFrom(level: 1 | 3): void {
+    const csr = this.csr;
+    const status = csr.mstatus;
+    let next: number;
+    let to: PrivilegeLevel;
+    if (level === 3) {
+      to = ((status & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) as PrivilegeLevel;
+      next = status & ~(MSTATUS_MPP | MSTATUS_MIE);
+      if (status & MSTATUS_MPIE) next |= MSTATUS_MIE;
+      next |= MSTATUS_MPIE;
+      this.nextPc = csr.mepc;
+    } else {
+      to = status & MSTATUS_SPP ? 1 : 0;
+      next = status & ~(MSTATUS_SPP | MSTATUS_SIE);
+      if (status & MSTATUS_SPIE) next |= MSTATUS_SIE;
+      next |= MSTATUS_SPIE;
+      this.nextPc = csr.sepc;
+    }
+    if (to !== 3) next &= ~MSTATUS_MPRV;
+    csr.mstatus = next >>> 0;
+    this.privilege = to;
+    this.reservation = -1;
+  }
+
+  /** Takes the highest-priority pending and enabled interrupt, if any. */
+  private takeInterrupt(): boolean {
+    const csr = this.csr;
+    const pending = csr.mip & csr.mie;
+    if (pending === 0) return false;
+    this.waiting = false;
+    const status = csr.mstatus;
+    const machineEnabled = this.privilege < 3 || (status & MSTATUS_MIE) !== 0;
+    const supervisorEnabled =
+      this.privilege < 1 || (this.privilege === 1 && (status & MSTATUS_SIE) !== 0);
+    for (const code of INTERRUPT_PRIORITY) {
+      const bit = 1 << code;
+      if ((pending & bit) === 0) continue;
+      const enabled = csr.mideleg & bit ? supervisorEnabled : machineEnabled;
+      if (enabled) {
+        this.trap((INTERRUPT_BIT | code) >>> 0, 0);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A plain copy of the state (CSRs: {@link CsrFile.snapshot}). */
+  snapshot(): HartSnapshot {
+    return {
+      x: Array.from(this.x),
+      pc: this.pc,
+      privilege: this.privilege,
+      reservation: this.reservation,
+      waiting: this.waiting,
+    };
+  }
+}
+
+/** The handler address for a trap: BASE, plus 4 × cause for interrupts in vectored mode. */
+function vector(tvec: number, interrupt: boolean, code: number): number {
+  const base = tvec & ~3;
+  return ((tvec & 3) === 1 && interrupt ? base + 4 * code : base) >>> 0;
+}
