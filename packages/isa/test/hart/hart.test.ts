@@ -196,7 +196,9 @@ describe('Hart', () => {
       ['amoxor.w', (a, b) => a ^ b],
       ['amoand.w', (a, b) => a & b],
       ['amoor.w', (a, b) => a | b],
+      // biome-ignore lint/complexity/useMathMinMax: a reference written from the spec, not from the implementation
       ['amomin.w', (a, b) => (a < b ? a : b)],
+      // biome-ignore lint/complexity/useMathMinMax: as above
       ['amomax.w', (a, b) => (a > b ? a : b)],
       ['amominu.w', (a, b) => (a >>> 0 < b >>> 0 ? a : b)],
       ['amomaxu.w', (a, b) => (a >>> 0 > b >>> 0 ? a : b)],
