@@ -230,7 +230,8 @@ define('ecall', (h) =>
     0,
   ),
 );
-define('ebreak', (h) => h.raise(Exception.Breakpoint, h.pc));
+// mtval for EBREAK is zero, as on QEMU (the spec allows zero or the faulting address).
+define('ebreak', (h) => h.raise(Exception.Breakpoint, 0));
 
 // Privileged instructions.
 define('mret', (h) => {

@@ -1,0 +1,14 @@
+/**
+ * `@trapeze/machine`: the `virt` board — the reference hart with RAM, MMU, PMP and devices at
+ * QEMU's addresses, an ELF loader, QEMU's `-bios none` reset, and a deterministic run loop in
+ * virtual time (the bare engine).
+ *
+ * @packageDocumentation
+ */
+export type { MachineErrorCode } from './errors.js';
+export { MachineError } from './errors.js';
+export { MachineMemory } from './machine-memory.js';
+export { RESET_VECTOR, resetRom } from './reset-rom.js';
+export type { ExitKind, RunExit, VirtMachineOptions } from './virt-machine.js';
+export { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';
+export { NS_PER_TICK, VirtualClock } from './virtual-clock.js';

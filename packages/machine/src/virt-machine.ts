@@ -1,0 +1,249 @@
+/**
+ * The `virt` board with QEMU's memory map, and the bare engine: one reference hart, RAM at
+ * `0x8000_0000`, the boot ROM at `0x1000`, CLINT, PLIC, UART 16550A, SiFive test finisher and
+ * Goldfish RTC, run for a budget of instructions in deterministic virtual time.
+ *
+ * @module
+ */
+
+import {
+  BufferBackend,
+  Clint,
+  GoldfishRtc,
+  Plic,
+  type SerialBackend,
+  TestFinisher,
+  Uart16550,
+  VIRT_MAP,
+} from '@trapeze/devices';
+import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf } from '@trapeze/isa';
+import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
+import { MachineError } from './errors.js';
+import { MachineMemory } from './machine-memory.js';
+import { RESET_VECTOR, resetRom } from './reset-rom.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** Physical base of RAM on `virt`. */
+export const RAM_BASE = 0x8000_0000;
+/** Default RAM size: 128 MiB, as QEMU. */
+export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
+
+/** Options of {@link VirtMachine}. */
+export interface VirtMachineOptions {
+  /** RAM size in bytes (a multiple of 4 KiB, at most 2 GiB; default 128 MiB). */
+  readonly ramSize?: number;
+  /** The UART's host side (an in-memory buffer by default). */
+  readonly serial?: SerialBackend;
+}
+
+/** Why {@link VirtMachine.run} stopped. */
+export type ExitKind = 'pass' | 'fail' | 'reset' | 'budget' | 'idle';
+
+/** The exit of a run. */
+export interface RunExit {
+  readonly kind: ExitKind;
+  /** The finisher's code (`fail`), else 0. */
+  readonly code: number;
+  /** Instructions retired by this run. */
+  readonly instructions: number;
+}
+
+/** Counter CSRs the machine implements for the hart. */
+const CYCLE = 0xc00;
+const TIME = 0xc01;
+const INSTRET = 0xc02;
+const MCYCLE = 0xb00;
+const MINSTRET = 0xb02;
+const HIGH = 0x80;
+
+/** The `virt` board. */
+export class VirtMachine {
+  readonly ram: Ram;
+  readonly bus = new Bus();
+  readonly pmp = new Pmp();
+  readonly mmu: Mmu;
+  readonly hart: Hart;
+  readonly clock: VirtualClock;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly finisher = new TestFinisher();
+  readonly rtc: GoldfishRtc;
+  /** Where the device tree goes: 2 MiB below the top of RAM (as QEMU; aligned down to 2 MiB). */
+  readonly fdtAddress: number;
+  private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
+  /** Offset added to the clock for `mcycle`/`minstret` writes. */
+  private counterOffset = 0;
+
+  constructor(options: VirtMachineOptions = {}) {
+    const ramSize = options.ramSize ?? DEFAULT_RAM_SIZE;
+    if (
+      !Number.isInteger(ramSize) ||
+      ramSize < 0x10000 ||
+      ramSize > 0x8000_0000 ||
+      ramSize % 4096 !== 0
+    ) {
+      throw new MachineError(
+        'BAD_OPTION',
+        `RAM size ${ramSize} must be a multiple of 4 KiB between 64 KiB and 2 GiB`,
+      );
+    }
+    this.ram = new Ram(RAM_BASE, ramSize);
+    this.bus.mapRam(this.ram);
+    this.bus.mapRam(this.rom);
+    this.mmu = new Mmu(this.bus, this.pmp);
+    const memory = new MachineMemory(this.bus, this.mmu, this.pmp);
+    this.hart = new Hart(memory, {
+      read: (csr) => this.readCounter(csr),
+      write: (csr, value) => this.writeCounter(csr, value),
+    });
+    memory.hart = this.hart;
+    this.clock = new VirtualClock(() => this.hart.retired);
+    const time = () => this.clock.ticks();
+    const csr = this.hart.csr;
+    this.clint = new Clint({
+      time,
+      msip: (level) => csr.setLine(MIP_MSIP, level),
+      mtip: (level) => csr.setLine(MIP_MTIP, level),
+    });
+    this.plic = new Plic({
+      meip: (level) => csr.setLine(MIP_MEIP, level),
+      seip: (level) => csr.setLine(MIP_SEIP, level),
+    });
+    this.uart = new Uart16550({
+      backend: options.serial ?? new BufferBackend(),
+      irq: this.plic.line(VIRT_MAP.uart0.irq),
+      time,
+    });
+    this.rtc = new GoldfishRtc({ time, irq: this.plic.line(VIRT_MAP.rtc.irq) });
+    this.bus.mapDevice(VIRT_MAP.test.base, this.finisher);
+    this.bus.mapDevice(VIRT_MAP.rtc.base, this.rtc);
+    this.bus.mapDevice(VIRT_MAP.clint.base, this.clint);
+    this.bus.mapDevice(VIRT_MAP.plic.base, this.plic);
+    this.bus.mapDevice(VIRT_MAP.uart0.base, this.uart);
+    this.fdtAddress = Math.floor((RAM_BASE + ramSize - 0x20_0000) / 0x20_0000) * 0x20_0000;
+    this.reset(RAM_BASE);
+  }
+
+  /** The UART's host side. */
+  get serial(): SerialBackend {
+    return this.uart.backend;
+  }
+
+  /** Resets the hart to the boot ROM, which jumps to `entry` in M-mode (QEMU `-bios none`). */
+  reset(entry: number): void {
+    this.rom.loadBytes(RESET_VECTOR, resetRom(entry, this.fdtAddress));
+    this.hart.pc = RESET_VECTOR;
+    this.hart.privilege = 3;
+  }
+
+  /**
+   * Loads an ELF32 RISC-V executable: every loadable segment at its physical address in RAM
+   * (bytes past the file data zeroed), and resets to its entry point.
+   *
+   * @throws {@link MachineError} when a segment lies outside RAM; `ElfError` for a malformed file.
+   */
+  loadElf(bytes: Uint8Array): number {
+    const elf = parseElf(bytes);
+    const end = RAM_BASE + this.ram.size;
+    elf.segments.forEach((segment, i) => {
+      if (segment.type !== 1 || segment.memorySize === 0) return;
+      const start = segment.physicalAddress;
+      if (start < RAM_BASE || start + segment.memorySize > end) {
+        throw new MachineError(
+          'IMAGE_OUTSIDE_RAM',
+          `segment ${i} (0x${start.toString(16)}, ${segment.memorySize} bytes) lies outside RAM ` +
+            `0x${RAM_BASE.toString(16)}–0x${(end - 1).toString(16)}`,
+        );
+      }
+      this.ram.loadBytes(start, segment.data);
+      this.ram.loadBytes(
+        start + segment.data.length,
+        new Uint8Array(segment.memorySize - segment.data.length),
+      );
+    });
+    this.reset(elf.entry);
+    return elf.entry;
+  }
+
+  /**
+   * Runs until the test finisher is written, `budget` instructions retire, or the hart waits
+   * with nothing left that could wake it.
+   */
+  run(budget: number): RunExit {
+    const hart = this.hart;
+    const start = hart.retired;
+    let lastTick = this.clock.ticks();
+    for (;;) {
+      const exit = this.finisher.exit;
+      if (exit !== undefined) {
+        this.finisher.clear();
+        return { kind: exit.kind, code: exit.code, instructions: hart.retired - start };
+      }
+      if (hart.retired - start >= budget)
+        return { kind: 'budget', code: 0, instructions: hart.retired - start };
+      if (!hart.step()) {
+        const deadline = Math.min(
+          this.clint.nextDeadline(),
+          this.uart.nextDeadline(),
+          this.rtc.nextDeadline(),
+        );
+        if (!Number.isFinite(deadline))
+          return { kind: 'idle', code: 0, instructions: hart.retired - start };
+        this.clock.skipTo(deadline);
+      }
+      const tick = this.clock.ticks();
+      if (tick !== lastTick) {
+        lastTick = tick;
+        this.clint.update();
+        this.uart.update();
+        this.rtc.update();
+      }
+    }
+  }
+
+  /**
+   * Counters as QEMU reports them under icount: virtual nanoseconds, counting the instruction
+   * that reads them (docs/qemu-virt.md).
+   */
+  private counter(): number {
+    return this.clock.ns + 1 + this.counterOffset;
+  }
+
+  private readCounter(csr: number): number | undefined {
+    switch (csr) {
+      case CYCLE:
+      case INSTRET:
+      case MCYCLE:
+      case MINSTRET:
+        return this.counter() >>> 0;
+      case CYCLE + HIGH:
+      case INSTRET + HIGH:
+      case MCYCLE + HIGH:
+      case MINSTRET + HIGH:
+        return Math.floor(this.counter() / 2 ** 32) >>> 0;
+      case TIME:
+        return Number(this.clint.mtime & 0xffffffffn);
+      case TIME + HIGH:
+        return Number(this.clint.mtime >> 32n);
+      default:
+        return Pmp.isPmpCsr(csr) ? this.pmp.readCsr(csr) : undefined;
+    }
+  }
+
+  private writeCounter(csr: number, value: number): boolean {
+    if (csr === MCYCLE || csr === MINSTRET) {
+      this.counterOffset += value - (this.counter() >>> 0);
+      return true;
+    }
+    if (csr === MCYCLE + HIGH || csr === MINSTRET + HIGH) {
+      this.counterOffset += (value - Math.floor(this.counter() / 2 ** 32)) * 2 ** 32;
+      return true;
+    }
+    if (Pmp.isPmpCsr(csr)) {
+      this.pmp.writeCsr(csr, value);
+      return true;
+    }
+    return false;
+  }
+}

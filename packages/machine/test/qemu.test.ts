@@ -1,0 +1,125 @@
+/**
+ * Differential tests against QEMU (`qemu-system-riscv32 -M virt -bios none -icount
+ * shift=0,sleep=off`, with F, D and H turned off): each guest prints to the UART and passes;
+ * the console output must be byte-identical. Skips with a message where QEMU is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BufferBackend } from '@trapeze/devices';
+import { describe, expect, it } from 'vitest';
+import { VirtMachine } from '../src/virt-machine.js';
+import { elfOf, LIBRARY } from './support.js';
+
+const QEMU = 'qemu-system-riscv32';
+const QEMU_AVAILABLE = spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
+if (!QEMU_AVAILABLE)
+  console.warn(
+    `${QEMU} not found: QEMU differential tests skipped (apt-get install qemu-system-misc; CI installs it)`,
+  );
+
+function onQemu(elf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), 'trapeze-qemu-'));
+  try {
+    const image = join(dir, 'guest.elf');
+    const out = join(dir, 'console.txt');
+    writeFileSync(image, elf);
+    // QEMU writes the console with non-blocking stdout: a file keeps the last bytes.
+    execFileSync('sh', [
+      '-c',
+      `timeout 20 ${QEMU} -M virt -cpu rv32,f=false,d=false,h=false -bios none -nographic -icount shift=0,sleep=off -kernel ${image} > ${out} 2>&1`,
+    ]);
+    return readFileSync(out, 'latin1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function onTrapeze(elf: Uint8Array): string {
+  const serial = new BufferBackend();
+  const machine = new VirtMachine({ serial });
+  machine.loadElf(elf);
+  const exit = machine.run(50_000_000);
+  expect(exit.kind).toBe('pass');
+  return Buffer.from(serial.bytes()).toString('latin1');
+}
+
+const PROLOGUE = `
+  _start:
+    la sp, stack
+    la t0, trap
+    csrw mtvec, t0
+`;
+const EPILOGUE = `
+    .align 2
+trap:                          # prints mcause, mtval; skips the instruction; returns
+    csrr a0, mcause; call puthex
+    csrr a0, mtval; call puthex
+    csrr t0, mepc; addi t0, t0, 4; csrw mepc, t0
+    mret
+${LIBRARY}
+    .bss
+    .zero 512
+stack:
+`;
+
+const GUESTS: Record<string, string> = {
+  counters: `
+    csrr a0, minstret; call puthex
+    csrr a0, mcycle; call puthex
+    li s0, 1000
+1:  addi s0, s0, -1; bnez s0, 1b
+    csrr a0, minstret; call puthex
+    li t0, 0x0200bff8; lw a0, 0(t0); call puthex
+    csrr a0, time; call puthex
+    j pass`,
+  arithmetic: `
+    li s0, 0x12345678; li s1, -7
+    mul a0, s0, s1; call puthex
+    mulh a0, s0, s1; call puthex
+    mulhu a0, s0, s1; call puthex
+    mulhsu a0, s1, s0; call puthex
+    div a0, s1, s0; call puthex
+    divu a0, s1, s0; call puthex
+    rem a0, s1, s0; call puthex
+    li t0, 0; div a0, s0, t0; call puthex
+    la t0, data; lw a0, 1(t0); call puthex
+    lh a0, 3(t0); call puthex
+    j pass
+    .data
+data: .word 0x44332211, 0x88776655`,
+  traps: `
+    ecall
+    ebreak
+    .word 0xffffffff
+    csrr a0, misa; call puthex
+    j pass`,
+  timer: `
+    li t0, 0x0200bff8; lw t1, 0(t0)
+    addi t1, t1, 500
+    li t0, 0x02004000; sw t1, 0(t0); sw zero, 4(t0)
+    li t0, 0x80; csrs mie, t0  # MTIE on, MIE off: WFI wakes without taking the interrupt
+    csrr s1, minstret
+    wfi
+    csrr a0, minstret; sub a0, a0, s1; call puthex
+    csrr a0, mip; call puthex
+    j pass`,
+};
+
+describe.skipIf(!QEMU_AVAILABLE)('console output matches QEMU', () => {
+  for (const [name, body] of Object.entries(GUESTS)) {
+    // Known gap: QEMU's timer fires at (ns when mtimecmp was written) + (mtimecmp - mtime) × 100,
+    // not on a tick boundary, so WFI wakes up to 99 ns later than Trapeze's tick-resolution CLINT
+    // (docs/qemu-virt.md). This test must fail until the CLINT keeps nanosecond deadlines.
+    const test = name === 'timer' ? it.fails : it;
+    test(`for the ${name} guest`, () => {
+      const source = `${PROLOGUE}${body.includes('.data') ? body.replace('.data', `${EPILOGUE.replace('.bss', '.text\n.bss')}\n.data`) : `${body}\n${EPILOGUE}`}`;
+      const elf = elfOf(source);
+      const qemu = onQemu(elf);
+      expect(qemu.length).toBeGreaterThan(0);
+      const ours = onTrapeze(elf);
+      expect(ours).toBe(qemu);
+    }, 30_000);
+  }
+});

@@ -1,0 +1,105 @@
+import { BufferBackend } from '@trapeze/devices';
+import { describe, expect, it } from 'vitest';
+import { MachineError } from '../src/errors.js';
+import { VirtMachine } from '../src/virt-machine.js';
+import { elfOf, LIBRARY } from './support.js';
+
+function boot(source: string): { machine: VirtMachine; serial: BufferBackend } {
+  const serial = new BufferBackend();
+  const machine = new VirtMachine({ serial, ramSize: 1 << 20 });
+  machine.loadElf(elfOf(source));
+  return { machine, serial };
+}
+
+describe('VirtMachine', () => {
+  it('boots through the reset ROM with a0 = hart id and a1 = device tree, prints and passes', () => {
+    const { machine, serial } = boot(`
+      _start:
+        la sp, stack
+        mv s2, a1
+        mv a0, a0; call puthex
+        mv a0, s2; call puthex
+        li a0, 'o'; call putc
+        li a0, 'k'; call putc
+        j pass
+      ${LIBRARY}
+        .bss
+        .zero 256
+      stack:
+    `);
+    const exit = machine.run(1_000_000);
+    expect(exit.kind).toBe('pass');
+    expect(serial.text()).toBe(`00000000\n${machine.fdtAddress.toString(16).padStart(8, '0')}\nok`);
+  });
+
+  it('reports a failure code, a budget reached and an idle hart', () => {
+    const fail = boot(`_start: li t0, 0x100000; li t1, (7 << 16) | 0x3333; sw t1, 0(t0); 1: j 1b`);
+    expect(fail.machine.run(1000)).toMatchObject({ kind: 'fail', code: 7 });
+    const spin = boot('_start: j _start');
+    expect(spin.machine.run(500)).toEqual({ kind: 'budget', code: 0, instructions: 500 });
+    const idle = boot('_start: wfi; j _start');
+    expect(idle.machine.run(1000).kind).toBe('idle');
+  });
+
+  it('counts time as QEMU does under icount: minstret includes the reading instruction', () => {
+    const { machine, serial } = boot(`
+      _start:
+        la sp, stack             # two instructions after the six of the reset ROM
+        csrr a0, minstret        # QEMU reads 9 here
+        call puthex
+        j pass
+      ${LIBRARY}
+        .bss
+        .zero 256
+      stack:
+    `);
+    machine.run(100_000);
+    expect(serial.text().split('\n')[0]).toBe('00000009');
+  });
+
+  it('skips idle time to the timer deadline on WFI and takes the interrupt', () => {
+    const { machine, serial } = boot(`
+      _start:
+        la sp, stack
+        la t0, handler
+        csrw mtvec, t0
+        li t0, 0x0200bff8; lw t1, 0(t0)
+        addi t1, t1, 1000
+        li t0, 0x02004000; sw t1, 0(t0); sw zero, 4(t0)
+        li t2, 0x80; csrs mie, t2
+        csrsi mstatus, 8
+        csrr s1, minstret
+        wfi
+        j wait
+        .align 2
+      handler:
+        csrr s2, minstret
+        sub a0, s2, s1
+        call puthex
+        csrr a0, mcause
+        call puthex
+        j pass
+      wait: j wait
+      ${LIBRARY}
+        .bss
+        .zero 256
+      stack:
+    `);
+    expect(machine.run(1_000_000).kind).toBe('pass');
+    const [elapsed, cause] = serial.text().split('\n');
+    // About 1,000 ticks of 100 instructions each went by, almost all of them skipped.
+    expect(Number.parseInt(elapsed as string, 16)).toBeGreaterThan(99_000);
+    expect(Number.parseInt(elapsed as string, 16)).toBeLessThan(101_000);
+    expect(cause).toBe('80000007');
+    expect(machine.hart.retired).toBeLessThan(2000);
+  });
+
+  it('rejects images outside RAM with a typed error', () => {
+    const machine = new VirtMachine({ ramSize: 1 << 16 });
+    const big = elfOf('_start: nop\n .data\n .zero 70000');
+    expect(() => machine.loadElf(big)).toThrow(MachineError);
+    expect(() => new VirtMachine({ ramSize: 1000 })).toThrow(
+      'RAM size 1000 must be a multiple of 4 KiB',
+    );
+  });
+});
