@@ -19,6 +19,8 @@ export const CLINT_SIZE = 0x1_0000;
 
 const TWO32 = 4294967296;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Nanoseconds per tick of the 10 MHz timebase. */
+const NS_PER_TICK = 100n;
 
 /** Options of {@link Clint}. */
 export interface ClintOptions {
@@ -28,6 +30,11 @@ export interface ClintOptions {
   readonly msip?: IrqLine;
   /** Machine timer interrupt line (`mip.MTIP`). */
   readonly mtip?: IrqLine;
+  /**
+   * Virtual time in nanoseconds (100 per tick). With it, the timer fires as QEMU's does: at
+   * (ns when `mtimecmp` was written) + (`mtimecmp` − `mtime`) × 100, not on a tick boundary.
+   */
+  readonly nanoseconds?: () => number;
   /** Name for logs (`clint` by default). */
   readonly name?: string;
 }
@@ -69,6 +76,7 @@ export class Clint implements MmioDevice {
   readonly validSizes: readonly AccessSize[] = [4];
 
   private readonly time: TimeSource;
+  private readonly nanoseconds: (() => number) | undefined;
   private readonly msipLine: IrqLine | undefined;
   private readonly mtipLine: IrqLine | undefined;
   private msip = false;
@@ -80,6 +88,7 @@ export class Clint implements MmioDevice {
 
   constructor(options: ClintOptions) {
     this.time = options.time;
+    this.nanoseconds = options.nanoseconds;
     this.msipLine = options.msip;
     this.mtipLine = options.mtip;
     this.name = options.name ?? 'clint';
@@ -162,7 +171,11 @@ export class Clint implements MmioDevice {
       return;
     }
     this.setMtip(false);
-    const at = BigInt(now) + (this.cmp - mtime);
+    // The deadline is kept in the finest unit available: nanoseconds when given, else ticks.
+    const at =
+      this.nanoseconds === undefined
+        ? BigInt(now) + (this.cmp - mtime)
+        : BigInt(this.nanoseconds()) + (this.cmp - mtime) * NS_PER_TICK;
     this.deadline = at <= MAX_SAFE ? Number(at) : Number.POSITIVE_INFINITY;
   }
 
@@ -181,7 +194,8 @@ export class Clint implements MmioDevice {
    * past {@link Clint.nextDeadline}; calling it more often is harmless.
    */
   update(): void {
-    if (this.time() >= this.deadline) {
+    const now = this.nanoseconds === undefined ? this.time() : this.nanoseconds();
+    if (now >= this.deadline) {
       this.deadline = Number.POSITIVE_INFINITY;
       this.setMtip(true);
     }
@@ -193,7 +207,14 @@ export class Clint implements MmioDevice {
    * else pending skips virtual time to here.
    */
   nextDeadline(): number {
-    return this.deadline;
+    return this.nanoseconds === undefined
+      ? this.deadline
+      : Math.ceil(this.deadline / Number(NS_PER_TICK));
+  }
+
+  /** {@link Clint.nextDeadline} in nanoseconds (exact when the CLINT has a nanosecond clock). */
+  nextDeadlineNs(): number {
+    return this.nanoseconds === undefined ? this.deadline * Number(NS_PER_TICK) : this.deadline;
   }
 
   /** The state as plain, JSON-serializable data. */

@@ -257,3 +257,28 @@ describe('Clint', () => {
     },
   );
 });
+
+describe('Clint with a nanosecond clock', () => {
+  it('fires at the write time plus the remaining ticks, as QEMU arms its timer', () => {
+    let ns = 0;
+    const mtip: boolean[] = [];
+    const clint = new Clint({
+      time: () => Math.floor(ns / 100),
+      nanoseconds: () => ns,
+      mtip: (l) => mtip.push(l),
+    });
+    ns = 1234; // mtime = 12
+    clint.write(CLINT_MTIMECMP + 4, 4, 0);
+    clint.write(CLINT_MTIMECMP, 4, 20);
+    expect(clint.mtipLevel).toBe(false);
+    expect(clint.nextDeadlineNs()).toBe(1234 + 8 * 100);
+    expect(clint.nextDeadline()).toBe(21);
+    ns = 2033;
+    clint.update();
+    expect(clint.mtipLevel).toBe(false);
+    ns = 2034; // mtime has been 20 since 2000, but the timer was armed at 1234
+    clint.update();
+    expect(clint.mtipLevel).toBe(true);
+    expect(mtip.at(-1)).toBe(true);
+  });
+});

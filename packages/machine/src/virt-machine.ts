@@ -21,7 +21,7 @@ import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
 import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
 import { RESET_VECTOR, resetRom } from './reset-rom.js';
-import { VirtualClock } from './virtual-clock.js';
+import { NS_PER_TICK, VirtualClock } from './virtual-clock.js';
 
 /** Physical base of RAM on `virt`. */
 export const RAM_BASE = 0x8000_0000;
@@ -103,6 +103,8 @@ export class VirtMachine {
     const csr = this.hart.csr;
     this.clint = new Clint({
       time,
+      // During an instruction QEMU counts it already (as the counters do).
+      nanoseconds: () => this.clock.ns + 1,
       msip: (level) => csr.setLine(MIP_MSIP, level),
       mtip: (level) => csr.setLine(MIP_MTIP, level),
     });
@@ -172,8 +174,8 @@ export class VirtMachine {
    */
   run(budget: number): RunExit {
     const hart = this.hart;
+    const clock = this.clock;
     const start = hart.retired;
-    let lastTick = this.clock.ticks();
     for (;;) {
       const exit = this.finisher.exit;
       if (exit !== undefined) {
@@ -183,23 +185,27 @@ export class VirtMachine {
       if (hart.retired - start >= budget)
         return { kind: 'budget', code: 0, instructions: hart.retired - start };
       if (!hart.step()) {
-        const deadline = Math.min(
-          this.clint.nextDeadline(),
-          this.uart.nextDeadline(),
-          this.rtc.nextDeadline(),
-        );
-        if (!Number.isFinite(deadline))
+        // WFI with nothing pending: skip virtual time to the next device event.
+        const next = this.nextEventNs();
+        if (!Number.isFinite(next))
           return { kind: 'idle', code: 0, instructions: hart.retired - start };
-        this.clock.skipTo(deadline);
+        clock.skipToNs(next);
       }
-      const tick = this.clock.ticks();
-      if (tick !== lastTick) {
-        lastTick = tick;
+      if (clock.ns >= this.nextEventNs()) {
         this.clint.update();
         this.uart.update();
         this.rtc.update();
       }
     }
+  }
+
+  /** Virtual time (ns) of the next device event: the timer, the UART timeout, the RTC alarm. */
+  private nextEventNs(): number {
+    return Math.min(
+      this.clint.nextDeadlineNs(),
+      this.uart.nextDeadline() * NS_PER_TICK,
+      this.rtc.nextDeadline() * NS_PER_TICK,
+    );
   }
 
   /**

@@ -29,9 +29,8 @@ export class VirtualClock {
     return Math.floor(this.ns / NS_PER_TICK);
   }
 
-  /** Skips idle time forward so that the clock reads at least `tick` ticks. */
-  skipTo(tick: number): void {
-    const ns = tick * NS_PER_TICK;
+  /** Skips idle time forward so that the clock reads at least `ns` nanoseconds. */
+  skipToNs(ns: number): void {
     if (ns > this.ns) this.skipped += ns - this.ns;
   }
 }

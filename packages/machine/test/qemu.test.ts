@@ -109,11 +109,7 @@ data: .word 0x44332211, 0x88776655`,
 
 describe.skipIf(!QEMU_AVAILABLE)('console output matches QEMU', () => {
   for (const [name, body] of Object.entries(GUESTS)) {
-    // Known gap: QEMU's timer fires at (ns when mtimecmp was written) + (mtimecmp - mtime) × 100,
-    // not on a tick boundary, so WFI wakes up to 99 ns later than Trapeze's tick-resolution CLINT
-    // (docs/qemu-virt.md). This test must fail until the CLINT keeps nanosecond deadlines.
-    const test = name === 'timer' ? it.fails : it;
-    test(`for the ${name} guest`, () => {
+    it(`for the ${name} guest`, () => {
       const source = `${PROLOGUE}${body.includes('.data') ? body.replace('.data', `${EPILOGUE.replace('.bss', '.text\n.bss')}\n.data`) : `${body}\n${EPILOGUE}`}`;
       const elf = elfOf(source);
       const qemu = onQemu(elf);
