@@ -21,6 +21,7 @@ import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
 import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
 import { RESET_VECTOR, resetRom } from './reset-rom.js';
+import { virtFdt } from './virt-fdt.js';
 import { NS_PER_TICK, VirtualClock } from './virtual-clock.js';
 
 /** Physical base of RAM on `virt`. */
@@ -34,6 +35,8 @@ export interface VirtMachineOptions {
   readonly ramSize?: number;
   /** The UART's host side (an in-memory buffer by default). */
   readonly serial?: SerialBackend;
+  /** Kernel command line for the device tree's `/chosen/bootargs` (QEMU's `-append`). */
+  readonly bootargs?: string;
 }
 
 /** Why {@link VirtMachine.run} stopped. */
@@ -69,8 +72,13 @@ export class VirtMachine {
   readonly uart: Uart16550;
   readonly finisher = new TestFinisher();
   readonly rtc: GoldfishRtc;
-  /** Where the device tree goes: 2 MiB below the top of RAM (as QEMU; aligned down to 2 MiB). */
+  /**
+   * Where the device tree goes: as QEMU, 2 MiB below the top of RAM, aligned down to 2 MiB
+   * (`0x87e00000` for 128 MiB); with less than 4 MiB of RAM, 64 KiB below the top.
+   */
   readonly fdtAddress: number;
+  /** The device tree blob written at {@link VirtMachine.fdtAddress} on reset. */
+  readonly fdt: Uint8Array;
   private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
   /** Offset added to the clock for `mcycle`/`minstret` writes. */
   private counterOffset = 0;
@@ -123,7 +131,15 @@ export class VirtMachine {
     this.bus.mapDevice(VIRT_MAP.clint.base, this.clint);
     this.bus.mapDevice(VIRT_MAP.plic.base, this.plic);
     this.bus.mapDevice(VIRT_MAP.uart0.base, this.uart);
-    this.fdtAddress = Math.floor((RAM_BASE + ramSize - 0x20_0000) / 0x20_0000) * 0x20_0000;
+    const end = RAM_BASE + ramSize;
+    this.fdtAddress =
+      ramSize >= 0x40_0000 ? Math.floor((end - 0x20_0000) / 0x20_0000) * 0x20_0000 : end - 0x1_0000;
+    this.fdt = virtFdt({
+      ramBase: RAM_BASE,
+      ramSize,
+      isa: this.hart.decoder.isa.name,
+      ...(options.bootargs === undefined ? {} : { bootargs: options.bootargs }),
+    });
     this.reset(RAM_BASE);
   }
 
@@ -132,9 +148,13 @@ export class VirtMachine {
     return this.uart.backend;
   }
 
-  /** Resets the hart to the boot ROM, which jumps to `entry` in M-mode (QEMU `-bios none`). */
+  /**
+   * Resets the hart to the boot ROM, which jumps to `entry` in M-mode with a0 = 0 and a1 = the
+   * device tree, written again at {@link VirtMachine.fdtAddress} (QEMU `-bios none`).
+   */
   reset(entry: number): void {
     this.rom.loadBytes(RESET_VECTOR, resetRom(entry, this.fdtAddress));
+    this.ram.loadBytes(this.fdtAddress, this.fdt);
     this.hart.pc = RESET_VECTOR;
     this.hart.privilege = 3;
   }
