@@ -10,13 +10,14 @@ import type { Command } from './command.js';
 import { asm } from './commands/asm.js';
 import { demo } from './commands/demo.js';
 import { disasm } from './commands/disasm.js';
+import { run } from './commands/run.js';
 import { CommandFailed, UsageError } from './errors.js';
 import { type Io, nodeIo } from './io.js';
 import { commandHelp, mainHelp } from './usage.js';
 import { VERSION } from './version.js';
 
 /** The subcommands of `trapeze`. */
-export const COMMANDS: readonly Command[] = [disasm, asm, demo];
+export const COMMANDS: readonly Command[] = [run, disasm, asm, demo];
 
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);

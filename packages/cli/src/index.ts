@@ -1,5 +1,5 @@
 /**
- * `@trapeze/cli`: the `trapeze` command (`disasm`, `asm`, `demo`) and the same commands as a
+ * `@trapeze/cli`: the `trapeze` command (`run`, `disasm`, `asm`, `demo`) and the same commands as a
  * function, {@link main}, that takes its arguments and its outside world ({@link Io}).
  *
  * @packageDocumentation

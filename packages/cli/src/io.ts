@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fstatSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
@@ -19,6 +20,22 @@ export interface Io {
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Reads all of standard input as text. */
   readStdin(): Promise<string>;
+  /**
+   * Streams standard input: calls `listener` with each chunk of bytes as it arrives, until the
+   * returned function is called. Absent, or a no-op, when there is no standard input to read.
+   */
+  onStdin?(listener: (chunk: Uint8Array) => void): () => void;
+}
+
+/** Whether file descriptor 0 is something worth streaming (a terminal, a pipe, a socket, a file). */
+function stdinAvailable(): boolean {
+  if (process.stdin.isTTY) return true;
+  try {
+    const stat = fstatSync(0);
+    return stat.isFIFO() || stat.isSocket() || stat.isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The process's streams and the file system. */
@@ -36,6 +53,20 @@ export function nodeIo(): Io {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
       return Buffer.concat(chunks).toString('utf8');
+    },
+    onStdin: (listener) => {
+      if (!stdinAvailable()) return () => {};
+      const stdin = process.stdin;
+      const onData = (chunk: Buffer | string) => {
+        listener(
+          typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk),
+        );
+      };
+      stdin.on('data', onData);
+      return () => {
+        stdin.off('data', onData);
+        stdin.pause();
+      };
     },
   };
 }

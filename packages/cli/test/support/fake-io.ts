@@ -60,6 +60,13 @@ export function fakeIo(world: FakeWorld = {}) {
       state.stdinRead = true;
       return world.stdin ?? '';
     },
+    onStdin: (listener) => {
+      state.stdinRead = true;
+      if (world.stdin !== undefined && world.stdin !== '') {
+        listener(new TextEncoder().encode(world.stdin));
+      }
+      return () => {};
+    },
   };
   return { io, state };
 }

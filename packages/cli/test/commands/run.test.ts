@@ -1,0 +1,221 @@
+import { assemble, writeElf } from '@trapeze/isa';
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/fake-io.js';
+
+/** Assembles `source` at `address` (RAM by default) into an ELF executable. */
+function elfOf(source: string, address = 0x80000000): Uint8Array {
+  const result = assemble(source, { textAddress: address });
+  return writeElf({
+    entry: result.entry,
+    sections: result.sections.map((s) => ({
+      name: s.name,
+      address: s.address,
+      data: s.bytes,
+      executable: s.executable,
+      nobits: s.nobits,
+      size: s.size,
+    })),
+  });
+}
+
+/** Writes `value` to the test finisher and spins. */
+function finish(value: number): string {
+  return `
+    li t0, 0x100000
+    li t1, ${value}
+    sw t1, 0(t0)
+9:  j 9b
+`;
+}
+
+const PASS = finish(0x5555);
+
+const HELLO = `
+    .globl _start
+_start:
+    li t0, 0x10000000
+    la t2, message
+1:  lbu a0, 0(t2)
+    beqz a0, 3f
+2:  lbu t3, 5(t0)
+    andi t3, t3, 0x20
+    beqz t3, 2b
+    sb a0, 0(t0)
+    addi t2, t2, 1
+    j 1b
+3:
+${PASS}
+    .data
+message:
+    .byte 'h', 'e', 'l', 'l', 'o', 0
+`;
+
+const ECHO = `
+    .globl _start
+_start:
+    li t0, 0x10000000
+1:  lbu t1, 5(t0)
+    andi t1, t1, 1
+    beqz t1, 1b
+    lbu a0, 0(t0)
+2:  lbu t1, 5(t0)
+    andi t1, t1, 0x20
+    beqz t1, 2b
+    sb a0, 0(t0)
+${PASS}
+`;
+
+const LOOP = '_start:\n    j _start\n';
+
+async function runGuest(source: string, options: readonly string[] = [], stdin?: string) {
+  return run(['run', ...options, 'guest.elf'], {
+    files: { 'guest.elf': elfOf(source) },
+    ...(stdin === undefined ? {} : { stdin }),
+  });
+}
+
+describe('trapeze run: exits', () => {
+  it('prints what the guest sends to the UART and exits 0 when it passes', async () => {
+    const r = await runGuest(HELLO);
+    expect(r.stdout).toBe('hello');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it("exits with the guest's failure code", async () => {
+    const r = await runGuest(`_start:\n${finish((3 << 16) | 0x3333)}`);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('trapeze run: the guest failed with code 3\n');
+  });
+
+  it('exits 1 when the guest fails with code 0, and clamps codes above 255', async () => {
+    expect((await runGuest(`_start:\n${finish(0x3333)}`)).code).toBe(1);
+    expect((await runGuest(`_start:\n${finish((300 << 16) | 0x3333)}`)).code).toBe(255);
+  });
+
+  it('exits 3 when the guest asks for a reset', async () => {
+    const r = await runGuest(`_start:\n${finish(0x7777)}`);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('trapeze run: guest requested a reset (not supported yet)\n');
+  });
+
+  it('stops with exit status 124 when the --max-insns budget runs out', async () => {
+    const r = await runGuest(LOOP, ['--max-insns', '1000', '--stats']);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toContain('trapeze run: stopped: instruction budget of 1000 reached\n');
+    expect(r.stderr).toContain('instructions: 1000\n');
+  });
+
+  it('stops with exit status 125 when the hart waits with nothing to wake it', async () => {
+    const r = await runGuest('_start:\n    wfi\n    j _start\n');
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^trapeze run: stopped: the hart waits \(wfi\) .* at pc 0x8000000/);
+  });
+});
+
+describe('trapeze run: input', () => {
+  it('feeds standard input to the UART', async () => {
+    const r = await runGuest(ECHO, [], 'x');
+    expect(r.stdinRead).toBe(true);
+    expect(r.stdout).toBe('x');
+    expect(r.code).toBe(0);
+  });
+
+  it('without input the same guest keeps polling until the budget runs out', async () => {
+    const r = await runGuest(ECHO, ['--max-insns', '5000']);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(124);
+  });
+});
+
+describe('trapeze run: reports', () => {
+  it('--json prints the final guest state, and the console goes to standard error', async () => {
+    const r = await runGuest(`_start:\n    li a0, 42\n    li a1, -1\n${PASS}`, ['--json']);
+    expect(r.code).toBe(0);
+    const state = JSON.parse(r.stdout);
+    expect(state.x).toHaveLength(32);
+    expect(state.x[0]).toBe(0);
+    expect(state.x[10]).toBe(42);
+    expect(state.x[11]).toBe(0xffffffff);
+    expect(state.pc).toBeGreaterThanOrEqual(0x80000000);
+    expect(state.privilege).toBe('M');
+    expect(state.csrs.misa >>> 30).toBe(1); // MXL = 1: RV32
+    expect(Object.keys(state.csrs)).toHaveLength(19);
+    expect(state.csrs).toHaveProperty('satp', 0);
+    expect(state.instret).toBeGreaterThan(5);
+    expect(state.exit).toEqual({ kind: 'pass', code: 0 });
+
+    const hello = await runGuest(HELLO, ['--json']);
+    expect(hello.stderr).toBe('hello');
+    expect(JSON.parse(hello.stdout).exit.kind).toBe('pass');
+  });
+
+  it('--stats prints instructions, virtual time, wall time and MIPS', async () => {
+    const r = await runGuest(HELLO, ['--stats']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('hello');
+    expect(r.stderr).toMatch(/^instructions: [1-9][0-9]*\n/m);
+    expect(r.stderr).toMatch(/^virtual time: [1-9][0-9]* ns \([0-9]+ mtime ticks\)\n/m);
+    expect(r.stderr).toMatch(/^wall time: +[0-9]+\.[0-9]{3} s\n/m);
+    expect(r.stderr).toMatch(/^speed: +[0-9]+\.[0-9]{2} MIPS\n/m);
+  });
+
+  it('--trace N prints the last N retired instructions, disassembled', async () => {
+    const r = await runGuest(`_start:\n    nop\n${PASS}`, ['--trace', '3']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => /^[0-9a-f]{8}: /.test(l));
+    expect(lines).toHaveLength(3);
+    expect(r.stderr).toContain('Last 3 retired instructions:\n');
+    // li t1, 0x5555 is lui + addi; then the store to the finisher retires last.
+    expect(lines[0]).toMatch(/\tlui\tt1, 5$/);
+    expect(lines[1]).toMatch(/\taddi\tt1, t1, 1365$/);
+    expect(lines[2]).toMatch(/^800000[0-9a-f]{2}: [0-9a-f ]+\tsw\tt1, 0\(t0\)$/);
+  });
+
+  it('documents the exit statuses in --help', async () => {
+    const r = await run(['run', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: trapeze run /);
+    for (const status of ['124', '125', 'reset']) expect(r.stdout).toContain(status);
+  });
+});
+
+describe('trapeze run: errors', () => {
+  it('rejects a bad --mem with exit status 2', async () => {
+    for (const mem of ['lots', '12Q', '100', '3G']) {
+      const r = await runGuest(PASS, ['--mem', mem]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`trapeze run: error: --mem '${mem}'`);
+      expect(r.stderr).toContain("Run 'trapeze run --help' for usage.");
+    }
+    expect((await runGuest(`_start:\n${PASS}`, ['--mem', '256K'])).code).toBe(0);
+    expect((await runGuest(`_start:\n${PASS}`, ['--mem', '1048576'])).code).toBe(0);
+  });
+
+  it('rejects a bad --max-insns or --trace', async () => {
+    for (const option of ['--max-insns', '--trace']) {
+      const r = await runGuest(PASS, [option, '0']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${option} '0' is not a positive integer`);
+    }
+  });
+
+  it('rejects a file that is not an ELF executable', async () => {
+    const r = await run(['run', 'guest.bin'], { files: { 'guest.bin': 'not an ELF file' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^trapeze run: error: 'guest\.bin' is not a valid ELF file: /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('rejects a missing file and an image outside RAM', async () => {
+    const missing = await run(['run', 'nope.elf']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("cannot read 'nope.elf': no such file or directory");
+    const outside = await run(['run', 'low.elf'], { files: { 'low.elf': elfOf(PASS, 0x1000) } });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/^trapeze run: error: cannot load 'low\.elf': .*outside RAM/);
+    const none = await run(['run']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no ELF image given');
+  });
+});
