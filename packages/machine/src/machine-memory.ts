@@ -11,9 +11,11 @@ import {
   type AccessType,
   accessFaultCause,
   type Bus,
+  FAST_FAULT,
   type Mmu,
   type Pmp,
   type Privilege,
+  type Ram,
 } from '@trapeze/mmu';
 
 const ACCESS: readonly AccessType[] = ['exec', 'read', 'write'];
@@ -24,6 +26,11 @@ export class MachineMemory implements HartMemory {
   fault = -1;
   /** The hart, set once it exists (it is created with this memory). */
   hart: Hart | undefined;
+  /**
+   * Accesses that took the slow path (devices, ROM, byte-checked PMP). Device deadlines can
+   * only move on such an access, so the run loop re-reads them when this count changes.
+   */
+  slowAccesses = 0;
   /** Called by FENCE.I (the machine drops decode caches, when it has them). */
   onFenceI: () => void = () => {};
 
@@ -31,7 +38,32 @@ export class MachineMemory implements HartMemory {
     private readonly bus: Bus,
     private readonly mmu: Mmu,
     private readonly pmp: Pmp,
+    /** The RAM the MMU's fast path returns offsets into (the first RAM on the bus). */
+    private readonly ram: Ram,
   ) {}
+
+  /**
+   * The fast path of an aligned access: the RAM offset (translation and PMP checked, the TLB
+   * and per-page PMP results cached by the MMU), or -1 with {@link fault} set, or -2 when the
+   * access must take the slow path (a device, or PMP to check byte by byte).
+   */
+  private fast(vaddr: number, kind: AccessKind): number {
+    const hart = this.hart as Hart;
+    const status = hart.csr.mstatus;
+    let level: number = hart.privilege;
+    if (kind !== 0 && level === 3 && (status & MSTATUS_MPRV) !== 0)
+      level = (status >>> MSTATUS_MPP_SHIFT) & 3;
+    const offset = this.mmu.translateFast(
+      vaddr,
+      ACCESS[kind] as AccessType,
+      PRIVILEGE[level] as Privilege,
+      hart.csr.satp,
+      (status & MSTATUS_SUM) !== 0,
+      (status & MSTATUS_MXR) !== 0,
+    );
+    if (offset === FAST_FAULT) this.fault = this.mmu.cause;
+    return offset;
+  }
 
   /** Physical address of one access, or -1 with {@link fault} set. */
   private translate(vaddr: number, size: number, kind: AccessKind): number {
@@ -71,6 +103,19 @@ export class MachineMemory implements HartMemory {
       }
       return value;
     }
+    const offset = this.fast(vaddr >>> 0, kind);
+    if (offset >= 0) {
+      this.fault = -1;
+      // Aligned: straight from the typed views (a 4-byte read stays a signed, unboxed integer).
+      const ram = this.ram;
+      return size === 4
+        ? (ram.i32[offset >> 2] as number)
+        : size === 2
+          ? (ram.u16[offset >> 1] as number)
+          : (ram.u8[offset] as number);
+    }
+    if (offset === FAST_FAULT) return 0;
+    this.slowAccesses++;
     const paddr = this.translate(vaddr >>> 0, size, kind);
     if (paddr < 0) return 0;
     const value = this.bus.load(paddr, size);
@@ -94,6 +139,14 @@ export class MachineMemory implements HartMemory {
       }
       return;
     }
+    const offset = this.fast(vaddr >>> 0, 2);
+    if (offset >= 0) {
+      this.fault = -1;
+      this.ram.write(offset, size, value);
+      return;
+    }
+    if (offset === FAST_FAULT) return;
+    this.slowAccesses++;
     const paddr = this.translate(vaddr >>> 0, size, 2);
     if (paddr < 0) return;
     this.bus.store(paddr, size, value);

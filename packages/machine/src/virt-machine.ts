@@ -80,6 +80,7 @@ export class VirtMachine {
   /** The device tree blob written at {@link VirtMachine.fdtAddress} on reset. */
   readonly fdt: Uint8Array;
   private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
+  private readonly memory: MachineMemory;
   /** Offset added to the clock for `mcycle`/`minstret` writes. */
   private counterOffset = 0;
 
@@ -100,7 +101,8 @@ export class VirtMachine {
     this.bus.mapRam(this.ram);
     this.bus.mapRam(this.rom);
     this.mmu = new Mmu(this.bus, this.pmp);
-    const memory = new MachineMemory(this.bus, this.mmu, this.pmp);
+    const memory = new MachineMemory(this.bus, this.mmu, this.pmp, this.ram);
+    this.memory = memory;
     this.hart = new Hart(memory, {
       read: (csr) => this.readCounter(csr),
       write: (csr, value) => this.writeCounter(csr, value),
@@ -195,7 +197,10 @@ export class VirtMachine {
   run(budget: number): RunExit {
     const hart = this.hart;
     const clock = this.clock;
+    const memory = this.memory;
     const start = hart.retired;
+    let next = this.nextEventNs();
+    let seen = memory.slowAccesses;
     for (;;) {
       const exit = this.finisher.exit;
       if (exit !== undefined) {
@@ -206,15 +211,21 @@ export class VirtMachine {
         return { kind: 'budget', code: 0, instructions: hart.retired - start };
       if (!hart.step()) {
         // WFI with nothing pending: skip virtual time to the next device event.
-        const next = this.nextEventNs();
+        next = this.nextEventNs();
         if (!Number.isFinite(next))
           return { kind: 'idle', code: 0, instructions: hart.retired - start };
         clock.skipToNs(next);
       }
-      if (clock.ns >= this.nextEventNs()) {
+      // Deadlines move only with time or on a device access: re-read them then.
+      if (memory.slowAccesses !== seen) {
+        seen = memory.slowAccesses;
+        next = this.nextEventNs();
+      }
+      if (clock.ns >= next) {
         this.clint.update();
         this.uart.update();
         this.rtc.update();
+        next = this.nextEventNs();
       }
     }
   }

@@ -103,7 +103,7 @@ export class Hart {
         this.trap(memory.fault, (pc + 2) >>> 0);
         return true;
       }
-      word = (low | (high << 16)) >>> 0;
+      word = low | (high << 16); // signed: V8 keeps it unboxed
     }
     const i = this.decoder.decodeInto(word, this.instruction);
     if (!i.legal) {

@@ -24,7 +24,8 @@ export interface HartMemory {
   fault: number;
   /**
    * Reads `size` bytes at virtual address `vaddr` (any alignment: misaligned loads and stores
-   * do not trap, as on QEMU's `virt` board), zero-extended.
+   * do not trap, as on QEMU's `virt` board): 1 and 2 bytes zero-extended, 4 bytes as a signed
+   * 32-bit integer or its unsigned value (the hart uses the low 32 bits either way).
    */
   read(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): number;
   /** Writes the low `size` bytes of `value` at `vaddr`. */
