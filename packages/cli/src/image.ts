@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type AssembledSection, type AssembleResult, writeElf } from '@trapeze/isa';
+import type { AssembledSection } from '@trapeze/isa';
 import { hex } from './numbers.js';
 
 /** Largest raw image written (sections far apart would otherwise make a huge file of zeros). */
@@ -59,35 +59,4 @@ export function rawImage(sections: readonly AssembledSection[]): RawImage {
   const bytes = new Uint8Array(size);
   for (const section of loaded) bytes.set(section.bytes, section.address - first.address);
   return { address: first.address, bytes };
-}
-
-/** Whether a section is read-only data. */
-function readOnly(name: string): boolean {
-  return /^\.s?rodata(\.|$)/.test(name);
-}
-
-/**
- * An ELF32 executable of an assembly: one loadable segment per section, every symbol, the
- * entry point, and `EF_RISCV_RVC` when compressed instructions were emitted.
- */
-export function elfImage(result: AssembleResult): Uint8Array {
-  return writeElf({
-    entry: result.entry,
-    rvc: result.usesCompressed,
-    sections: result.sections.map((s) => ({
-      name: s.name,
-      address: s.address,
-      data: s.bytes,
-      executable: s.executable,
-      writable: !s.executable && !readOnly(s.name),
-      nobits: s.nobits,
-      size: s.size,
-    })),
-    symbols: result.symbols.map((s) => ({
-      name: s.name,
-      value: s.value,
-      section: s.section,
-      global: s.global,
-    })),
-  });
 }

@@ -13,6 +13,7 @@ export type {
   AssembleResult,
 } from './assembler/assembler.js';
 export { assemble } from './assembler/assembler.js';
+export { elfImage } from './assembler/elf-image.js';
 export type { SourcePosition } from './assembler/errors.js';
 export { AssembleError, AssemblyError } from './assembler/errors.js';
 export type { ImmediateRange, ImmediateScheme, Segment } from './bits.js';

@@ -1,19 +1,8 @@
-import { assemble, writeElf } from '@trapeze/isa';
+import { assemble, elfImage } from '@trapeze/isa';
 
 /** Assembles `source` at RAM_BASE into an ELF executable. */
 export function elfOf(source: string): Uint8Array {
-  const result = assemble(source, { textAddress: 0x80000000 });
-  return writeElf({
-    entry: result.entry,
-    sections: result.sections.map((s) => ({
-      name: s.name,
-      address: s.address,
-      data: s.bytes,
-      executable: s.executable,
-      nobits: s.nobits,
-      size: s.size,
-    })),
-  });
+  return elfImage(assemble(source, { textAddress: 0x80000000 }));
 }
 
 /** GNU as helpers for test guests: print a register in hex to the UART, and exit. */

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { AssembleError, type AssembleResult, assemble } from '@trapeze/isa';
+import { AssembleError, type AssembleResult, assemble, elfImage } from '@trapeze/isa';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION, warn } from '../command.js';
 import { formatAssemblyError } from '../diagnostics.js';
 import { CommandFailed, UsageError } from '../errors.js';
-import { elfImage, ImageError, rawImage } from '../image.js';
+import { ImageError, rawImage } from '../image.js';
 import { describeFileError, readInput } from '../io.js';
 import { ISA_OPTION, isaOption } from '../isa-option.js';
 import { hex, parseAddress } from '../numbers.js';

@@ -1,21 +1,10 @@
-import { assemble, writeElf } from '@trapeze/isa';
+import { assemble, elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import { run } from '../support/fake-io.js';
 
 /** Assembles `source` at `address` (RAM by default) into an ELF executable. */
 function elfOf(source: string, address = 0x80000000): Uint8Array {
-  const result = assemble(source, { textAddress: address });
-  return writeElf({
-    entry: result.entry,
-    sections: result.sections.map((s) => ({
-      name: s.name,
-      address: s.address,
-      data: s.bytes,
-      executable: s.executable,
-      nobits: s.nobits,
-      size: s.size,
-    })),
-  });
+  return elfImage(assemble(source, { textAddress: address }));
 }
 
 /** Writes `value` to the test finisher and spins. */
