@@ -1,6 +1,6 @@
 /**
  * The hart's view of memory on the machine: Sv32 translation (with `mstatus.MPRV`, `SUM`,
- * `MXR`), PMP and the bus. Misaligned loads and stores are split into byte accesses, each
+ * `MXR`) and PMP through the MMU's fast path, then RAM directly or the bus. Misaligned loads and stores are split into byte accesses, each
  * translated and checked, as QEMU performs them without trapping.
  *
  * @module
@@ -31,6 +31,8 @@ export class MachineMemory implements HartMemory {
    * only move on such an access, so the run loop re-reads them when this count changes.
    */
   slowAccesses = 0;
+  /** The effective privilege of the access being made (after `mstatus.MPRV`). */
+  private privilege: Privilege = 'M';
   /** Called by FENCE.I (the machine drops decode caches, when it has them). */
   onFenceI: () => void = () => {};
 
@@ -45,7 +47,7 @@ export class MachineMemory implements HartMemory {
   /**
    * The fast path of an aligned access: the RAM offset (translation and PMP checked, the TLB
    * and per-page PMP results cached by the MMU), or -1 with {@link fault} set, or -2 when the
-   * access must take the slow path (a device, or PMP to check byte by byte).
+   * access must take the slow path ({@link slow}: a device, or PMP to check byte by byte).
    */
   private fast(vaddr: number, kind: AccessKind): number {
     const hart = this.hart as Hart;
@@ -53,10 +55,11 @@ export class MachineMemory implements HartMemory {
     let level: number = hart.privilege;
     if (kind !== 0 && level === 3 && (status & MSTATUS_MPRV) !== 0)
       level = (status >>> MSTATUS_MPP_SHIFT) & 3;
+    this.privilege = PRIVILEGE[level] as Privilege;
     const offset = this.mmu.translateFast(
       vaddr,
       ACCESS[kind] as AccessType,
-      PRIVILEGE[level] as Privilege,
+      this.privilege,
       hart.csr.satp,
       (status & MSTATUS_SUM) !== 0,
       (status & MSTATUS_MXR) !== 0,
@@ -65,28 +68,14 @@ export class MachineMemory implements HartMemory {
     return offset;
   }
 
-  /** Physical address of one access, or -1 with {@link fault} set. */
-  private translate(vaddr: number, size: number, kind: AccessKind): number {
-    const hart = this.hart as Hart;
-    const status = hart.csr.mstatus;
-    let level: number = hart.privilege;
-    if (kind !== 0 && level === 3 && (status & MSTATUS_MPRV) !== 0)
-      level = (status >>> MSTATUS_MPP_SHIFT) & 3;
+  /**
+   * After {@link fast} sent an access to the slow path: its physical address (translated by
+   * that call) once PMP allows all `size` bytes, or -1 with {@link fault} set.
+   */
+  private slow(size: number, kind: AccessKind): number {
     const access = ACCESS[kind] as AccessType;
-    const privilege = PRIVILEGE[level] as Privilege;
-    const paddr = this.mmu.translate(
-      vaddr,
-      access,
-      privilege,
-      hart.csr.satp,
-      (status & MSTATUS_SUM) !== 0,
-      (status & MSTATUS_MXR) !== 0,
-    );
-    if (paddr < 0) {
-      this.fault = this.mmu.cause;
-      return -1;
-    }
-    if (paddr > 0xffffffff || !this.pmp.check(paddr, size, access, privilege)) {
+    const paddr = this.mmu.paddr;
+    if (paddr > 0xffffffff || !this.pmp.check(paddr, size, access, this.privilege)) {
       this.fault = accessFaultCause(access);
       return -1;
     }
@@ -116,7 +105,7 @@ export class MachineMemory implements HartMemory {
     }
     if (offset === FAST_FAULT) return 0;
     this.slowAccesses++;
-    const paddr = this.translate(vaddr >>> 0, size, kind);
+    const paddr = this.slow(size, kind);
     if (paddr < 0) return 0;
     const value = this.bus.load(paddr, size);
     if (this.bus.fault) {
@@ -131,7 +120,8 @@ export class MachineMemory implements HartMemory {
     if ((vaddr & (size - 1)) !== 0) {
       // Check every byte first, so that a faulting misaligned store writes nothing.
       for (let k = 0; k < size; k++) {
-        if (this.translate((vaddr + k) >>> 0, 1, 2) < 0) return;
+        const offset = this.fast((vaddr + k) >>> 0, 2);
+        if (offset === FAST_FAULT || (offset < 0 && this.slow(1, 2) < 0)) return;
       }
       for (let k = 0; k < size; k++) {
         this.write((vaddr + k) >>> 0, 1, (value >>> (8 * k)) & 0xff);
@@ -147,7 +137,7 @@ export class MachineMemory implements HartMemory {
     }
     if (offset === FAST_FAULT) return;
     this.slowAccesses++;
-    const paddr = this.translate(vaddr >>> 0, size, 2);
+    const paddr = this.slow(size, 2);
     if (paddr < 0) return;
     this.bus.store(paddr, size, value);
     this.fault = this.bus.fault ? accessFaultCause('write') : -1;
