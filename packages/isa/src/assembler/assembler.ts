@@ -12,7 +12,7 @@
 import { aliasRules } from '../aliases.js';
 import { fitsImmediate, immediateRange } from '../bits.js';
 import { compress } from '../compress.js';
-import { EncodeError, encode } from '../encoder.js';
+import { EncodeError, type EncodeInput, encode } from '../encoder.js';
 import { type IsaConfig, RV32IMAC } from '../isa.js';
 import type { InstructionSpec, OperandToken } from '../spec.js';
 import { instructionById, instructionsByName } from '../table/index.js';
@@ -145,6 +145,21 @@ interface Section {
 const MAX_SECTION_SIZE = 1 << 28;
 const NOP = 0x00000013;
 const C_NOP = 0x0001;
+
+/** The operands of an op for `encode`, with its immediate resolved to `imm`. */
+function operandsOf(op: MachineOp, imm: number): Omit<EncodeInput, 'spec'> {
+  return {
+    rd: op.rd,
+    rs1: op.rs1,
+    rs2: op.rs2,
+    imm,
+    csr: op.csr,
+    pred: op.pred,
+    succ: op.succ,
+    aq: op.aq,
+    rl: op.rl,
+  };
+}
 
 function itemSize(item: Item): number {
   switch (item.kind) {
@@ -733,18 +748,7 @@ class Assembler {
     const imm =
       known === undefined ? align : op.spec.imm?.wrap20 && known < 0 ? known & 0xfffff : known;
     try {
-      encode({
-        spec: op.spec,
-        rd: op.rd,
-        rs1: op.rs1,
-        rs2: op.rs2,
-        imm,
-        csr: op.csr,
-        pred: op.pred,
-        succ: op.succ,
-        aq: op.aq,
-        rl: op.rl,
-      });
+      encode({ ...operandsOf(op, imm), spec: op.spec });
     } catch (e) {
       if (!(e instanceof EncodeError)) throw e;
       if (known === undefined && e.field === 'imm') return;
@@ -922,17 +926,7 @@ class Assembler {
   private encodeOp(op: MachineOp): number {
     if (op.fixedWord !== null) return op.fixedWord;
     const imm = this.evaluateImmediate(op);
-    const input = {
-      rd: op.rd,
-      rs1: op.rs1,
-      rs2: op.rs2,
-      imm,
-      csr: op.csr,
-      pred: op.pred,
-      succ: op.succ,
-      aq: op.aq,
-      rl: op.rl,
-    };
+    const input = operandsOf(op, imm);
     if (op.size === 2 && op.spec.size === 4) {
       for (const spec of op.relaxable) {
         try {
