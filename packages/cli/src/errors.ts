@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ElfError } from '@trapeze/isa';
 
 /** Codes of {@link UsageError}. */
 export type UsageErrorCode =
@@ -48,4 +49,19 @@ export class CommandFailed extends Error {
     super(lines.join('\n'));
     this.name = 'CommandFailed';
   }
+}
+
+/**
+ * The usage error for a file that is not a valid ELF image (`ElfError`), or `error` itself
+ * when it is something else.
+ */
+export function invalidElf(file: string, error: unknown, command: string): unknown {
+  if (error instanceof ElfError) {
+    return new UsageError(
+      'BAD_INPUT',
+      `'${file}' is not a valid ELF file: ${error.message}`,
+      command,
+    );
+  }
+  return error;
 }

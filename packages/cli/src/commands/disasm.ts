@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { ElfError, type ElfFile, isElf, parseElf } from '@trapeze/isa';
+import { type ElfFile, isElf, parseElf } from '@trapeze/isa';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION, warn } from '../command.js';
-import { UsageError } from '../errors.js';
+import { invalidElf, UsageError } from '../errors.js';
 import { hexTokens, hexWordsToBytes } from '../hex-words.js';
 import { type Io, readInput } from '../io.js';
 import { decoderFor, ISA_OPTION, isaOption } from '../isa-option.js';
@@ -202,14 +202,7 @@ export const disasm: Command = {
         try {
           elf = parseElf(bytes);
         } catch (error) {
-          if (error instanceof ElfError) {
-            throw new UsageError(
-              'BAD_INPUT',
-              `'${file}' is not a valid ELF file: ${error.message}`,
-              NAME,
-            );
-          }
-          throw error;
+          throw invalidElf(file, error, NAME);
         }
         listElf(io, file, elf, options, out);
       } else {

@@ -6,11 +6,11 @@
  * @module
  */
 import { TerminalBackend } from '@trapeze/devices';
-import { disassemble, ElfError } from '@trapeze/isa';
+import { disassemble } from '@trapeze/isa';
 import { MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { UsageError } from '../errors.js';
+import { invalidElf, UsageError } from '../errors.js';
 import { readInput } from '../io.js';
 import { bytesHex } from '../listing.js';
 import { hex } from '../numbers.js';
@@ -253,17 +253,10 @@ export const run: Command = {
     try {
       machine.loadElf(bytes);
     } catch (error) {
-      if (error instanceof ElfError) {
-        throw new UsageError(
-          'BAD_INPUT',
-          `'${file}' is not a valid ELF file: ${error.message}`,
-          NAME,
-        );
-      }
       if (error instanceof MachineError) {
         throw new UsageError('BAD_INPUT', `cannot load '${file}': ${error.message}`, NAME);
       }
-      throw error;
+      throw invalidElf(file, error, NAME);
     }
 
     const stopInput = io.onStdin?.((chunk) => serial.receive(chunk)) ?? (() => {});
