@@ -11,6 +11,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results.json' },
+    // Tests are not timed (speed lives in benchmarks): exhaustive and property tests may take
+    // tens of seconds on a loaded two-core machine, so only a hung test should time out.
+    testTimeout: 120_000,
     setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
   },
 });

@@ -87,9 +87,9 @@ export {
 } from './hart/csr-file.js';
 export { execute, implementedInstructions } from './hart/execute.js';
 export type { HartSnapshot } from './hart/hart.js';
-export { Hart } from './hart/hart.js';
+export { Hart, STUCK_TRAPS } from './hart/hart.js';
 export type { AccessKind, HartMemory } from './hart/memory.js';
-export { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE } from './hart/memory.js';
+export { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, fetchParcels } from './hart/memory.js';
 export { isHint, isHintEncoding } from './hints.js';
 export type { Instruction } from './instruction.js';
 export { DecodedInstruction, ILLEGAL_16, ILLEGAL_32 } from './instruction.js';

@@ -29,9 +29,7 @@ console.log(
 );
 console.log('| engine | wall time (s) | MIPS |');
 console.log('|---|---:|---:|');
-console.log(
-  `| Trapeze bare (reference interpreter) | ${seconds.toFixed(2)} | ${trapezeMips.toFixed(1)} |`,
-);
+console.log(`| Trapeze bare | ${seconds.toFixed(2)} | ${trapezeMips.toFixed(1)} |`);
 
 const qemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
 if (qemu) {

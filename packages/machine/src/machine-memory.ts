@@ -6,7 +6,13 @@
  * @module
  */
 import type { AccessKind, Hart, HartMemory } from '@trapeze/isa';
-import { MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM } from '@trapeze/isa';
+import {
+  fetchParcels,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_MXR,
+  MSTATUS_SUM,
+} from '@trapeze/isa';
 import {
   type AccessType,
   accessFaultCause,
@@ -33,6 +39,17 @@ export class MachineMemory implements HartMemory {
   slowAccesses = 0;
   /** The effective privilege of the access being made (after `mstatus.MPRV`). */
   private privilege: Privilege = 'M';
+  /**
+   * The page instructions are fetched from: its virtual page number (-1: none), the RAM offset
+   * of its first byte, and what its translation depended on (privilege, `satp`, the MMU's
+   * epoch and the PMP generation), so a fetch from it skips translation until one changes.
+   */
+  private fetchPage = -1;
+  private fetchBase = 0;
+  private fetchPrivilege = 0;
+  private fetchSatp = 0;
+  private fetchEpoch = 0;
+  private fetchPmp = 0;
   /** Called by FENCE.I (the machine drops decode caches, when it has them). */
   onFenceI: () => void = () => {};
 
@@ -80,6 +97,52 @@ export class MachineMemory implements HartMemory {
       return -1;
     }
     return paddr;
+  }
+
+  /**
+   * The instruction at `pc` (one parcel, or two as a signed word), or on a fault the address of
+   * the parcel that failed, with `fault` set: from the cached fetch page when it is still
+   * valid, else through translation and PMP like any read.
+   */
+  fetch(pc: number): number {
+    const hart = this.hart as Hart;
+    const offset = pc & 0xfff;
+    if (
+      pc >>> 12 === this.fetchPage &&
+      hart.privilege === this.fetchPrivilege &&
+      hart.csr.satp === this.fetchSatp &&
+      this.mmu.epoch === this.fetchEpoch &&
+      this.pmp.generation === this.fetchPmp
+    ) {
+      const u16 = this.ram.u16;
+      const at = (this.fetchBase + offset) >> 1;
+      const low = u16[at] as number;
+      if ((low & 3) !== 3) {
+        this.fault = -1;
+        return low;
+      }
+      // A 32-bit instruction whose second parcel is on the next page takes the general path.
+      if (offset !== 0xffe) {
+        this.fault = -1;
+        return low | ((u16[at + 1] as number) << 16);
+      }
+    }
+    return this.fetchUncached(pc);
+  }
+
+  /** A fetch outside the cached page: caches the page when it is RAM, then fetches. */
+  private fetchUncached(pc: number): number {
+    const offset = this.fast(pc >>> 0, 0);
+    if (offset >= 0) {
+      const hart = this.hart as Hart;
+      this.fetchPage = pc >>> 12;
+      this.fetchBase = offset - (pc & 0xfff);
+      this.fetchPrivilege = hart.privilege;
+      this.fetchSatp = hart.csr.satp;
+      this.fetchEpoch = this.mmu.epoch;
+      this.fetchPmp = this.pmp.generation;
+    }
+    return fetchParcels(this, pc);
   }
 
   read(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): number {

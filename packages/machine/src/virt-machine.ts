@@ -16,7 +16,7 @@ import {
   Uart16550,
   VIRT_MAP,
 } from '@trapeze/devices';
-import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf } from '@trapeze/isa';
+import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf, STUCK_TRAPS } from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
 import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
@@ -39,8 +39,13 @@ export interface VirtMachineOptions {
   readonly bootargs?: string;
 }
 
-/** Why {@link VirtMachine.run} stopped. */
-export type ExitKind = 'pass' | 'fail' | 'reset' | 'budget' | 'idle';
+/**
+ * Why {@link VirtMachine.run} stopped: the finisher reported `pass`, `fail` or `reset`; the
+ * `budget` ran out; the hart is `idle` (WFI with nothing that could wake it); or the hart is
+ * `stuck`: it took `STUCK_TRAPS` (1,000) traps in a row without retiring an instruction (a trap
+ * vector that faults), a loop that never ends (QEMU spins in it forever).
+ */
+export type ExitKind = 'pass' | 'fail' | 'reset' | 'budget' | 'idle' | 'stuck';
 
 /** The exit of a run. */
 export interface RunExit {
@@ -199,33 +204,43 @@ export class VirtMachine {
     const clock = this.clock;
     const memory = this.memory;
     const start = hart.retired;
-    let next = this.nextEventNs();
-    let seen = memory.slowAccesses;
+    const end = start + budget;
     for (;;) {
       const exit = this.finisher.exit;
       if (exit !== undefined) {
         this.finisher.clear();
         return { kind: exit.kind, code: exit.code, instructions: hart.retired - start };
       }
-      if (hart.retired - start >= budget)
-        return { kind: 'budget', code: 0, instructions: hart.retired - start };
-      if (!hart.step()) {
-        // WFI with nothing pending: skip virtual time to the next device event.
-        next = this.nextEventNs();
-        if (!Number.isFinite(next))
-          return { kind: 'idle', code: 0, instructions: hart.retired - start };
-        clock.skipToNs(next);
-      }
-      // Deadlines move only with time or on a device access: re-read them then.
-      if (memory.slowAccesses !== seen) {
-        seen = memory.slowAccesses;
-        next = this.nextEventNs();
+      if (hart.retired >= end) return { kind: 'budget', code: 0, instructions: budget };
+      let next = this.nextEventNs();
+      if (clock.ns < next) {
+        // Run until the budget, the next device deadline (virtual time is retired
+        // instructions plus skipped idle time), or a device access, which may move deadlines
+        // or write the finisher.
+        const stop = Math.min(end, next - clock.skipped);
+        const seen = memory.slowAccesses;
+        let idle = false;
+        while (hart.retired < stop && hart.trapStreak < STUCK_TRAPS) {
+          if (!hart.step()) {
+            idle = true;
+            break;
+          }
+          if (memory.slowAccesses !== seen) break;
+        }
+        if (hart.trapStreak >= STUCK_TRAPS)
+          return { kind: 'stuck', code: 0, instructions: hart.retired - start };
+        if (idle) {
+          // WFI with nothing pending: skip virtual time to the next device event.
+          next = this.nextEventNs();
+          if (!Number.isFinite(next))
+            return { kind: 'idle', code: 0, instructions: hart.retired - start };
+          clock.skipToNs(next);
+        }
       }
       if (clock.ns >= next) {
         this.clint.update();
         this.uart.update();
         this.rtc.update();
-        next = this.nextEventNs();
       }
     }
   }

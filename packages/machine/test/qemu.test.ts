@@ -8,9 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferBackend } from '@trapeze/devices';
+import { elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import { VirtMachine } from '../src/virt-machine.js';
-import { elfOf, LIBRARY } from './support.js';
+import { assembleGuest, DATA, FINISH, PRIVILEGED_GUESTS } from './privileged-guests.js';
+import { elfOf } from './support.js';
 
 const QEMU = 'qemu-system-riscv32';
 const QEMU_AVAILABLE = spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -58,10 +60,8 @@ trap:                          # prints mcause, mtval; skips the instruction; re
     csrr a0, mtval; call puthex
     csrr t0, mepc; addi t0, t0, 4; csrw mepc, t0
     mret
-${LIBRARY}
-    .bss
-    .zero 512
-stack:
+${FINISH}
+${DATA}
 `;
 
 const GUESTS: Record<string, string> = {
@@ -73,7 +73,7 @@ const GUESTS: Record<string, string> = {
     csrr a0, minstret; call puthex
     li t0, 0x0200bff8; lw a0, 0(t0); call puthex
     csrr a0, time; call puthex
-    j pass`,
+    j finish`,
   arithmetic: `
     li s0, 0x12345678; li s1, -7
     mul a0, s0, s1; call puthex
@@ -86,7 +86,7 @@ const GUESTS: Record<string, string> = {
     li t0, 0; div a0, s0, t0; call puthex
     la t0, data; lw a0, 1(t0); call puthex
     lh a0, 3(t0); call puthex
-    j pass
+    j finish
     .data
 data: .word 0x44332211, 0x88776655`,
   traps: `
@@ -94,7 +94,7 @@ data: .word 0x44332211, 0x88776655`,
     ebreak
     .word 0xffffffff
     csrr a0, misa; call puthex
-    j pass`,
+    j finish`,
   timer: `
     li t0, 0x0200bff8; lw t1, 0(t0)
     addi t1, t1, 500
@@ -104,10 +104,10 @@ data: .word 0x44332211, 0x88776655`,
     wfi
     csrr a0, minstret; sub a0, a0, s1; call puthex
     csrr a0, mip; call puthex
-    j pass`,
+    j finish`,
 };
 
-describe.skipIf(!QEMU_AVAILABLE)('console output matches QEMU', () => {
+describe.skipIf(!QEMU_AVAILABLE)('console output and final registers match QEMU', () => {
   for (const [name, body] of Object.entries(GUESTS)) {
     it(`for the ${name} guest`, () => {
       const source = `${PROLOGUE}${body.includes('.data') ? body.replace('.data', `${EPILOGUE.replace('.bss', '.text\n.bss')}\n.data`) : `${body}\n${EPILOGUE}`}`;
@@ -116,6 +116,15 @@ describe.skipIf(!QEMU_AVAILABLE)('console output matches QEMU', () => {
       expect(qemu.length).toBeGreaterThan(0);
       const ours = onTrapeze(elf);
       expect(ours).toBe(qemu);
+    }, 30_000);
+  }
+  for (const [name, guest] of Object.entries(PRIVILEGED_GUESTS)) {
+    it(`for the ${name} privileged guest`, () => {
+      const { result, symbol } = assembleGuest(guest);
+      const elf = elfImage(result);
+      const qemu = onQemu(elf);
+      expect(qemu.startsWith(guest.expected(symbol))).toBe(true);
+      expect(onTrapeze(elf)).toBe(qemu);
     }, 30_000);
   }
 });

@@ -41,6 +41,47 @@ describe('VirtMachine', () => {
     expect(idle.machine.run(1000).kind).toBe('idle');
   });
 
+  it('stops a hart stuck in a trap loop (the trap vector itself faults)', () => {
+    // mtvec is 0 after reset: nothing is mapped there, so every fetch faults again.
+    const { machine } = boot('_start: li a0, 5; ecall');
+    // Six instructions of the reset ROM and the li retire; the ecall and every fetch trap.
+    expect(machine.run(1_000_000)).toEqual({ kind: 'stuck', code: 0, instructions: 7 });
+    expect(machine.hart.csr.mcause).toBe(1); // instruction access fault at 0
+    expect(machine.hart.trapStreak).toBe(1000);
+  });
+
+  it('runs code the guest rewrites (after FENCE.I), through the fetch and decode caches', () => {
+    const { machine, serial } = boot(`
+      _start:
+        la sp, stack
+        li s1, 3
+      again:
+        call patched             # returns 1, then 2 and 3 once it has been rewritten
+        call puthex
+        lw t0, patched           # bump the immediate of "li a0, N" (addi a0, zero, N)
+        li t1, 1 << 20
+        add t0, t0, t1
+        la t2, patched
+        sw t0, 0(t2)
+        fence.i
+        addi s1, s1, -1
+        bnez s1, again
+        j pass
+        .align 2
+      patched:
+        .option norvc
+        li a0, 1
+        .option rvc
+        ret
+      ${LIBRARY}
+        .bss
+        .zero 256
+      stack:
+    `);
+    expect(machine.run(100_000).kind).toBe('pass');
+    expect(serial.text()).toBe('00000001\n00000002\n00000003\n');
+  });
+
   it('counts time as QEMU does under icount: minstret includes the reading instruction', () => {
     const { machine, serial } = boot(`
       _start:

@@ -69,6 +69,11 @@ export class Mmu {
   hits = 0;
   /** `translateFast`/`translate` calls that walked the page table. */
   misses = 0;
+  /**
+   * Counts SFENCE.VMA calls and invalidations: a translation a caller cached (say, of the page
+   * it fetches from) is stale once this changes, or once the PMP generation or `satp` does.
+   */
+  epoch = 0;
   /** The TLB (exposed for statistics and tests). */
   readonly tlb: Tlb;
 
@@ -231,6 +236,7 @@ export class Mmu {
    * `undefined` for the address; rs2 = x0 is `undefined` for the ASID.)
    */
   sfenceVma(vaddr?: number, asid?: number): void {
+    this.epoch++;
     this.tlb.flush(vaddr, asid);
   }
 
@@ -239,6 +245,7 @@ export class Mmu {
    * the PMP registers or the bus mappings change.
    */
   invalidate(): void {
+    this.epoch++;
     this.tlb.flushAll();
     this.bareTag.fill(-1);
     this.pmpGeneration = this.pmp.generation;

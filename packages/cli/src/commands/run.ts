@@ -24,6 +24,7 @@ const SLICE = 1_000_000;
 export const EXIT_RESET = 3;
 export const EXIT_BUDGET = 124;
 export const EXIT_IDLE = 125;
+export const EXIT_STUCK = 126;
 
 /** CSRs in `--json`, by name and address. */
 const JSON_CSRS: readonly (readonly [string, number])[] = [
@@ -187,7 +188,8 @@ export const run: Command = {
       'Exit status of a run: 0 the guest passed (finisher 0x5555); N the guest failed with code N',
       '(finisher N << 16 | 0x3333; 1 if N is 0, at most 255); 3 the guest asked for a reset (not',
       'supported yet); 124 the instruction budget of --max-insns ran out; 125 the hart waits',
-      'forever.',
+      'forever; 126 the hart is stuck in a trap loop (1000 traps in a row without retiring an',
+      'instruction: a trap handler that itself faults).',
     ],
     [
       'With --json the final guest state (pc, x0-x31, privilege, CSRs, instret, exit) is printed',
@@ -197,6 +199,11 @@ export const run: Command = {
   ],
   options: [
     { name: 'mem', value: 'SIZE', description: 'RAM size: bytes, or with K, M, G (default 128M)' },
+    {
+      name: 'append',
+      value: 'ARGS',
+      description: "kernel command line: the device tree's /chosen/bootargs (QEMU's -append)",
+    },
     {
       name: 'max-insns',
       value: 'N',
@@ -217,6 +224,7 @@ export const run: Command = {
   examples: [
     'run hello.elf',
     'run --max-insns 1000000 --stats kernel.elf',
+    "run --append 'run=all' os.elf",
     'run --json --trace 10 test.elf > state.json',
   ],
   async run(argv, io) {
@@ -249,7 +257,12 @@ export const run: Command = {
         },
       },
     });
-    const machine = new VirtMachine({ ...(ramSize === undefined ? {} : { ramSize }), serial });
+    const bootargs = args.values.get('append');
+    const machine = new VirtMachine({
+      ...(ramSize === undefined ? {} : { ramSize }),
+      ...(bootargs === undefined ? {} : { bootargs }),
+      serial,
+    });
     try {
       machine.loadElf(bytes);
     } catch (error) {
@@ -289,6 +302,15 @@ export const run: Command = {
       case 'budget':
         status = EXIT_BUDGET;
         io.stderr(`trapeze ${NAME}: stopped: instruction budget of ${budget} reached\n`);
+        break;
+      case 'stuck':
+        status = EXIT_STUCK;
+        io.stderr(
+          `trapeze ${NAME}: stopped: the hart is stuck in a trap loop (mcause 0x${hex(
+            machine.hart.csr.mcause,
+            8,
+          )}, mepc 0x${hex(machine.hart.csr.mepc, 8)}, pc 0x${hex(machine.hart.pc, 8)})\n`,
+        );
         break;
       case 'idle':
         status = EXIT_IDLE;

@@ -100,6 +100,44 @@ describe('trapeze run: exits', () => {
     expect(r.code).toBe(125);
     expect(r.stderr).toMatch(/^trapeze run: stopped: the hart waits \(wfi\) .* at pc 0x8000000/);
   });
+
+  it('stops with exit status 126 when the hart is stuck in a trap loop', async () => {
+    // mtvec is 0 after reset and nothing is mapped there.
+    const r = await runGuest('_start:\n    ecall\n');
+    expect(r.code).toBe(126);
+    expect(r.stderr).toBe(
+      'trapeze run: stopped: the hart is stuck in a trap loop (mcause 0x00000001, mepc 0x00000000, pc 0x00000000)\n',
+    );
+  });
+});
+
+/** Prints the device tree's bytes that are lowercase letters or '=' (a1 = its address). */
+const DTB_LETTERS = `
+_start:
+    li t0, 0x10000000
+    lbu t1, 6(a1); lbu t2, 7(a1); slli t1, t1, 8; or t1, t1, t2   # totalsize (< 64 KiB)
+    add t1, a1, t1
+1:  lbu a0, 0(a1)
+    addi a1, a1, 1
+    li t2, '='; beq a0, t2, 2f
+    li t2, 'a'; blt a0, t2, 3f
+    li t2, 'z'; bgt a0, t2, 3f
+2:  lbu t2, 5(t0); andi t2, t2, 0x20; beqz t2, 2b
+    sb a0, 0(t0)
+3:  bltu a1, t1, 1b
+${PASS}
+`;
+
+describe('trapeze run: --append', () => {
+  it("puts the kernel command line in the device tree's /chosen/bootargs", async () => {
+    const withArgs = await runGuest(DTB_LETTERS, ['--append', 'run=syscall']);
+    expect(withArgs.code).toBe(0);
+    expect(withArgs.stdout).toContain('bootargs');
+    expect(withArgs.stdout).toContain('run=syscall');
+    const without = await runGuest(DTB_LETTERS);
+    expect(without.stdout).toContain('chosen');
+    expect(without.stdout).not.toContain('bootargs');
+  });
 });
 
 describe('trapeze run: input', () => {
@@ -165,7 +203,7 @@ describe('trapeze run: reports', () => {
     const r = await run(['run', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: trapeze run /);
-    for (const status of ['124', '125', 'reset']) expect(r.stdout).toContain(status);
+    for (const status of ['124', '125', '126', 'reset']) expect(r.stdout).toContain(status);
   });
 });
 

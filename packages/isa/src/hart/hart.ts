@@ -33,6 +33,16 @@ import {
 import { execute } from './execute.js';
 import type { HartMemory } from './memory.js';
 
+/**
+ * Consecutive traps without a retired instruction after which a hart is stuck: a trap handler
+ * that itself traps before retiring anything (an unmapped or non-executable trap vector) —
+ * legitimate nesting never comes near.
+ */
+export const STUCK_TRAPS = 1000;
+
+/** The decode cache has 2^(32 − shift) entries. */
+const DECODE_CACHE_SHIFT = 20;
+
 /** A plain, serializable copy of the hart's architectural state (CSRs apart). */
 export interface HartSnapshot {
   readonly x: readonly number[];
@@ -58,10 +68,20 @@ export class Hart {
   waiting = false;
   /** Instructions retired since the hart was created (traps retire nothing). */
   retired = 0;
+  /**
+   * Traps taken in a row without an instruction retiring in between. A handler whose first
+   * instruction traps again repeats forever (QEMU spins); a run loop stops at
+   * {@link STUCK_TRAPS}.
+   */
+  trapStreak = 0;
+  /** {@link Hart.retired} at the last trap (for {@link Hart.trapStreak}). */
+  private trapRetired = -1;
   /** The next pc, set by the instruction being executed. */
   nextPc = 0;
   /** The instruction being executed. */
-  readonly instruction: DecodedInstruction = createInstructionRecord();
+  instruction: DecodedInstruction;
+  /** Decoded instructions by a hash of their word (see {@link Hart.decodeCached}). */
+  private readonly decoded: DecodedInstruction[];
 
   constructor(
     readonly memory: HartMemory,
@@ -70,6 +90,10 @@ export class Hart {
     hartId = 0,
   ) {
     this.csr = new CsrFile(external, hartId);
+    this.decoded = Array.from({ length: 1 << (32 - DECODE_CACHE_SHIFT) }, () =>
+      decoder.decodeInto(0, createInstructionRecord()),
+    );
+    this.instruction = this.decoded[0] as DecodedInstruction;
   }
 
   /** Reads register `r`. */
@@ -87,35 +111,35 @@ export class Hart {
    * waiting (WFI) with no interrupt pending, so nothing happened.
    */
   step(): boolean {
-    if (this.takeInterrupt()) return true;
+    const csr = this.csr;
+    if ((csr.mip & csr.mie) !== 0 && this.takeInterrupt()) return true;
     if (this.waiting) return false;
     const pc = this.pc;
     const memory = this.memory;
-    const low = memory.read(pc, 2, 0);
+    const word = memory.fetch(pc);
     if (memory.fault >= 0) {
-      this.trap(memory.fault, pc);
+      this.trap(memory.fault, word);
       return true;
     }
-    let word = low;
-    if ((low & 3) === 3) {
-      const high = memory.read((pc + 2) >>> 0, 2, 0);
-      if (memory.fault >= 0) {
-        this.trap(memory.fault, (pc + 2) >>> 0);
-        return true;
-      }
-      word = low | (high << 16); // signed: V8 keeps it unboxed
-    }
-    const i = this.decoder.decodeInto(word, this.instruction);
-    if (!i.legal) {
-      this.trap(Exception.IllegalInstruction, i.raw);
-      return true;
-    }
+    const i = this.decodeCached(word);
+    this.instruction = i;
     this.nextPc = (pc + i.size) >>> 0;
     if (execute(this, i)) {
       this.pc = this.nextPc;
       this.retired++;
     }
     return true;
+  }
+
+  /**
+   * Decodes `word` through a direct-mapped cache keyed by the word itself: decoding depends on
+   * nothing else, so a hit needs no invalidation, even for code that rewrites itself.
+   */
+  private decodeCached(word: number): DecodedInstruction {
+    const slot = Math.imul(word, 0x9e3779b1) >>> DECODE_CACHE_SHIFT;
+    const cached = this.decoded[slot] as DecodedInstruction;
+    if (cached.word === word) return cached;
+    return this.decoder.decodeInto(word, cached);
   }
 
   /** Raises an illegal-instruction exception for the current instruction; returns false. */
@@ -137,6 +161,11 @@ export class Hart {
     const csr = this.csr;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const code = cause & 0x7fffffff;
+    if (this.retired === this.trapRetired) this.trapStreak++;
+    else {
+      this.trapRetired = this.retired;
+      this.trapStreak = 1;
+    }
     const delegated = this.privilege <= 1 && ((interrupt ? csr.mideleg : csr.medeleg) >>> code) & 1;
     this.reservation = -1;
     this.waiting = false;

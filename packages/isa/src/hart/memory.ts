@@ -28,10 +28,29 @@ export interface HartMemory {
    * 32-bit integer or its unsigned value (the hart uses the low 32 bits either way).
    */
   read(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): number;
+  /**
+   * Fetches the instruction at `pc`: its first 16-bit parcel, or, when that parcel's low bits
+   * are `11`, both parcels as one signed 32-bit word. On a fault {@link HartMemory.fault} is
+   * set and the result is the address of the parcel that failed (`pc` or `pc + 2`), the trap
+   * value. {@link fetchParcels} does this with two {@link HartMemory.read} calls; a memory may
+   * answer faster (a cached fetch page) as long as the result is the same.
+   */
+  fetch(pc: number): number;
   /** Writes the low `size` bytes of `value` at `vaddr`. */
   write(vaddr: number, size: 1 | 2 | 4, value: number): void;
   /** SFENCE.VMA: forget cached translations (all, one address, one ASID or both). */
   fenceVma(vaddr: number | undefined, asid: number | undefined): void;
   /** FENCE.I: forget cached decodings or translations of code. */
   fenceI(): void;
+}
+
+/** {@link HartMemory.fetch} through two parcel reads: the behaviour every fetch must have. */
+export function fetchParcels(memory: HartMemory, pc: number): number {
+  const low = memory.read(pc, 2, ACCESS_FETCH);
+  if (memory.fault >= 0) return pc;
+  if ((low & 3) !== 3) return low;
+  const next = (pc + 2) >>> 0;
+  const high = memory.read(next, 2, ACCESS_FETCH);
+  if (memory.fault >= 0) return next;
+  return low | (high << 16); // signed: V8 keeps it unboxed
 }

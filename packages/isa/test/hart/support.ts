@@ -1,6 +1,6 @@
 import { assemble } from '../../src/assembler/assembler.js';
 import { Hart } from '../../src/hart/hart.js';
-import type { AccessKind, HartMemory } from '../../src/hart/memory.js';
+import { type AccessKind, fetchParcels, type HartMemory } from '../../src/hart/memory.js';
 
 export const BASE = 0x80000000;
 const SIZE = 0x10000;
@@ -21,6 +21,9 @@ export class FlatMemory implements HartMemory {
     let value = 0;
     for (let k = size - 1; k >= 0; k--) value = value * 256 + (this.bytes[at + k] as number);
     return value;
+  }
+  fetch(pc: number): number {
+    return fetchParcels(this, pc);
   }
   write(vaddr: number, size: 1 | 2 | 4, value: number): void {
     const at = vaddr - BASE;
