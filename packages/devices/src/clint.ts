@@ -66,7 +66,7 @@ export interface ClintSnapshot {
  *
  * Like QEMU, construction is a reset: `mtime` is set to 0 and `mtimecmp` is 0, so MTIP starts
  * high until the guest programs `mtimecmp`. Only 32-bit accesses at 4-byte aligned offsets
- * reach registers (QEMU faults narrower ones; here they read 0 and are ignored); everything
+ * reach registers (QEMU faults narrower ones, and so does the bus, through `validSizes`); everything
  * else in the window reads 0 and ignores writes.
  */
 export class Clint implements MmioDevice {

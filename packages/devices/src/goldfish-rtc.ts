@@ -72,7 +72,7 @@ export interface GoldfishRtcSnapshot {
  * alarm time has already passed the interrupt is pending at once, otherwise it fires at the
  * first tick whose count reaches it (see {@link GoldfishRtc.nextDeadline}; later changes of the
  * time do not move an armed alarm, as in QEMU). The line is `pending && enabled`. Only 32-bit
- * accesses reach registers (QEMU faults others; here they read 0 and are ignored); unknown
+ * accesses reach registers (QEMU faults others, and so does the bus, through `validSizes`); unknown
  * offsets read 0 and ignore writes.
  */
 export class GoldfishRtc implements MmioDevice {

@@ -1,6 +1,6 @@
 /**
  * `@trapeze/devices`: the device models of Trapeze's `virt` board — CLINT, PLIC, UART 16550A,
- * SiFive test finisher and Goldfish RTC — behind `@trapeze/mmu`'s `MmioDevice` interface,
+ * SiFive test finisher, Goldfish RTC and empty virtio-mmio slots — behind `@trapeze/mmu`'s `MmioDevice` interface,
  * with QEMU 7.2 `-M virt` behaviour and virtual time only.
  *
  * @packageDocumentation
@@ -60,4 +60,11 @@ export {
   VIRT_UART_BAUD_BASE,
 } from './uart16550.js';
 export type { VirtRegion } from './virt.js';
-export { VIRT_MAP } from './virt.js';
+export { VIRT_MAP, VIRT_VIRTIO_SLOTS } from './virt.js';
+export {
+  VIRTIO_MMIO_LEGACY_VERSION,
+  VIRTIO_MMIO_MAGIC,
+  VIRTIO_MMIO_SIZE,
+  VIRTIO_MMIO_VENDOR_QEMU,
+  VirtioMmioSlot,
+} from './virtio-mmio-slot.js';

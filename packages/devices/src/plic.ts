@@ -71,7 +71,7 @@ export interface PlicSnapshot {
  * source's level is still high it is pending again at once. Each context's output line is high
  * while some source could be claimed by it.
  *
- * Registers (32-bit only; QEMU faults narrower accesses, here they read 0 and are ignored):
+ * Registers (32-bit only; QEMU faults narrower accesses, and so does the bus, through `validSizes`):
  * priorities at `4·n` (WARL, `value mod 8`, source 0's register is storage only), pending words
  * at 0x1000 (read-only), enables at 0x2000 + 0x80·context, threshold at 0x200000 +
  * 0x1000·context (WARL, `value mod 8`), claim/complete at threshold + 4 (a completion with a

@@ -43,7 +43,8 @@ export interface TestFinisherSnapshot {
  * are 0x5555 (pass), 0x3333 (fail, code = bits 31…16) or 0x7777 (reset) latches a
  * {@link FinisherExit} for the machine to act on (QEMU exits the process with the code, or
  * resets); any other value or offset is ignored, as in QEMU. A 16-bit write sees code 0. Reads
- * return 0. QEMU accepts 16- and 32-bit accesses only; byte writes are ignored here. The first
+ * return 0. QEMU accepts 16- and 32-bit accesses only (the bus faults byte accesses, through
+ * `validSizes`). The first
  * request stays latched, and later ones are ignored, until the machine calls
  * {@link TestFinisher.clear} (after a reset, say) — QEMU stops at the first.
  */

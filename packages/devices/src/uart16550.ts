@@ -156,12 +156,13 @@ export interface Uart16550Snapshot {
  * in QEMU. The receive FIFO holds 16 bytes; the interrupt priorities in IIR are, highest first,
  * line status (OE/PE/FE/BI), receive timeout, receive data at the trigger level, THR empty,
  * modem status. Any access width reaches the byte register at the offset (wider reads return
- * it zero-extended, wider writes use the low byte), as QEMU's `serial_mm` does; offsets 8 and
- * above read 0 and ignore writes.
+ * it zero-extended, wider writes use the low byte), as QEMU's `serial_mm` does. The register window is 8 bytes, as
+ * QEMU's: the rest of the 0x100-byte slot of the memory map is unassigned, and the bus answers
+ * accesses there with access faults.
  */
 export class Uart16550 implements MmioDevice {
   readonly name: string;
-  readonly size = 0x100;
+  readonly size = 8;
   /** Access widths QEMU accepts for this device. */
   readonly validSizes: readonly AccessSize[] = [1, 2, 4];
   /** The host side. */

@@ -30,3 +30,10 @@ export const VIRT_MAP = {
   /** UART0, a 16550A with byte-spaced registers. */
   uart0: { base: 0x1000_0000, size: 0x100, irq: 10 },
 } as const satisfies Record<string, VirtRegion>;
+
+/** The eight virtio-mmio slots: slot `i` at `0x1000_1000 + i·0x1000`, PLIC source `i + 1`. */
+export const VIRT_VIRTIO_SLOTS: readonly VirtRegion[] = Array.from({ length: 8 }, (_, i) => ({
+  base: 0x1000_1000 + i * 0x1000,
+  size: 0x1000,
+  irq: i + 1,
+}));

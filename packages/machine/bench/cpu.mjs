@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BufferBackend } from '@trapeze/devices';
-import { VirtMachine } from '../dist/index.js';
+import { QEMU_REFERENCE_ARGS, VirtMachine } from '../dist/index.js';
 
 const image = new URL('./guest/compute.elf', import.meta.url);
 const elf = new Uint8Array(readFileSync(image));
@@ -36,19 +36,7 @@ if (qemu) {
   const t0 = performance.now();
   const run = spawnSync(
     'qemu-system-riscv32',
-    [
-      '-M',
-      'virt',
-      '-cpu',
-      'rv32,f=false,d=false,h=false',
-      '-bios',
-      'none',
-      '-nographic',
-      '-icount',
-      'shift=0,sleep=off',
-      '-kernel',
-      image.pathname,
-    ],
+    [...QEMU_REFERENCE_ARGS, '-kernel', image.pathname],
     { encoding: 'latin1', timeout: 600_000 },
   );
   const qemuSeconds = (performance.now() - t0) / 1000;
@@ -56,7 +44,7 @@ if (qemu) {
     throw new Error(`QEMU printed ${JSON.stringify(run.stdout)}`);
   const qemuMips = instructions / qemuSeconds / 1e6;
   console.log(
-    `| QEMU 7.2, -icount shift=0,sleep=off | ${qemuSeconds.toFixed(2)} | ${qemuMips.toFixed(1)} |`,
+    `| QEMU 7.2, QEMU_REFERENCE_ARGS | ${qemuSeconds.toFixed(2)} | ${qemuMips.toFixed(1)} |`,
   );
   console.log(
     `ratio: Trapeze / QEMU = ${(trapezeMips / qemuMips).toFixed(2)}× (target 0.30×: ${trapezeMips / qemuMips >= 0.3 ? 'met' : 'NOT met'})`,

@@ -8,11 +8,12 @@
 export type { MachineErrorCode } from './errors.js';
 export { MachineError } from './errors.js';
 export type { FdtNode, FdtValue } from './fdt.js';
-export { writeFdt } from './fdt.js';
+export { FdtBuilder, writeFdt } from './fdt.js';
 export { MachineMemory } from './machine-memory.js';
+export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
 export { RESET_VECTOR, resetRom } from './reset-rom.js';
 export type { VirtFdtOptions } from './virt-fdt.js';
-export { TIMEBASE_FREQUENCY, virtFdt } from './virt-fdt.js';
+export { TIMEBASE_FREQUENCY, VIRT_ISA, virtFdt } from './virt-fdt.js';
 export type { ExitKind, RunExit, VirtMachineOptions } from './virt-machine.js';
 export { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';
 export { NS_PER_TICK, VirtualClock } from './virtual-clock.js';

@@ -1,7 +1,9 @@
 /**
  * The `virt` board with QEMU's memory map, and the bare engine: one reference hart, RAM at
- * `0x8000_0000`, the boot ROM at `0x1000`, CLINT, PLIC, UART 16550A, SiFive test finisher and
- * Goldfish RTC, run for a budget of instructions in deterministic virtual time.
+ * `0x8000_0000`, the boot ROM at `0x1000`, CLINT, PLIC, UART 16550A, SiFive test finisher,
+ * Goldfish RTC and eight empty virtio-mmio slots, run for a budget of instructions in
+ * deterministic virtual time. (QEMU's flash, fw-cfg and PCI windows are not modelled: accesses
+ * there are access faults.)
  *
  * @module
  */
@@ -15,6 +17,8 @@ import {
   TestFinisher,
   Uart16550,
   VIRT_MAP,
+  VIRT_VIRTIO_SLOTS,
+  VirtioMmioSlot,
 } from '@trapeze/devices';
 import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf, STUCK_TRAPS } from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
@@ -78,8 +82,9 @@ export class VirtMachine {
   readonly finisher = new TestFinisher();
   readonly rtc: GoldfishRtc;
   /**
-   * Where the device tree goes: as QEMU, 2 MiB below the top of RAM, aligned down to 2 MiB
-   * (`0x87e00000` for 128 MiB); with less than 4 MiB of RAM, 64 KiB below the top.
+   * Where the device tree goes: as QEMU, below the end of RAM (or 3 GiB, if lower) less the
+   * blob, aligned down to 2 MiB (`0x87e00000` for 128 MiB, `0xbfe00000` for 2 GiB); when that
+   * would fall in the first 2 MiB of RAM (QEMU will not start there), 64 KiB below the top.
    */
   readonly fdtAddress: number;
   /** The device tree blob written at {@link VirtMachine.fdtAddress} on reset. */
@@ -113,7 +118,8 @@ export class VirtMachine {
       write: (csr, value) => this.writeCounter(csr, value),
     });
     memory.hart = this.hart;
-    this.clock = new VirtualClock(() => this.hart.retired);
+    // QEMU's icount counts ECALL and EBREAK as executed though they trap (docs/qemu-virt.md).
+    this.clock = new VirtualClock(() => this.hart.retired + this.hart.environmentTraps);
     const time = () => this.clock.ticks();
     const csr = this.hart.csr;
     this.clint = new Clint({
@@ -138,15 +144,20 @@ export class VirtMachine {
     this.bus.mapDevice(VIRT_MAP.clint.base, this.clint);
     this.bus.mapDevice(VIRT_MAP.plic.base, this.plic);
     this.bus.mapDevice(VIRT_MAP.uart0.base, this.uart);
+    for (const [i, slot] of VIRT_VIRTIO_SLOTS.entries())
+      this.bus.mapDevice(slot.base, new VirtioMmioSlot(`virtio-mmio${i}`));
     const end = RAM_BASE + ramSize;
-    this.fdtAddress =
-      ramSize >= 0x40_0000 ? Math.floor((end - 0x20_0000) / 0x20_0000) * 0x20_0000 : end - 0x1_0000;
     this.fdt = virtFdt({
       ramBase: RAM_BASE,
       ramSize,
-      isa: this.hart.decoder.isa.name,
       ...(options.bootargs === undefined ? {} : { bootargs: options.bootargs }),
     });
+    // QEMU 7.2 (riscv_load_fdt): below the end of RAM or 3 GiB, whichever is lower, less the
+    // blob, aligned down to 2 MiB. With so little RAM that this would land in the first 2 MiB
+    // (QEMU refuses to start there), 64 KiB below the top instead.
+    const qemuAddress =
+      Math.floor((Math.min(end, 0xc000_0000) - this.fdt.length) / 0x20_0000) * 0x20_0000;
+    this.fdtAddress = qemuAddress >= RAM_BASE + 0x20_0000 ? qemuAddress : end - 0x1_0000;
     this.reset(RAM_BASE);
   }
 
@@ -215,17 +226,19 @@ export class VirtMachine {
       let next = this.nextEventNs();
       if (clock.ns < next) {
         // Run until the budget, the next device deadline (virtual time is retired
-        // instructions plus skipped idle time), or a device access, which may move deadlines
-        // or write the finisher.
-        const stop = Math.min(end, next - clock.skipped);
+        // instructions, plus ECALLs and EBREAKs, plus skipped idle time), a device access
+        // (it may move deadlines or write the finisher) or a trap (an ECALL moves time
+        // without retiring; a trap loop must be noticed).
+        const stop = Math.min(end, next - clock.skipped - hart.environmentTraps);
         const seen = memory.slowAccesses;
+        const traps = hart.traps;
         let idle = false;
-        while (hart.retired < stop && hart.trapStreak < STUCK_TRAPS) {
+        while (hart.retired < stop) {
           if (!hart.step()) {
             idle = true;
             break;
           }
-          if (memory.slowAccesses !== seen) break;
+          if (memory.slowAccesses !== seen || hart.traps !== traps) break;
         }
         if (hart.trapStreak >= STUCK_TRAPS)
           return { kind: 'stuck', code: 0, instructions: hart.retired - start };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BufferBackend } from '@trapeze/devices';
 import { elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
+import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { VirtMachine } from '../src/virt-machine.js';
 import { assembleGuest, DATA, FINISH, PRIVILEGED_GUESTS } from './privileged-guests.js';
 import { elfOf } from './support.js';
@@ -30,7 +31,7 @@ function onQemu(elf: Uint8Array): string {
     // QEMU writes the console with non-blocking stdout: a file keeps the last bytes.
     execFileSync('sh', [
       '-c',
-      `timeout 20 ${QEMU} -M virt -cpu rv32,f=false,d=false,h=false -bios none -nographic -icount shift=0,sleep=off -kernel ${image} > ${out} 2>&1`,
+      `timeout 20 ${QEMU} ${QEMU_REFERENCE_ARGS.join(' ')} -kernel ${image} > ${out} 2>&1`,
     ]);
     return readFileSync(out, 'latin1');
   } finally {
@@ -94,6 +95,39 @@ data: .word 0x44332211, 0x88776655`,
     ebreak
     .word 0xffffffff
     csrr a0, misa; call puthex
+    j finish`,
+  'trap-time': `
+    csrr s1, minstret
+    ecall                      # QEMU's icount counts ECALL and EBREAK, not other traps
+    csrr s2, minstret
+    ebreak
+    csrr s3, minstret
+    .word 0xffffffff
+    csrr s4, minstret
+    sub a0, s2, s1; call puthex
+    sub a0, s3, s2; call puthex
+    sub a0, s4, s3; call puthex
+    j finish`,
+  'device-widths': `
+    li s2, 0x0200bff8; lb a0, 0(s2)      # CLINT, PLIC, RTC: 32-bit only (access faults)
+    li s2, 0x0200bff8; lh a0, 0(s2)
+    li s2, 0x02000000; sb zero, 0(s2)
+    li s2, 0x0c000028; lb a0, 0(s2)
+    li s2, 0x0c000028; sh zero, 0(s2)
+    li s2, 0x00101000; lb a0, 0(s2)
+    li s2, 0x00100000; lb a0, 0(s2)      # finisher: 16 and 32 bits
+    li s2, 0x00100000; lw a0, 0(s2); call puthex
+    li s2, 0x00100000; sb zero, 0(s2)
+    li s2, 0x10000004; lw a0, 0(s2); call puthex   # UART: any width reaches the byte register
+    li s2, 0x10000004; lhu a0, 0(s2); call puthex
+    li s2, 0x10000008; lbu a0, 0(s2)      # past the UART's 8 registers: access fault
+    li s2, 0x0c000028; li t0, 7; sw t0, 0(s2); lw a0, 0(s2); call puthex
+    li s2, 0x10001000; lw a0, 0(s2); call puthex   # empty virtio-mmio slots
+    li s2, 0x10008000; lw a0, 4(s2); call puthex
+    li s2, 0x10004000; lw a0, 8(s2); call puthex
+    li s2, 0x10004000; lw a0, 12(s2); call puthex
+    li s2, 0x10004000; lhu a0, 0(s2); call puthex
+    li s2, 0x10004200; lw a0, 0(s2)               # past the 0x200-byte window: fault
     j finish`,
   timer: `
     li t0, 0x0200bff8; lw t1, 0(t0)

@@ -26,8 +26,9 @@ const MAX_REGIONS = 255;
 /**
  * The physical address space: a table with one byte per 4 KiB page of the 32-bit space names
  * the region behind each page. `load`/`store` never throw for guest addresses: an unmapped
- * address, an address at or above 2^32 (Sv32 physical addresses have 34 bits), or an access that
- * straddles the end of its region sets {@link Bus.fault} (an access fault for the caller to
+ * address, an address at or above 2^32 (Sv32 physical addresses have 34 bits), an access that
+ * straddles the end of its region, or a width the device does not accept
+ * ({@link MmioDevice.validSizes}) sets {@link Bus.fault} (an access fault for the caller to
  * raise) and reads as 0. Mapping errors are host-side bugs and throw {@link MmuError}.
  *
  * Addresses may be given unsigned or as signed 32-bit integers (as an `Int32Array` register
@@ -53,6 +54,8 @@ export class Bus {
   private readonly regionSize: number[] = [];
   private readonly regionRam: (Ram | null)[] = [];
   private readonly regionDevice: (MmioDevice | null)[] = [];
+  /** Per region: bit `n` set when an `n`-byte access is valid (RAM: every width). */
+  private readonly regionWidths: number[] = [];
   private readonly regionList: BusRegion[] = [];
   private ramBase = 0;
   private ramEnd = 0;
@@ -110,7 +113,7 @@ export class Bus {
       return 0;
     }
     const offset = (paddr >>> 0) - this.regionBase[r];
-    if (offset + size > this.regionSize[r]) {
+    if (offset + size > this.regionSize[r] || ((this.regionWidths[r] as number) & size) === 0) {
       this.fault = true;
       return 0;
     }
@@ -135,7 +138,7 @@ export class Bus {
       return;
     }
     const offset = (paddr >>> 0) - this.regionBase[r];
-    if (offset + size > this.regionSize[r]) {
+    if (offset + size > this.regionSize[r] || ((this.regionWidths[r] as number) & size) === 0) {
       this.fault = true;
       return;
     }
@@ -218,6 +221,9 @@ export class Bus {
     this.regionSize.push(size);
     this.regionRam.push(ram);
     this.regionDevice.push(device);
+    this.regionWidths.push(
+      device?.validSizes === undefined ? 7 : device.validSizes.reduce((mask, n) => mask | n, 0),
+    );
     this.regionList.push({
       name,
       base,

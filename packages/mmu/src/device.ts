@@ -18,6 +18,11 @@ export interface MmioDevice {
   readonly name: string;
   /** Size of the register window in bytes. */
   readonly size: number;
+  /**
+   * The access widths the device accepts (QEMU's `valid` access sizes); the bus answers other
+   * widths with an access fault, as QEMU does. Absent: every width.
+   */
+  readonly validSizes?: readonly AccessSize[];
   /** Reads `size` bytes at `offset`, zero-extended to an unsigned number. */
   read(offset: number, size: AccessSize): number;
   /** Writes the low `size` bytes of `value` at `offset`. */

@@ -59,6 +59,21 @@ describe('Bus', () => {
     expect(bus.regions.map((r) => [r.name, r.kind])).toEqual([['uart0', 'device']]);
   });
 
+  it('faults on access widths a device does not accept, as QEMU does', () => {
+    const bus = new Bus();
+    const clint = Object.assign(new Recorder('clint', 0x1000), { validSizes: [4] as const });
+    bus.mapDevice(0x0200_0000, clint);
+    expect(bus.load(0x0200_0000, 4)).toBe(0xab);
+    expect(bus.fault).toBe(false);
+    for (const size of [1, 2] as const) {
+      expect(bus.load(0x0200_0000, size)).toBe(0);
+      expect(bus.fault).toBe(true);
+      bus.store(0x0200_0000, size, 1);
+      expect(bus.fault).toBe(true);
+    }
+    expect(clint.log).toEqual(['r 0 4']); // the faulting accesses never reached the device
+  });
+
   it('faults on unmapped addresses, past a window, above 4 GiB and on straddling accesses', () => {
     const bus = new Bus();
     const dev = new Recorder('test', 0x100);

@@ -322,19 +322,24 @@ csr('csrrwi', true, (_old, v) => v, true);
 csr('csrrsi', true, (old, v) => old | v, false);
 csr('csrrci', true, (old, v) => old & ~v, false);
 
-// Environment calls and breakpoints.
-define('ecall', (h) =>
-  h.raise(
+// Environment calls and breakpoints (counted for QEMU's virtual time: see
+// `Hart.environmentTraps`).
+define('ecall', (h) => {
+  h.environmentTraps++;
+  return h.raise(
     h.privilege === 3
       ? Exception.EcallFromM
       : h.privilege === 1
         ? Exception.EcallFromS
         : Exception.EcallFromU,
     0,
-  ),
-);
+  );
+});
 // mtval for EBREAK is zero, as on QEMU (the spec allows zero or the faulting address).
-define('ebreak', (h) => h.raise(Exception.Breakpoint, 0));
+define('ebreak', (h) => {
+  h.environmentTraps++;
+  return h.raise(Exception.Breakpoint, 0);
+});
 
 // Privileged instructions.
 define('mret', (h) => {

@@ -69,6 +69,14 @@ export class Hart {
   /** Instructions retired since the hart was created (traps retire nothing). */
   retired = 0;
   /**
+   * ECALL and EBREAK instructions executed. They trap instead of retiring, but QEMU's icount
+   * counts them as executed instructions (one nanosecond each), unlike every other trapping
+   * instruction; a machine following QEMU's virtual time adds them to {@link Hart.retired}.
+   */
+  environmentTraps = 0;
+  /** Traps taken (exceptions and interrupts). */
+  traps = 0;
+  /**
    * Traps taken in a row without an instruction retiring in between. A handler whose first
    * instruction traps again repeats forever (QEMU spins); a run loop stops at
    * {@link STUCK_TRAPS}.
@@ -161,6 +169,7 @@ export class Hart {
     const csr = this.csr;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const code = cause & 0x7fffffff;
+    this.traps++;
     if (this.retired === this.trapRetired) this.trapStreak++;
     else {
       this.trapRetired = this.retired;
