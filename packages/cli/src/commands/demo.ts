@@ -1,6 +1,7 @@
 /**
  * `trapeze demo`: assembles the built-in sample guest, classifies every instruction for the
- * privilege mode a hypervisor runs it in, and prints the annotated disassembly and a summary.
+ * privilege mode a hypervisor runs it in, prints the annotated disassembly and a summary, then
+ * boots the guest on the bare machine and reports how it ended.
  *
  * @module
  */
@@ -11,8 +12,10 @@ import {
   classify,
   decode,
   disassemble,
+  elfImage,
   type PrivilegeMode,
 } from '@trapeze/isa';
+import { VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { DEMO_SOURCE } from '../demo-program.js';
@@ -192,8 +195,21 @@ export const demo: Command = {
         `${hex(row.slot.address, 8)}: ${bytesHex(row.slot.bytes).padEnd(13)}${row.text.padEnd(width)}${c.class.padEnd(10)}${reason}`.trimEnd(),
       );
     }
-    out.push('', ...summary(list, mode));
+    out.push('', ...summary(list, mode), '', ...boot(result));
     io.stdout(`${out.join('\n')}\n`);
     return 0;
   },
 };
+
+/** Boots the demo guest on the bare machine and describes the run. */
+function boot(result: AssembleResult): string[] {
+  const machine = new VirtMachine();
+  machine.loadElf(elfImage(result));
+  const exit = machine.run(1_000_000);
+  const checksum = machine.hart.csr.read(0x340, 3) >>> 0; // mscratch, where the handler left it
+  return [
+    'Booted on the bare machine (the virt board, as trapeze run does):',
+    `  exit: ${exit.kind}${exit.kind === 'fail' ? ` with code ${exit.code}` : ''} after ${exit.instructions} instructions, ${machine.clock.ns} ns of virtual time`,
+    `  checksum handed to the trap handler (mscratch): 0x${hex(checksum, 8)}`,
+  ];
+}

@@ -15,6 +15,18 @@ function counts(stdout: string): Record<string, number> {
 }
 
 describe('trapeze demo', () => {
+  it('boots the sample on the bare machine: it passes and hands over the FNV-style checksum', async () => {
+    const r = await run(['demo']);
+    let sum = 0x811c9dc5;
+    for (const word of [0x13, 0x00a58533, 0x02a00513, 0x8067, 1, 2, 3, 4]) {
+      sum = Math.imul(((sum << 5) | (sum >>> 27)) ^ word, 0x01000193);
+    }
+    expect(r.stdout).toMatch(/\n {2}exit: pass after \d+ instructions, \d+ ns of virtual time\n/);
+    expect(r.stdout).toContain(
+      `checksum handed to the trap handler (mscratch): 0x${(sum >>> 0).toString(16).padStart(8, '0')}\n`,
+    );
+  });
+
   it('lists the sample with a class per instruction and a summary that adds up', async () => {
     const r = await run(['demo']);
     expect(r.code).toBe(0);
