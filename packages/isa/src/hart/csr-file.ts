@@ -186,6 +186,16 @@ export class CsrFile {
     return value === undefined ? this.fail() : value >>> 0;
   }
 
+  /**
+   * The value a CSRRS or CSRRC combines with its operand, given the value it read: the same,
+   * except that only the software-writable `mip.SEIP` bit takes part in the read-modify-write,
+   * not the PLIC's line (privileged spec 3.1.9) — else clearing another bit while the line is
+   * high would latch SEIP in software.
+   */
+  modifyBase(csr: number, read: number): number {
+    return csr === 0x344 ? ((read & ~MIP_SEIP) | (this.mipSoftware & MIP_SEIP)) >>> 0 : read;
+  }
+
   /** Writes `csr` at `privilege`; sets {@link illegal} if the write must trap. */
   write(csr: number, privilege: PrivilegeLevel, value: number): void {
     this.illegal = false;

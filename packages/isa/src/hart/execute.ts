@@ -308,7 +308,7 @@ function csr(
       if (file.illegal) return h.illegal();
     }
     if (writes) {
-      file.write(i.csr, h.privilege, combine(old, operand));
+      file.write(i.csr, h.privilege, combine(file.modifyBase(i.csr, old), operand));
       if (file.illegal) return h.illegal();
     }
     h.set(i.rd, old | 0);

@@ -2,10 +2,25 @@ import { fc, it as prop } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { div, divu, mulh, mulhsu, mulhu, rem, remu } from '../../src/hart/arithmetic.js';
 import { INTERRUPT_BIT } from '../../src/hart/causes.js';
-import { MIP_MTIP } from '../../src/hart/csr-file.js';
+import { MIP_MTIP, MIP_SEIP } from '../../src/hart/csr-file.js';
 import { BASE, hartWith, runTo } from './support.js';
 
 describe('Hart', () => {
+  it('keeps the PLIC line out of the read-modify-write of mip (CSRRC while SEIP is high)', () => {
+    const { hart } = hartWith(`
+      li t0, 0x20
+      csrc mip, t0               # clear STIP while the SEIP line is high
+      csrr a0, mip
+      csrs mip, t0               # set STIP while the line is still high
+    `);
+    hart.csr.setLine(MIP_SEIP, true);
+    for (let k = 0; k < 3; k++) hart.step();
+    expect(hart.x[10]).toBe(MIP_SEIP); // reads show the line
+    hart.step();
+    hart.csr.setLine(MIP_SEIP, false);
+    expect(hart.csr.mip).toBe(0x20); // STIP only: SEIP was never latched in software
+  });
+
   it('runs integer code: loops, calls, loads, stores, multiply and divide', () => {
     const { hart, symbol } = hartWith(`
       _start:

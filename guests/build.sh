@@ -1,0 +1,87 @@
+#!/bin/sh
+# Rebuilds every guest image: sh guests/build.sh (from anywhere).
+#
+#   1. the M-mode firmware objects (guests/firmware, guests/common)
+#   2. the bare-metal images: compute-bare.elf, compute-bare-small.elf
+#   3. the firmware self-test: sbitest.elf (firmware + the sbitest S-mode payload)
+#   4. if guests/os/build.sh exists: it builds guests/build/os.bin (flat, linked at
+#      0x80200000), and os.elf is the firmware with that payload (GUESTS_SKIP_OS=1 skips
+#      this step, for work on the other images while the OS does not build)
+#
+# Intermediate files go to guests/build/, images to guests/images/. Every command runs from
+# guests/ with relative paths, without debug info or build ids, so the images are
+# byte-identical wherever they are rebuilt (check-reproducible.sh verifies that).
+#
+# Needs Debian's clang 14, ld.lld and llvm-objcopy (apt-get install -y clang lld llvm).
+set -eu
+cd "$(dirname "$0")"
+
+CC=${CC:-clang}
+LD=${LD:-ld.lld}
+OBJCOPY=${OBJCOPY:-llvm-objcopy}
+
+# rv32imac, freestanding, no libc headers (clang's own stdint.h, stddef.h, stdarg.h remain),
+# no debug info or unwind tables (nothing path- or time-dependent gets into the objects).
+ARCH_FLAGS="--target=riscv32-unknown-elf -march=rv32imac -mabi=ilp32 -mcmodel=medany -mno-relax"
+CFLAGS="$ARCH_FLAGS -std=gnu11 -O2 -g0 -ffreestanding -fno-builtin -nostdlib -nostdlibinc \
+  -fno-common -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
+  -Wall -Wextra -Werror"
+LDFLAGS="--build-id=none --no-undefined -nostdlib"
+
+# Offered to guests/os/build.sh, which may use them.
+export GUESTS_CC="$CC" GUESTS_LD="$LD" GUESTS_OBJCOPY="$OBJCOPY" GUESTS_CFLAGS="$CFLAGS" \
+  GUESTS_LDFLAGS="$LDFLAGS"
+
+B=build
+mkdir -p "$B" images
+
+cc() { # cc SOURCE OBJECT [EXTRA FLAGS...]
+  src=$1 obj=$2
+  shift 2
+  # shellcheck disable=SC2086
+  "$CC" $CFLAGS "$@" -c "$src" -o "$obj"
+}
+
+# --- common and firmware objects ---------------------------------------------------------
+for f in string fmt; do cc common/$f.c $B/common-$f.o; done
+COMMON_OBJS="$B/common-fmt.o $B/common-string.o"
+
+for f in entry; do cc firmware/$f.S $B/fw-$f.o; done
+for f in fdt main sbi; do cc firmware/$f.c $B/fw-$f.o; done
+FW_OBJS="$B/fw-entry.o $B/fw-fdt.o $B/fw-main.o $B/fw-sbi.o"
+
+# fw_image PAYLOAD.bin IMAGE.elf: the firmware with PAYLOAD.bin at 0x80200000.
+fw_image() {
+  name=$(basename "$2" .elf)
+  cc firmware/payload.S "$B/payload-$name.o" "-DFW_PAYLOAD_PATH=\"$1\""
+  # shellcheck disable=SC2086
+  "$LD" $LDFLAGS -X -T firmware/link.ld $FW_OBJS $COMMON_OBJS "$B/payload-$name.o" -o "$2"
+}
+
+# --- bare-metal compute -------------------------------------------------------------------
+cc workloads/compute.c $B/compute.o
+cc bare/start.S $B/bare-start.o
+for variant in "compute-bare 1000" "compute-bare-small 10"; do
+  set -- $variant
+  cc bare/main.c "$B/$1-main.o" "-DROUNDS=$2"
+  # shellcheck disable=SC2086
+  "$LD" $LDFLAGS -X -T bare/link.ld $B/bare-start.o "$B/$1-main.o" $B/compute.o $COMMON_OBJS \
+    -o "images/$1.elf"
+done
+
+# --- firmware self-test --------------------------------------------------------------------
+cc sbitest/start.S $B/sbitest-start.o
+cc sbitest/main.c $B/sbitest-main.o
+# shellcheck disable=SC2086
+"$LD" $LDFLAGS -X -T sbitest/link.ld $B/sbitest-start.o $B/sbitest-main.o $COMMON_OBJS \
+  -o $B/sbitest.elf
+"$OBJCOPY" -O binary $B/sbitest.elf $B/sbitest.bin
+fw_image $B/sbitest.bin images/sbitest.elf
+
+# --- the OS (guests/os, built by its own script) -------------------------------------------
+if [ -f os/build.sh ] && [ -z "${GUESTS_SKIP_OS:-}" ]; then
+  sh os/build.sh
+  fw_image $B/os.bin images/os.elf
+fi
+
+echo "guests: built $(ls images | tr '\n' ' ')"

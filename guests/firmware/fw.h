@@ -1,0 +1,59 @@
+/* Internal interface of the M-mode firmware (see README.md for what it does). */
+#ifndef GUESTS_FIRMWARE_FW_H
+#define GUESTS_FIRMWARE_FW_H
+
+#include <stdint.h>
+
+#include "../common/sbi.h"
+
+/* The firmware owns [FW_BASE, FW_END); the S-mode payload is linked and entered at FW_END. */
+#define FW_BASE 0x80000000u
+#define FW_SIZE 0x00200000u
+#define FW_END (FW_BASE + FW_SIZE)
+#define FW_PAYLOAD_ADDR FW_END
+
+/* Version reported by sbi_get_impl_version: (major << 16) | minor. */
+#define FW_VERSION_MAJOR 0
+#define FW_VERSION_MINOR 1
+
+/* Finisher failure codes: SRST "system failure" shutdowns, and firmware panics. */
+#define FW_EXIT_SYSTEM_FAILURE 1
+#define FW_EXIT_PANIC 2
+
+/* RAM size assumed when the device tree cannot be read (QEMU's default -m 128M). */
+#define FW_DEFAULT_RAM_SIZE 0x08000000u
+
+/* Registers saved by trap_entry (entry.S): x[i] is register xi; x[0] is unused. */
+struct trap_frame {
+  unsigned long x[32];
+};
+#define REG_RA 1
+#define REG_SP 2
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define REG_A3 13
+#define REG_A4 14
+#define REG_A5 15
+#define REG_A6 16
+#define REG_A7 17
+
+/* End of RAM (exclusive) as found in the device tree; 64-bit so 0x1_0000_0000 fits. */
+extern uint64_t fw_ram_end;
+
+/* entry.S */
+void enter_supervisor(unsigned long hartid, unsigned long dtb) __attribute__((noreturn));
+
+/* main.c */
+void fw_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fw_finish(uint32_t finisher_value) __attribute__((noreturn));
+
+/* sbi.c: handles an ECALL from S-mode; updates a0/a1 in the frame (mepc is advanced by the
+ * caller). */
+void sbi_handle_ecall(struct trap_frame *f);
+
+/* fdt.c: end of the RAM region that contains `ram_base`, from the flattened device tree at
+ * `dtb`; 0 if the tree is missing or malformed. */
+uint64_t fdt_ram_end(uintptr_t dtb, uint32_t ram_base);
+
+#endif

@@ -1,0 +1,183 @@
+/* The RISC-V (S-mode, SBI, virt board) implementation of arch.h. See arch.h for the contract.
+ * This file and entry.S are the only places with privileged instructions. */
+#include "arch.h"
+
+#include "../../common/mmio.h"
+#include "../../common/riscv.h"
+#include "../../common/sbi.h"
+#include "../../common/uart.h"
+#include "../../common/virt.h"
+
+/* PLIC registers for source VIRT_UART0_IRQ and the S-mode context of hart 0 (context 1). */
+#define PLIC_PRIORITY(irq) (VIRT_PLIC_BASE + 4 * (irq))
+#define PLIC_S_ENABLE      (VIRT_PLIC_BASE + 0x2080)
+#define PLIC_S_THRESHOLD   (VIRT_PLIC_BASE + 0x201000)
+#define PLIC_S_CLAIM       (VIRT_PLIC_BASE + 0x201004)
+
+#define SCOUNTEREN_CY (1u << 0)
+#define SCOUNTEREN_TM (1u << 1)
+#define SCOUNTEREN_IR (1u << 2)
+
+extern char arch_trap_vector[];
+static int have_dbcn; /* SBI debug console present (else legacy putchar) */
+
+void arch_init(void) {
+  csr_write(sscratch, 0);
+  csr_write(stvec, (uintptr_t)arch_trap_vector); /* direct mode: every trap to one vector */
+  /* Let user mode read cycle/time/instret (the workloads measure with rdinstret). Reads only
+   * succeed if the firmware also set the matching mcounteren bits. */
+  csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+  csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
+
+  have_dbcn = sbi_probe_extension(SBI_EXT_DBCN).value != 0;
+  arch_set_timer(ARCH_TIMER_NEVER); /* no stale timer interrupt from before the kernel */
+
+  /* Console input: UART receive interrupt -> PLIC source 10 -> S-mode external interrupt. */
+  mmio_write32(PLIC_PRIORITY(VIRT_UART0_IRQ), 1);
+  mmio_write32(PLIC_S_ENABLE, 1u << VIRT_UART0_IRQ);
+  mmio_write32(PLIC_S_THRESHOLD, 0);
+  mmio_write8(VIRT_UART0_BASE + UART_IER, UART_IER_RDI);
+  csr_write(sie, SIP_STIP | SIP_SEIP);
+}
+
+__attribute__((noreturn)) void arch_shutdown(int failure) {
+  SBI_CALL2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
+            failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+  for (;;) wfi(); /* SRST does not return on success */
+}
+
+/* Kernel memory is identity-mapped, so a kernel virtual address is the physical address the
+ * SBI debug console wants. */
+void arch_console_write(const char *buf, size_t len) {
+  while (len > 0) {
+    size_t done = 1;
+    if (have_dbcn) {
+      struct sbiret r = SBI_CALL3(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, len, (uintptr_t)buf, 0);
+      if (r.error != SBI_SUCCESS) return;
+      done = (size_t)r.value;
+    } else {
+      sbi_legacy_ecall(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, (uint8_t)*buf, 0);
+    }
+    buf += done;
+    len -= done;
+  }
+}
+
+void arch_console_rx_enable(int on) {
+  mmio_write8(VIRT_UART0_BASE + UART_IER, on ? UART_IER_RDI : 0);
+}
+
+/* Drain the UART into the kernel's input buffer. If the buffer fills, stop taking receive
+ * interrupts (the bytes stay in the UART, which back-pressures the host side) until the kernel
+ * consumes input and re-enables them; otherwise the level-triggered PLIC would fire forever. */
+static void external_interrupt(void) {
+  uint32_t irq = mmio_read32(PLIC_S_CLAIM);
+  if (irq == VIRT_UART0_IRQ) {
+    while (mmio_read8(VIRT_UART0_BASE + UART_LSR) & UART_LSR_DR) {
+      if (kernel_console_rx_room() == 0) {
+        arch_console_rx_enable(0);
+        break;
+      }
+      kernel_console_rx(mmio_read8(VIRT_UART0_BASE + UART_RBR));
+    }
+  }
+  if (irq) mmio_write32(PLIC_S_CLAIM, irq); /* complete */
+}
+
+uint64_t arch_time(void) {
+  uint32_t hi, lo;
+  do { /* re-read if the low half wrapped between the two reads */
+    hi = csr_read(timeh);
+    lo = csr_read(time);
+  } while (hi != csr_read(timeh));
+  return ((uint64_t)hi << 32) | lo;
+}
+
+void arch_set_timer(uint64_t deadline) {
+  SBI_CALL2(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (uint32_t)deadline, (uint32_t)(deadline >> 32));
+}
+
+void arch_idle(void) {
+  /* wfi wakes on a pending+enabled (sie) interrupt even with SIE = 0, so there is no window
+   * in which a wakeup is lost; the interrupt is then taken at the csrs and handled by
+   * arch_kernel_trap before we mask again. */
+  __asm__ volatile("wfi\n\tcsrs sstatus, %0\n\tcsrc sstatus, %0" ::"r"(SSTATUS_SIE) : "memory");
+}
+
+void arch_set_pte(pte_t *ptep, pte_t value) { *(volatile pte_t *)ptep = value; }
+
+void arch_flush_tlb_page(uint32_t va) {
+  __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+void arch_activate_pgdir(uint32_t root_pa) {
+  /* No ASIDs: every switch flushes the whole TLB (global kernel entries included, which is
+   * harmless). The fence orders earlier page-table stores before the new translations. */
+  csr_write(satp, SATP_MODE_SV32 | (root_pa >> 12));
+  __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+void arch_copy_from_user(void *dst, uint32_t usrc, size_t n) {
+  csr_set(sstatus, SSTATUS_SUM);
+  const volatile uint8_t *s = (const volatile uint8_t *)usrc;
+  uint8_t *d = dst;
+  while (n--) *d++ = *s++;
+  csr_clear(sstatus, SSTATUS_SUM);
+}
+
+void arch_copy_to_user(uint32_t udst, const void *src, size_t n) {
+  csr_set(sstatus, SSTATUS_SUM);
+  volatile uint8_t *d = (volatile uint8_t *)udst;
+  const uint8_t *s = src;
+  while (n--) *d++ = *s++;
+  csr_clear(sstatus, SSTATUS_SUM);
+}
+
+/* Called by entry.S for every trap from U-mode; decodes scause into a kernel upcall. */
+void arch_user_trap(struct trapframe *tf) {
+  uint32_t cause = tf->cause;
+  if (cause & CAUSE_INTERRUPT) {
+    switch (cause & ~CAUSE_INTERRUPT) {
+      case IRQ_S_TIMER: kernel_timer_interrupt(1); break;
+      case IRQ_S_EXT: external_interrupt(); break;
+      default: kernel_panic_trap(tf);
+    }
+  } else {
+    switch (cause) {
+      case CAUSE_USER_ECALL:
+        tf->pc += 4; /* ecall is always 4 bytes; resume after it */
+        kernel_syscall(tf);
+        break;
+      case CAUSE_FETCH_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_FETCH); break;
+      case CAUSE_LOAD_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_LOAD); break;
+      case CAUSE_STORE_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_STORE); break;
+      case CAUSE_BREAKPOINT: kernel_user_exception(tf, EXC_BREAKPOINT); break;
+      case CAUSE_ILLEGAL_INSTRUCTION: kernel_user_exception(tf, EXC_ILLEGAL); break;
+      default: kernel_user_exception(tf, EXC_OTHER); break;
+    }
+  }
+  kernel_user_trap_exit(tf);
+}
+
+/* Called by entry.S for traps taken while in S-mode: only interrupts in the idle window are
+ * expected; any exception is a kernel bug. */
+void arch_kernel_trap(struct trapframe *tf) {
+  uint32_t cause = tf->cause;
+  if (cause == (CAUSE_INTERRUPT | IRQ_S_TIMER))
+    kernel_timer_interrupt(0);
+  else if (cause == (CAUSE_INTERRUPT | IRQ_S_EXT))
+    external_interrupt();
+  else
+    kernel_panic_trap(tf);
+}
+
+const char *arch_trap_name(const struct trapframe *tf) {
+  static const char *const names[16] = {
+      "instruction address misaligned", "instruction access fault", "illegal instruction",
+      "breakpoint", "load address misaligned", "load access fault",
+      "store address misaligned", "store access fault", "environment call from U-mode",
+      "environment call from S-mode", "exception 10", "environment call from M-mode",
+      "instruction page fault", "load page fault", "exception 14", "store page fault"};
+  if (tf->cause & CAUSE_INTERRUPT) return "unexpected interrupt";
+  return tf->cause < 16 ? names[tf->cause] : "unknown exception";
+}
