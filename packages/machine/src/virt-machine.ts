@@ -45,11 +45,11 @@ export interface VirtMachineOptions {
 
 /**
  * Why {@link VirtMachine.run} stopped: the finisher reported `pass`, `fail` or `reset`; the
- * `budget` ran out; the hart is `idle` (WFI with nothing that could wake it); or the hart is
+ * `budget` ran out; the hart reached a `breakpoint` (its pc is the breakpoint's address); the hart is `idle` (WFI with nothing that could wake it); or the hart is
  * `stuck`: it took `STUCK_TRAPS` (1,000) traps in a row without retiring an instruction (a trap
  * vector that faults), a loop that never ends (QEMU spins in it forever).
  */
-export type ExitKind = 'pass' | 'fail' | 'reset' | 'budget' | 'idle' | 'stuck';
+export type ExitKind = 'pass' | 'fail' | 'reset' | 'budget' | 'breakpoint' | 'idle' | 'stuck';
 
 /** The exit of a run. */
 export interface RunExit {
@@ -89,6 +89,11 @@ export class VirtMachine {
   readonly fdtAddress: number;
   /** The device tree blob written at {@link VirtMachine.fdtAddress} on reset. */
   readonly fdt: Uint8Array;
+  /**
+   * Addresses (virtual, as the pc holds them) where {@link VirtMachine.run} stops before
+   * executing the instruction.
+   */
+  readonly breakpoints = new Set<number>();
   private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
   private readonly memory: MachineMemory;
   /** Offset added to the clock for `mcycle`/`minstret` writes. */
@@ -207,15 +212,19 @@ export class VirtMachine {
   }
 
   /**
-   * Runs until the test finisher is written, `budget` instructions retire, or the hart waits
+   * Runs until the test finisher is written, `budget` instructions retire, the hart is about
+   * to execute an instruction at one of the {@link VirtMachine.breakpoints} (not counting the
+   * first instruction of the run, so that a run resumes from a breakpoint), or the hart waits
    * with nothing left that could wake it.
    */
   run(budget: number): RunExit {
     const hart = this.hart;
     const clock = this.clock;
     const memory = this.memory;
+    const breakpoints = this.breakpoints;
     const start = hart.retired;
     const end = start + budget;
+    let first = true;
     for (;;) {
       const exit = this.finisher.exit;
       if (exit !== undefined) {
@@ -233,12 +242,25 @@ export class VirtMachine {
         const seen = memory.slowAccesses;
         const traps = hart.traps;
         let idle = false;
-        while (hart.retired < stop) {
-          if (!hart.step()) {
-            idle = true;
-            break;
+        if (breakpoints.size === 0) {
+          while (hart.retired < stop) {
+            if (!hart.step()) {
+              idle = true;
+              break;
+            }
+            if (memory.slowAccesses !== seen || hart.traps !== traps) break;
           }
-          if (memory.slowAccesses !== seen || hart.traps !== traps) break;
+        } else {
+          while (hart.retired < stop) {
+            if (!first && breakpoints.has(hart.pc))
+              return { kind: 'breakpoint', code: 0, instructions: hart.retired - start };
+            first = false;
+            if (!hart.step()) {
+              idle = true;
+              break;
+            }
+            if (memory.slowAccesses !== seen || hart.traps !== traps) break;
+          }
         }
         if (hart.trapStreak >= STUCK_TRAPS)
           return { kind: 'stuck', code: 0, instructions: hart.retired - start };

@@ -41,6 +41,34 @@ describe('VirtMachine', () => {
     expect(idle.machine.run(1000).kind).toBe('idle');
   });
 
+  it('stops at breakpoints before the instruction, and resumes from them', () => {
+    const { machine } = boot(`
+      _start:
+        li s0, 3
+      loop:
+        addi s0, s0, -1
+        bnez s0, loop
+        j pass
+      ${LIBRARY}
+    `);
+    machine.run(6); // the reset ROM, to the entry
+    expect(machine.hart.pc).toBe(0x80000000);
+    const li = machine.hart.decoder.decode(machine.ram.read(0, 4)).size; // loop follows li
+    machine.breakpoints.add(0x80000000 + li);
+    const stops = [];
+    for (let k = 0; k < 3; k++) {
+      const exit = machine.run(1000);
+      stops.push([exit.kind, machine.hart.pc, machine.hart.x[8]]);
+    }
+    expect(stops).toEqual([
+      ['breakpoint', 0x80000000 + li, 3],
+      ['breakpoint', 0x80000000 + li, 2],
+      ['breakpoint', 0x80000000 + li, 1],
+    ]);
+    machine.breakpoints.clear();
+    expect(machine.run(1000).kind).toBe('pass');
+  });
+
   it('stops a hart stuck in a trap loop (the trap vector itself faults)', () => {
     // mtvec is 0 after reset: nothing is mapped there, so every fetch faults again.
     const { machine } = boot('_start: li a0, 5; ecall');

@@ -6,14 +6,14 @@
  * @module
  */
 import { TerminalBackend } from '@trapeze/devices';
-import { disassemble } from '@trapeze/isa';
+import { disassemble, parseElf } from '@trapeze/isa';
 import { MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { invalidElf, UsageError } from '../errors.js';
 import { readInput } from '../io.js';
 import { bytesHex } from '../listing.js';
-import { hex } from '../numbers.js';
+import { hex, parseAddress } from '../numbers.js';
 
 const NAME = 'run';
 
@@ -22,6 +22,7 @@ const SLICE = 1_000_000;
 
 /** Exit statuses of `trapeze run` besides the guest's own. */
 export const EXIT_RESET = 3;
+export const EXIT_BREAKPOINT = 5;
 export const EXIT_BUDGET = 124;
 export const EXIT_IDLE = 125;
 export const EXIT_STUCK = 126;
@@ -76,6 +77,25 @@ export function parseMemorySize(text: string): number {
     );
   }
   return size;
+}
+
+/** `--break`: comma-separated addresses, or names of the image's ELF symbols. */
+function parseBreakpoints(text: string | undefined, image: Uint8Array): number[] {
+  if (text === undefined) return [];
+  const symbols = parseElf(image).symbols;
+  return text.split(',').map((item) => {
+    const name = item.trim();
+    if (/^(0x[0-9a-f_]+|[0-9_]+)$/i.test(name)) return parseAddress(name, '--break', NAME);
+    const symbol = symbols.find((s) => s.name === name);
+    if (symbol === undefined) {
+      throw new UsageError(
+        'BAD_VALUE',
+        `--break '${name}' is neither an address nor a symbol of the image`,
+        NAME,
+      );
+    }
+    return symbol.value >>> 0;
+  });
 }
 
 function parseCount(text: string | undefined, option: string): number | undefined {
@@ -135,8 +155,16 @@ async function runMachine(
   trace: Trace | undefined,
 ): Promise<RunExit> {
   let total = 0;
+  // A run never stops at its first instruction (that is how it resumes from a breakpoint), so
+  // the slices after the first look for a breakpoint where they start.
+  const atBreakpoint = (): RunExit | undefined =>
+    machine.breakpoints.has(machine.hart.pc)
+      ? { kind: 'breakpoint', code: 0, instructions: total }
+      : undefined;
   if (trace === undefined) {
-    for (;;) {
+    for (let slice = 0; ; slice++) {
+      const stop = slice > 0 ? atBreakpoint() : undefined;
+      if (stop !== undefined) return stop;
       const exit = machine.run(Math.min(SLICE, budget - total));
       total += exit.instructions;
       if (exit.kind !== 'budget' || total >= budget) return { ...exit, instructions: total };
@@ -146,6 +174,8 @@ async function runMachine(
   const hart = machine.hart;
   for (let steps = 1; ; steps++) {
     if (total >= budget) return { kind: 'budget', code: 0, instructions: total };
+    const stop = steps > 1 ? atBreakpoint() : undefined;
+    if (stop !== undefined) return stop;
     const pc = hart.pc;
     const retired = hart.retired;
     // One instruction at a time, so the hart's decoded instruction is the one that retired.
@@ -187,7 +217,7 @@ export const run: Command = {
     [
       'Exit status of a run: 0 the guest passed (finisher 0x5555); N the guest failed with code N',
       '(finisher N << 16 | 0x3333; 1 if N is 0, at most 255); 3 the guest asked for a reset (not',
-      'supported yet); 124 the instruction budget of --max-insns ran out; 125 the hart waits',
+      'supported yet); 5 a --break address was reached; 124 the instruction budget of --max-insns ran out; 125 the hart waits',
       'forever; 126 the hart is stuck in a trap loop (1000 traps in a row without retiring an',
       'instruction: a trap handler that itself faults).',
     ],
@@ -203,6 +233,12 @@ export const run: Command = {
       name: 'append',
       value: 'ARGS',
       description: "kernel command line: the device tree's /chosen/bootargs (QEMU's -append)",
+    },
+    {
+      name: 'break',
+      value: 'LIST',
+      description:
+        'stop before the instruction at these addresses or ELF symbols (comma-separated), exit status 5',
     },
     {
       name: 'max-insns',
@@ -272,6 +308,10 @@ export const run: Command = {
       throw invalidElf(file, error, NAME);
     }
 
+    for (const address of parseBreakpoints(args.values.get('break'), bytes)) {
+      machine.breakpoints.add(address);
+    }
+
     const stopInput = io.onStdin?.((chunk) => serial.receive(chunk)) ?? (() => {});
     const trace = traceLength === undefined ? undefined : new Trace(traceLength);
     const started = performance.now();
@@ -302,6 +342,10 @@ export const run: Command = {
       case 'budget':
         status = EXIT_BUDGET;
         io.stderr(`trapeze ${NAME}: stopped: instruction budget of ${budget} reached\n`);
+        break;
+      case 'breakpoint':
+        status = EXIT_BREAKPOINT;
+        io.stderr(`trapeze ${NAME}: stopped at breakpoint 0x${hex(machine.hart.pc, 8)}\n`);
         break;
       case 'stuck':
         status = EXIT_STUCK;

@@ -128,6 +128,36 @@ _start:
 ${PASS}
 `;
 
+describe('trapeze run: --break', () => {
+  const COUNTDOWN = `
+_start:
+    li s0, 3
+loop:
+    addi s0, s0, -1
+    bnez s0, loop
+${PASS}
+`;
+  it('stops before the instruction at a symbol or an address, with exit status 5', async () => {
+    const bySymbol = await runGuest(COUNTDOWN, ['--break', 'loop', '--json']);
+    expect(bySymbol.code).toBe(5);
+    const state = JSON.parse(bySymbol.stdout);
+    expect(state.x[8]).toBe(3); // s0: the loop has not run yet
+    expect(bySymbol.stderr).toBe(
+      `trapeze run: stopped at breakpoint 0x${state.pc.toString(16).padStart(8, '0')}\n`,
+    );
+    const byAddress = await runGuest(COUNTDOWN, ['--break', `0x${state.pc.toString(16)}`]);
+    expect(byAddress.code).toBe(5);
+    const traced = await runGuest(COUNTDOWN, ['--break', 'loop', '--trace', '2']);
+    expect(traced.code).toBe(5);
+  });
+
+  it('rejects a name that is not a symbol', async () => {
+    const r = await runGuest(COUNTDOWN, ['--break', 'nowhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--break 'nowhere' is neither an address nor a symbol");
+  });
+});
+
 describe('trapeze run: --append', () => {
   it("puts the kernel command line in the device tree's /chosen/bootargs", async () => {
     const withArgs = await runGuest(DTB_LETTERS, ['--append', 'run=syscall']);
@@ -203,7 +233,7 @@ describe('trapeze run: reports', () => {
     const r = await run(['run', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: trapeze run /);
-    for (const status of ['124', '125', '126', 'reset']) expect(r.stdout).toContain(status);
+    for (const status of ['5', '124', '125', '126', 'reset']) expect(r.stdout).toContain(status);
   });
 });
 
