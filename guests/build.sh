@@ -15,40 +15,19 @@
 # Needs Debian's clang 14, ld.lld and llvm-objcopy (apt-get install -y clang lld llvm).
 set -eu
 cd "$(dirname "$0")"
-
-CC=${CC:-clang}
-LD=${LD:-ld.lld}
-OBJCOPY=${OBJCOPY:-llvm-objcopy}
-
-# rv32imac, freestanding, no libc headers (clang's own stdint.h, stddef.h, stdarg.h remain),
-# no debug info or unwind tables (nothing path- or time-dependent gets into the objects).
-ARCH_FLAGS="--target=riscv32-unknown-elf -march=rv32imac -mabi=ilp32 -mcmodel=medany -mno-relax"
-CFLAGS="$ARCH_FLAGS -std=gnu11 -O2 -g0 -ffreestanding -fno-builtin -nostdlib -nostdlibinc \
-  -fno-common -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables \
-  -Wall -Wextra -Werror"
-LDFLAGS="--build-id=none --no-undefined -nostdlib"
-
-# Offered to guests/os/build.sh, which may use them.
-export GUESTS_CC="$CC" GUESTS_LD="$LD" GUESTS_OBJCOPY="$OBJCOPY" GUESTS_CFLAGS="$CFLAGS" \
-  GUESTS_LDFLAGS="$LDFLAGS"
+. common/toolchain.sh # CC, LD, OBJCOPY, CFLAGS, LDFLAGS, cc()
 
 B=build
 mkdir -p "$B" images
 
-cc() { # cc SOURCE OBJECT [EXTRA FLAGS...]
-  src=$1 obj=$2
-  shift 2
-  # shellcheck disable=SC2086
-  "$CC" $CFLAGS "$@" -c "$src" -o "$obj"
-}
-
 # --- common and firmware objects ---------------------------------------------------------
-for f in string fmt; do cc common/$f.c $B/common-$f.o; done
+# The shared sources these images use (guests/common); os/build.sh builds its own copies.
+for f in fdt fmt string; do cc common/$f.c $B/common-$f.o; done
 COMMON_OBJS="$B/common-fmt.o $B/common-string.o"
 
 for f in entry; do cc firmware/$f.S $B/fw-$f.o; done
-for f in fdt main sbi; do cc firmware/$f.c $B/fw-$f.o; done
-FW_OBJS="$B/fw-entry.o $B/fw-fdt.o $B/fw-main.o $B/fw-sbi.o"
+for f in main sbi; do cc firmware/$f.c $B/fw-$f.o; done
+FW_OBJS="$B/fw-entry.o $B/fw-main.o $B/fw-sbi.o $B/common-fdt.o"
 
 # fw_image PAYLOAD.bin IMAGE.elf: the firmware with PAYLOAD.bin at 0x80200000.
 fw_image() {

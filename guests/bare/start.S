@@ -1,5 +1,6 @@
 /* Entry of the bare-metal programs: M-mode straight from QEMU's reset code, no firmware.
  * A stack, a zeroed .bss, a trap vector that reports failure, then main(). */
+#include "../common/asm.h"
 #include "../common/virt.h"
 
     .section .text.start, "ax", @progbits
@@ -8,13 +9,8 @@ _start:
     la      t0, trap
     csrw    mtvec, t0
     la      sp, __stack_top
-    la      t0, __bss_start
-    la      t1, __bss_end
-1:  bgeu    t0, t1, 2f
-    sw      zero, 0(t0)
-    addi    t0, t0, 4
-    j       1b
-2:  call    main
+    ZERO_BSS __bss_start, __bss_end
+    call    main
     /* main returned: report its return value through the finisher (0 = pass). */
     li      t0, VIRT_TEST_BASE
     bnez    a0, 3f

@@ -138,12 +138,25 @@ static void buf_putc(void *ctx, char c) {
   b->len++;
 }
 
-int fmt_snprint(char *buf, size_t size, const char *fmt, ...) {
+int fmt_vsnprint(char *buf, size_t size, const char *fmt, va_list ap) {
   struct bufout b = {buf, size, 0};
-  va_list ap;
-  va_start(ap, fmt);
   int n = fmt_vprint(buf_putc, &b, fmt, ap);
-  va_end(ap);
   if (size) buf[b.len < size ? b.len : size - 1] = '\0';
   return n;
+}
+
+int fmt_snprint(char *buf, size_t size, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = fmt_vsnprint(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+size_t fmt_vwrite(fmt_write_fn write, void *ctx, const char *fmt, va_list ap) {
+  char buf[FMT_WRITE_MAX];
+  int n = fmt_vsnprint(buf, sizeof buf, fmt, ap);
+  size_t len = n < (int)sizeof buf ? (size_t)n : sizeof buf - 1;
+  write(ctx, buf, len);
+  return len;
 }

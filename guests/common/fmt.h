@@ -19,6 +19,16 @@ int fmt_print(fmt_putc_fn putc, void *ctx, const char *fmt, ...) __attribute__((
 
 /* Format into buf (always NUL-terminated when size > 0, truncating); returns the length the
  * full output would have had, like snprintf. */
+int fmt_vsnprint(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprint(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Receives a whole formatted message; `ctx` is passed through unchanged. */
+typedef void (*fmt_write_fn)(void *ctx, const char *buf, size_t len);
+#define FMT_WRITE_MAX 256
+
+/* Format into a FMT_WRITE_MAX-byte buffer on the stack and hand the text (truncated to
+ * FMT_WRITE_MAX - 1 bytes) to `write` in one call: one message, one write, so messages of
+ * different writers never interleave. Returns the length passed to `write`. */
+size_t fmt_vwrite(fmt_write_fn write, void *ctx, const char *fmt, va_list ap);
 
 #endif

@@ -95,6 +95,17 @@
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 static inline void fence_i(void) { __asm__ volatile("fence.i" ::: "memory"); }
 static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+
+/* The 64-bit `time` counter (S/U-mode view of mtime; needs mcounteren.TM below M-mode), read
+ * high, low, high again so that a carry out of the low half between the reads is not missed. */
+static inline unsigned long long csr_read_time64(void) {
+  unsigned long hi, lo;
+  do {
+    hi = csr_read(timeh);
+    lo = csr_read(time);
+  } while (hi != csr_read(timeh));
+  return ((unsigned long long)hi << 32) | lo;
+}
 #endif
 
 #endif

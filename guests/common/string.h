@@ -12,5 +12,8 @@ void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Copies at most size - 1 bytes of src and always NUL-terminates (when size > 0). */
+char *strncpy0(char *dst, const char *src, size_t size);
 
 #endif

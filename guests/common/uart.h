@@ -53,6 +53,12 @@ static inline int uart_getc_at(uintptr_t base) {
 
 static inline void uart_putc(char c) { uart_putc_at(VIRT_UART0_BASE, c); }
 static inline int uart_getc(void) { return uart_getc_at(VIRT_UART0_BASE); }
+
+/* uart_putc in the shape of a fmt_putc_fn (fmt.h): fmt_print(uart_fmt_putc, 0, ...). */
+static inline void uart_fmt_putc(void *ctx, char c) {
+  (void)ctx;
+  uart_putc(c);
+}
 #endif
 
 #endif

@@ -4,9 +4,8 @@
  * M-mode code runs, it holds 0. The trap vector swaps sp with mscratch, so a zero sp after the
  * swap means the trap came from M-mode itself, which is always a firmware bug (M-mode never
  * enables its own interrupts) and goes to the panic path on a separate stack. */
+#include "../common/asm.h"
 #include "../common/riscv.h"
-
-#define FRAME_SIZE (32 * 4)
 
     .section .text.start, "ax", @progbits
     .globl _start
@@ -20,13 +19,8 @@ _start:
     csrw    mscratch, zero
     la      sp, __stack_top
     /* Zero .bss: the ELF loader does, but a reset via the finisher or a raw load might not. */
-    la      t0, __bss_start
-    la      t1, __bss_end
-1:  bgeu    t0, t1, 2f
-    sw      zero, 0(t0)
-    addi    t0, t0, 4
-    j       1b
-2:  call    fw_main             /* fw_main(hartid, dtb) does not return */
+    ZERO_BSS __bss_start, __bss_end
+    call    fw_main             /* fw_main(hartid, dtb) does not return */
 park:
     wfi
     j       park
@@ -84,73 +78,15 @@ enter_supervisor:
 trap_entry:
     csrrw   sp, mscratch, sp
     beqz    sp, trap_from_m
-    addi    sp, sp, -FRAME_SIZE
-    sw      x1, 1*4(sp)
-    sw      x3, 3*4(sp)
-    sw      x4, 4*4(sp)
-    sw      x5, 5*4(sp)
-    sw      x6, 6*4(sp)
-    sw      x7, 7*4(sp)
-    sw      x8, 8*4(sp)
-    sw      x9, 9*4(sp)
-    sw      x10, 10*4(sp)
-    sw      x11, 11*4(sp)
-    sw      x12, 12*4(sp)
-    sw      x13, 13*4(sp)
-    sw      x14, 14*4(sp)
-    sw      x15, 15*4(sp)
-    sw      x16, 16*4(sp)
-    sw      x17, 17*4(sp)
-    sw      x18, 18*4(sp)
-    sw      x19, 19*4(sp)
-    sw      x20, 20*4(sp)
-    sw      x21, 21*4(sp)
-    sw      x22, 22*4(sp)
-    sw      x23, 23*4(sp)
-    sw      x24, 24*4(sp)
-    sw      x25, 25*4(sp)
-    sw      x26, 26*4(sp)
-    sw      x27, 27*4(sp)
-    sw      x28, 28*4(sp)
-    sw      x29, 29*4(sp)
-    sw      x30, 30*4(sp)
-    sw      x31, 31*4(sp)
+    addi    sp, sp, -GPR_FRAME_SIZE
+    SAVE_GPRS sp
     csrrw   t0, mscratch, zero  /* the interrupted sp; mscratch = 0 while in M-mode */
     sw      t0, 2*4(sp)
     mv      a0, sp
     call    trap_handler
-    addi    t0, sp, FRAME_SIZE  /* re-arm mscratch for the next trap from S/U */
+    addi    t0, sp, GPR_FRAME_SIZE  /* re-arm mscratch for the next trap from S/U */
     csrw    mscratch, t0
-    lw      x1, 1*4(sp)
-    lw      x3, 3*4(sp)
-    lw      x4, 4*4(sp)
-    lw      x5, 5*4(sp)
-    lw      x6, 6*4(sp)
-    lw      x7, 7*4(sp)
-    lw      x8, 8*4(sp)
-    lw      x9, 9*4(sp)
-    lw      x10, 10*4(sp)
-    lw      x11, 11*4(sp)
-    lw      x12, 12*4(sp)
-    lw      x13, 13*4(sp)
-    lw      x14, 14*4(sp)
-    lw      x15, 15*4(sp)
-    lw      x16, 16*4(sp)
-    lw      x17, 17*4(sp)
-    lw      x18, 18*4(sp)
-    lw      x19, 19*4(sp)
-    lw      x20, 20*4(sp)
-    lw      x21, 21*4(sp)
-    lw      x22, 22*4(sp)
-    lw      x23, 23*4(sp)
-    lw      x24, 24*4(sp)
-    lw      x25, 25*4(sp)
-    lw      x26, 26*4(sp)
-    lw      x27, 27*4(sp)
-    lw      x28, 28*4(sp)
-    lw      x29, 29*4(sp)
-    lw      x30, 30*4(sp)
-    lw      x31, 31*4(sp)
+    RESTORE_GPRS sp
     lw      x2, 2*4(sp)
     mret
 

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "../common/regs.h"
 #include "../common/sbi.h"
 
 /* The firmware owns [FW_BASE, FW_END); the S-mode payload is linked and entered at FW_END. */
@@ -23,20 +24,11 @@
 /* RAM size assumed when the device tree cannot be read (QEMU's default -m 128M). */
 #define FW_DEFAULT_RAM_SIZE 0x08000000u
 
-/* Registers saved by trap_entry (entry.S): x[i] is register xi; x[0] is unused. */
+/* Registers saved by trap_entry (entry.S): x[i] is register xi (REG_* in common/regs.h);
+ * x[0] is unused. */
 struct trap_frame {
   unsigned long x[32];
 };
-#define REG_RA 1
-#define REG_SP 2
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A2 12
-#define REG_A3 13
-#define REG_A4 14
-#define REG_A5 15
-#define REG_A6 16
-#define REG_A7 17
 
 /* End of RAM (exclusive) as found in the device tree; 64-bit so 0x1_0000_0000 fits. */
 extern uint64_t fw_ram_end;
@@ -51,9 +43,5 @@ void fw_finish(uint32_t finisher_value) __attribute__((noreturn));
 /* sbi.c: handles an ECALL from S-mode; updates a0/a1 in the frame (mepc is advanced by the
  * caller). */
 void sbi_handle_ecall(struct trap_frame *f);
-
-/* fdt.c: end of the RAM region that contains `ram_base`, from the flattened device tree at
- * `dtb`; 0 if the tree is missing or malformed. */
-uint64_t fdt_ram_end(uintptr_t dtb, uint32_t ram_base);
 
 #endif

@@ -2,6 +2,7 @@
  * are in sbi.c. See README.md for the boot protocol this implements. */
 #include <stdarg.h>
 
+#include "../common/fdt.h"
 #include "../common/fmt.h"
 #include "../common/riscv.h"
 #include "../common/uart.h"
@@ -9,15 +10,10 @@
 
 uint64_t fw_ram_end;
 
-static void uart_out(void *ctx, char c) {
-  (void)ctx;
-  uart_putc(c);
-}
-
 void fw_printf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fmt_vprint(uart_out, 0, fmt, ap);
+  fmt_vprint(uart_fmt_putc, 0, fmt, ap);
   va_end(ap);
 }
 
@@ -78,8 +74,9 @@ static void pmp_init(void) {
 void fw_main(unsigned long hartid, unsigned long dtb) {
   uart_init();
 
-  uint64_t end = fdt_ram_end(dtb, VIRT_RAM_BASE);
-  fw_ram_end = end > FW_END ? end : (uint64_t)VIRT_RAM_BASE + FW_DEFAULT_RAM_SIZE;
+  struct fdt_info dt;
+  fdt_read(dtb, VIRT_RAM_BASE, &dt); /* all zero if the tree is missing or malformed */
+  fw_ram_end = dt.ram_end > FW_END ? dt.ram_end : (uint64_t)VIRT_RAM_BASE + FW_DEFAULT_RAM_SIZE;
 
   /* mtimecmp is 0 at reset, so MTIP is pending until someone programs it: push it to "never"
    * (high word first so no intermediate value lies in the past). */

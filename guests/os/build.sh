@@ -8,32 +8,22 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-CC=${GUESTS_CC:-clang}
-LD=${GUESTS_LD:-ld.lld}
-OBJCOPY=${GUESTS_OBJCOPY:-llvm-objcopy}
-CFLAGS=${GUESTS_CFLAGS:-"--target=riscv32-unknown-elf -march=rv32imac -mabi=ilp32 -mcmodel=medany \
-  -mno-relax -std=gnu11 -O2 -g0 -ffreestanding -fno-builtin -nostdlib -nostdlibinc -fno-common \
-  -fno-pic -fno-asynchronous-unwind-tables -fno-unwind-tables -Wall -Wextra -Werror"}
-LDFLAGS=${GUESTS_LDFLAGS:-"--build-id=none --no-undefined -nostdlib"}
+. common/toolchain.sh # CC, LD, OBJCOPY, CFLAGS, LDFLAGS, cc(): the flags of every guest
 
 # User programs, in table order. The first two are init and the shell; the workloads are the
 # ones `bench` and run=all run (user/ulib.c); faults and sched are tests/demos.
 PROGRAMS="init shell syscall pgfault ptemod trap io forkwait compute faults sched"
-KERNEL_SRCS="os/kernel/main.c os/kernel/console.c os/kernel/fdt.c os/kernel/mm.c os/kernel/vm.c \
-  os/kernel/proc.c os/kernel/exec.c os/kernel/trap.c"
+KERNEL_SRCS="os/kernel/main.c os/kernel/console.c os/kernel/mm.c os/kernel/vm.c os/kernel/proc.c \
+  os/kernel/exec.c os/kernel/trap.c"
 
 B=build/os
 mkdir -p $B/user
 
-cc() { # cc SOURCE OBJECT
-  # shellcheck disable=SC2086
-  "$CC" $CFLAGS -c "$1" -o "$2"
-}
-
-# Shared library objects (the same code goes into the kernel and into every user program).
-cc os/lib/string.c $B/lib-string.o
-cc os/lib/fmt.c $B/lib-fmt.o
-LIB="$B/lib-string.o $B/lib-fmt.o"
+# The shared code from guests/common. String and formatting functions go into the kernel and
+# into every user program; 64-bit division and the device-tree reader only into the kernel.
+for f in string fmt div64 fdt; do cc common/$f.c $B/common-$f.o; done
+LIB="$B/common-string.o $B/common-fmt.o"
+KLIB="$LIB $B/common-div64.o $B/common-fdt.o"
 
 # User programs: each a static ELF at 0x00010000.
 cc os/user/crt0.S $B/user/crt0.o
@@ -79,6 +69,6 @@ for s in $KERNEL_SRCS; do
 done
 cc $B/programs.S $B/programs.o
 # shellcheck disable=SC2086
-"$LD" $LDFLAGS -T os/kernel.ld $B/arch-entry.o $B/arch-riscv.o $KOBJS $B/programs.o $LIB \
+"$LD" $LDFLAGS -T os/kernel.ld $B/arch-entry.o $B/arch-riscv.o $KOBJS $B/programs.o $KLIB \
   -o $B/kernel.elf
 "$OBJCOPY" -O binary $B/kernel.elf build/os.bin

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "../common/fmt.h"
+#include "../common/regs.h"
 #include "../common/riscv.h"
 #include "../common/sbi.h"
 #include "../common/uart.h"
@@ -18,23 +19,19 @@ static int checks, failures;
 
 /* ---- output: lines formatted into a buffer and written with DBCN console_write -------- */
 
-static char line[160];
-static unsigned line_len;
-
-static void line_putc(void *ctx, char c) {
+/* One DBCN console_write per line. S runs with translation off: the buffer's address (on the
+ * stack, in payload RAM) is its physical address. */
+static void dbcn_write(void *ctx, const char *buf, size_t len) {
   (void)ctx;
-  if (line_len < sizeof line) line[line_len++] = c;
+  sbi_debug_console_write(len, (unsigned long)buf, 0);
 }
 
 static void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void print(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  line_len = 0;
-  fmt_vprint(line_putc, 0, fmt, ap);
+  fmt_vwrite(dbcn_write, 0, fmt, ap);
   va_end(ap);
-  /* S runs with translation off: the buffer's address is its physical address. */
-  sbi_debug_console_write(line_len, (unsigned long)line, 0);
 }
 
 static void check(int pass, const char *what, long got, long expected) {
@@ -92,7 +89,7 @@ void s_trap(struct frame *f) {
     /* A call to a forbidden address: resume at the return address, as if it returned. */
     fault_cause = cause;
     fault_tval = csr_read(stval);
-    csr_write(sepc, f->x[1]);
+    csr_write(sepc, f->x[REG_RA]);
     return;
   }
   print("FAIL unexpected S trap: scause=0x%08x sepc=0x%08x stval=0x%08x\n", (unsigned)cause,
@@ -100,20 +97,11 @@ void s_trap(struct frame *f) {
   sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_FAILURE);
 }
 
-static uint64_t rdtime64(void) {
-  uint32_t hi, lo;
-  do {
-    hi = csr_read(timeh);
-    lo = csr_read(time);
-  } while (hi != csr_read(timeh));
-  return ((uint64_t)hi << 32) | lo;
-}
-
 /* Waits (WFI) until the timer interrupt count moves past `before`, for at most ~1 s of
  * virtual time so a broken timer fails the check instead of hanging. */
 static void wait_for_stip(unsigned before) {
-  uint64_t limit = rdtime64() + VIRT_TIMEBASE_HZ;
-  while (stip_count == before && rdtime64() < limit) wfi();
+  uint64_t limit = csr_read_time64() + VIRT_TIMEBASE_HZ;
+  while (stip_count == before && csr_read_time64() < limit) wfi();
 }
 
 /* ---- checks ------------------------------------------------------------------------- */
@@ -199,7 +187,7 @@ static void test_timer(void) {
   csr_set(sstatus, SSTATUS_SIE);
 
   unsigned before = stip_count;
-  expect_ret("TIME set_timer(now + 1000)", sbi_set_timer(rdtime64() + 1000), 0, 0);
+  expect_ret("TIME set_timer(now + 1000)", sbi_set_timer(csr_read_time64() + 1000), 0, 0);
   wait_for_stip(before);
   expect("TIME timer interrupt taken in S-mode (scause 0x80000005)", stip_count - before, 1);
   expect("TIME sip.STIP pending in the handler", stip_seen_pending, stip_count);
@@ -211,7 +199,7 @@ static void test_timer(void) {
   expect("TIME set_timer(past) interrupts at once", stip_count - before, 1);
 
   before = stip_count;
-  expect("legacy set_timer(now + 1000) returns 0", sbi_legacy_set_timer(rdtime64() + 1000), 0);
+  expect("legacy set_timer(now + 1000) returns 0", sbi_legacy_set_timer(csr_read_time64() + 1000), 0);
   wait_for_stip(before);
   expect("legacy set_timer interrupt taken in S-mode", stip_count - before, 1);
 
@@ -219,7 +207,7 @@ static void test_timer(void) {
    * timer fires; the interrupt is then pending in sip but not taken. */
   csr_clear(sstatus, SSTATUS_SIE);
   before = stip_count;
-  sbi_set_timer(rdtime64() + 1000);
+  sbi_set_timer(csr_read_time64() + 1000);
   expect_ret("HSM hart_suspend(default retentive) returns after the timer", sbi_hart_suspend(SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0), 0, 0);
   expect("HSM suspend woke with sip.STIP pending", (csr_read(sip) & SIP_STIP) != 0, 1);
   sbi_set_timer(~0ull);

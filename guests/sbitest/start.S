@@ -1,18 +1,13 @@
 /* Entry of the SBI self-test, an S-mode payload entered by the firmware at 0x80200000 with
  * a0 = hartid, a1 = device tree. Also the S trap vector and a register-preservation probe. */
-#define FRAME_SIZE (32 * 4)
+#include "../common/asm.h"
 
     .section .text.start, "ax", @progbits
     .globl _start
 _start:
     la      sp, __stack_top
-    la      t0, __bss_start     /* the flat binary carries no .bss: zero it */
-    la      t1, __bss_end
-1:  bgeu    t0, t1, 2f
-    sw      zero, 0(t0)
-    addi    t0, t0, 4
-    j       1b
-2:  la      t0, s_trap_entry
+    ZERO_BSS __bss_start, __bss_end /* the flat binary carries no .bss */
+    la      t0, s_trap_entry
     csrw    stvec, t0
     call    main                /* main(hartid, dtb) shuts down through SRST */
 3:  wfi
@@ -22,72 +17,14 @@ _start:
  * (which may change the frame and sepc), restore, sret. Traps only come from S-mode here. */
     .balign 4
 s_trap_entry:
-    addi    sp, sp, -FRAME_SIZE
-    sw      x1, 1*4(sp)
-    sw      x3, 3*4(sp)
-    sw      x4, 4*4(sp)
-    sw      x5, 5*4(sp)
-    sw      x6, 6*4(sp)
-    sw      x7, 7*4(sp)
-    sw      x8, 8*4(sp)
-    sw      x9, 9*4(sp)
-    sw      x10, 10*4(sp)
-    sw      x11, 11*4(sp)
-    sw      x12, 12*4(sp)
-    sw      x13, 13*4(sp)
-    sw      x14, 14*4(sp)
-    sw      x15, 15*4(sp)
-    sw      x16, 16*4(sp)
-    sw      x17, 17*4(sp)
-    sw      x18, 18*4(sp)
-    sw      x19, 19*4(sp)
-    sw      x20, 20*4(sp)
-    sw      x21, 21*4(sp)
-    sw      x22, 22*4(sp)
-    sw      x23, 23*4(sp)
-    sw      x24, 24*4(sp)
-    sw      x25, 25*4(sp)
-    sw      x26, 26*4(sp)
-    sw      x27, 27*4(sp)
-    sw      x28, 28*4(sp)
-    sw      x29, 29*4(sp)
-    sw      x30, 30*4(sp)
-    sw      x31, 31*4(sp)
-    addi    t0, sp, FRAME_SIZE
+    addi    sp, sp, -GPR_FRAME_SIZE
+    SAVE_GPRS sp
+    addi    t0, sp, GPR_FRAME_SIZE
     sw      t0, 2*4(sp)
     mv      a0, sp
     call    s_trap
-    lw      x1, 1*4(sp)
-    lw      x3, 3*4(sp)
-    lw      x4, 4*4(sp)
-    lw      x5, 5*4(sp)
-    lw      x6, 6*4(sp)
-    lw      x7, 7*4(sp)
-    lw      x8, 8*4(sp)
-    lw      x9, 9*4(sp)
-    lw      x10, 10*4(sp)
-    lw      x11, 11*4(sp)
-    lw      x12, 12*4(sp)
-    lw      x13, 13*4(sp)
-    lw      x14, 14*4(sp)
-    lw      x15, 15*4(sp)
-    lw      x16, 16*4(sp)
-    lw      x17, 17*4(sp)
-    lw      x18, 18*4(sp)
-    lw      x19, 19*4(sp)
-    lw      x20, 20*4(sp)
-    lw      x21, 21*4(sp)
-    lw      x22, 22*4(sp)
-    lw      x23, 23*4(sp)
-    lw      x24, 24*4(sp)
-    lw      x25, 25*4(sp)
-    lw      x26, 26*4(sp)
-    lw      x27, 27*4(sp)
-    lw      x28, 28*4(sp)
-    lw      x29, 29*4(sp)
-    lw      x30, 30*4(sp)
-    lw      x31, 31*4(sp)
-    addi    sp, sp, FRAME_SIZE
+    RESTORE_GPRS sp
+    addi    sp, sp, GPR_FRAME_SIZE
     sret
 
 /* void ecall_regs(eid, fid, arg0, unsigned long out[32])

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../common/regs.h" /* REG_RA, REG_SP, REG_A0, ...: indices into trapframe.x */
+
 /* ---- Registers saved on a trap ------------------------------------------------------------ */
 
 /* Saved user (or interrupted kernel) state. x[0] is unused (x0 is hard-wired zero); x[n] is
@@ -26,14 +28,6 @@ struct trapframe {
   uint32_t cause;  /* scause */
   uint32_t tval;   /* stval */
 };
-
-#define REG_RA 1
-#define REG_SP 2
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A2 12
-#define REG_A3 13
-#define REG_A7 17
 
 /* Callee-saved registers kept across arch_switch_context (kernel thread switch). */
 struct context {

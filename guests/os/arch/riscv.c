@@ -84,14 +84,7 @@ static void external_interrupt(void) {
   if (irq) mmio_write32(PLIC_S_CLAIM, irq); /* complete */
 }
 
-uint64_t arch_time(void) {
-  uint32_t hi, lo;
-  do { /* re-read if the low half wrapped between the two reads */
-    hi = csr_read(timeh);
-    lo = csr_read(time);
-  } while (hi != csr_read(timeh));
-  return ((uint64_t)hi << 32) | lo;
-}
+uint64_t arch_time(void) { return csr_read_time64(); }
 
 void arch_set_timer(uint64_t deadline) {
   SBI_CALL2(SBI_EXT_TIME, SBI_TIME_SET_TIMER, (uint32_t)deadline, (uint32_t)(deadline >> 32));

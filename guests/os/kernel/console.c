@@ -8,13 +8,16 @@
 
 void console_write(const char *buf, size_t len) { arch_console_write(buf, len); }
 
+static void console_out(void *ctx, const char *buf, size_t len) {
+  (void)ctx;
+  console_write(buf, len);
+}
+
 void kprintf(const char *fmt, ...) {
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  fmt_vwrite(console_out, 0, fmt, ap);
   va_end(ap);
-  console_write(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 #define RX_SIZE 256

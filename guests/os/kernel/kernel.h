@@ -2,8 +2,13 @@
 #ifndef OS_KERNEL_H
 #define OS_KERNEL_H
 
+#include <stdarg.h>
+
+#include "../../common/div64.h"
+#include "../../common/fdt.h"
+#include "../../common/fmt.h"
+#include "../../common/string.h"
 #include "../arch/arch.h"
-#include "../lib/lib.h"
 #include "../user/syscall.h"
 
 #define OS_NAME "trapeze-os"
@@ -56,14 +61,6 @@ __attribute__((noreturn)) void panic(const char *fmt, ...);
 void kprintf(const char *fmt, ...);
 void console_write(const char *buf, size_t len);
 int console_read(uint32_t ubuf, uint32_t len); /* line-buffered, echoing, blocking */
-
-/* fdt.c */
-struct bootinfo {
-  uint32_t mem_base, mem_size;
-  int have_bootargs;
-  char bootargs[256];
-};
-int fdt_parse(uint32_t dtb, struct bootinfo *bi);
 
 /* mm.c: physical pages */
 void mm_init(uint32_t start, uint32_t end);

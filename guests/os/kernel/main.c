@@ -3,13 +3,12 @@
 
 extern char _end[]; /* end of the kernel image, bss included (kernel.ld) */
 char bootargs[256];
-static struct bootinfo bi;
 
 __attribute__((noreturn)) void panic(const char *fmt, ...) {
   char buf[200];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  fmt_vsnprint(buf, sizeof buf, fmt, ap);
   va_end(ap);
   kprintf("panic: %s\n", buf);
   arch_shutdown(1);
@@ -34,23 +33,27 @@ static void find_run_list(const char *args, char *out, size_t size) {
 
 void kmain(uint32_t hartid, uint32_t dtb) {
   arch_init();
-  if (fdt_parse(dtb, &bi) < 0) kprintf("warning: no device tree at 0x%08x\n", dtb);
-  if (!bi.mem_size) { /* no memory node: assume the virt default, 128 MiB */
-    bi.mem_base = RAM_BASE;
-    bi.mem_size = 128u << 20;
+  struct fdt_info dt;
+  if (fdt_read(dtb, RAM_BASE, &dt) < 0) kprintf("warning: no device tree at 0x%08x\n", dtb);
+  uint32_t ram_base = (uint32_t)dt.ram_base, ram_end = (uint32_t)dt.ram_end;
+  if (!dt.ram_end) { /* no memory node: assume the virt default, 128 MiB */
+    ram_base = RAM_BASE;
+    ram_end = RAM_BASE + (128u << 20);
   }
-  uint32_t ram_end = bi.mem_base + bi.mem_size;
+  /* /chosen/bootargs, NUL-terminated even if the tree's copy is not. */
+  size_t n = dt.bootargs_len < sizeof bootargs ? dt.bootargs_len : sizeof bootargs - 1;
+  if (dt.bootargs) memcpy(bootargs, dt.bootargs, n);
+  bootargs[n] = 0;
   /* Allocate from the end of the kernel up to the device tree (QEMU puts it near the top of
    * RAM), so it is never overwritten. */
   uint32_t alloc_end = ram_end;
   if (dtb >= (uint32_t)_end && dtb < alloc_end) alloc_end = dtb & ~(PAGE_SIZE - 1);
   mm_init((uint32_t)_end, alloc_end);
-  vm_init(bi.mem_base, ram_end);
+  vm_init(ram_base, ram_end);
 
   kprintf("%s %s: RV32 Sv32, hart %u, RAM 0x%08x-0x%08x, %u free pages, %u ms slice\n", OS_NAME,
-          OS_VERSION, hartid, bi.mem_base, ram_end - 1, mm_free_pages(), SLICE_TICKS / TICKS_PER_MS);
-  if (bi.bootargs[0]) kprintf("bootargs: %s\n", bi.bootargs);
-  strncpy0(bootargs, bi.bootargs, sizeof bootargs);
+          OS_VERSION, hartid, ram_base, ram_end - 1, mm_free_pages(), SLICE_TICKS / TICKS_PER_MS);
+  if (bootargs[0]) kprintf("bootargs: %s\n", bootargs);
 
   char run[256];
   find_run_list(bootargs, run, sizeof run);

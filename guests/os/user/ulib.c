@@ -7,15 +7,18 @@ trap_handler sigtrap(trap_handler handler) {
   return (trap_handler)__sigtrap(handler, handler ? __sigtramp : 0);
 }
 
+static void stdout_write(void *ctx, const char *buf, size_t len) {
+  (void)ctx;
+  write(1, buf, (int)len);
+}
+
 /* One write per printf call, so lines from different processes never interleave. */
 int printf(const char *fmt, ...) {
-  char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  int n = (int)fmt_vwrite(stdout_write, 0, fmt, ap);
   va_end(ap);
-  if (n > (int)sizeof buf - 1) n = sizeof buf - 1;
-  return write(1, buf, n);
+  return n;
 }
 
 void puts_(const char *s) { write(1, s, (int)strlen(s)); }

@@ -3,7 +3,11 @@
 #ifndef OS_ULIB_H
 #define OS_ULIB_H
 
-#include "../lib/lib.h"
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "../../common/fmt.h"
+#include "../../common/string.h"
 #include "syscall.h"
 
 int write(int fd, const void *buf, int len);
@@ -28,7 +32,9 @@ int progname(int index, char *buf, int len);
 typedef void (*trap_handler)(int kind, uint32_t pc, uint32_t tval);
 trap_handler sigtrap(trap_handler handler);
 
-int printf(const char *fmt, ...);
+/* Formats (fmt.h conversions) and writes the result to fd 1 in one write (at most 255 bytes);
+ * returns the number of bytes formatted. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void puts_(const char *s); /* no newline added */
 
 /* Retired-instruction counter (low 32 bits: a workload's delta fits). */

@@ -1,16 +1,27 @@
 #!/usr/bin/env node
 // Decode benchmark: instructions decoded per second on a realistic instruction mix (the .text of
-// bench/fixtures/mix.c, compiled by clang -O2 for RV32IMAC), one core. Needs `npm run build` first.
+// guests/images/compute-bare.elf: guests/workloads/compute.c and its start-up code, compiled by
+// clang -O2 for RV32IMAC), one core. Needs `npm run build` first.
 // Usage: node bench/decode.mjs [--seconds N]   (N seconds per operation, default 3)
 // This machine's speed varies by tens of percent from run to run (a shared 2-core VM): compare
 // the median of 11 rounds, and run it more than once.
 import { readFileSync } from 'node:fs';
-import { createDecoder, createInstructionRecord, decode, disassemble } from '../dist/index.js';
+import {
+  createDecoder,
+  createInstructionRecord,
+  decode,
+  disassemble,
+  parseElf,
+} from '../dist/index.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
 /** Rounds per operation; the table shows the median and the best. */
 const ROUNDS = 11;
-const bytes = readFileSync(new URL('./fixtures/mix.bin', import.meta.url));
+const IMAGE = 'guests/images/compute-bare.elf';
+const elf = parseElf(new Uint8Array(readFileSync(new URL(`../../../${IMAGE}`, import.meta.url))));
+const text = elf.sections.find((section) => section.name === '.text');
+if (text === undefined) throw new Error(`${IMAGE} has no .text section`);
+const bytes = text.data;
 const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const words = [];
 for (let at = 0; at + 2 <= bytes.length; ) {
@@ -78,7 +89,7 @@ function measure(name) {
 
 const rows = Object.keys(loops).map(measure);
 console.log(
-  `decode benchmark: ${mix.length} instructions (${compressed} compressed) from bench/fixtures/mix.c, node ${process.version}`,
+  `decode benchmark: ${mix.length} instructions (${compressed} compressed) from the .text of ${IMAGE}, node ${process.version}`,
 );
 console.log('| operation | median (M/s) | best (M/s) |');
 console.log('|---|---:|---:|');
