@@ -123,8 +123,9 @@ export class VirtMachine {
       write: (csr, value) => this.writeCounter(csr, value),
     });
     memory.hart = this.hart;
-    // QEMU's icount counts ECALL and EBREAK as executed though they trap (docs/qemu-virt.md).
-    this.clock = new VirtualClock(() => this.hart.retired + this.hart.environmentTraps);
+    // QEMU's icount counts ECALL, EBREAK and undecodable words though they trap
+    // (docs/qemu-virt.md).
+    this.clock = new VirtualClock(() => this.hart.retired + this.hart.countedTraps);
     const time = () => this.clock.ticks();
     const csr = this.hart.csr;
     this.clint = new Clint({
@@ -235,10 +236,10 @@ export class VirtMachine {
       let next = this.nextEventNs();
       if (clock.ns < next) {
         // Run until the budget, the next device deadline (virtual time is retired
-        // instructions, plus ECALLs and EBREAKs, plus skipped idle time), a device access
-        // (it may move deadlines or write the finisher) or a trap (an ECALL moves time
+        // instructions, plus the traps QEMU counts, plus skipped idle time), a device access
+        // (it may move deadlines or write the finisher) or a trap (some move time
         // without retiring; a trap loop must be noticed).
-        const stop = Math.min(end, next - clock.skipped - hart.environmentTraps);
+        const stop = Math.min(end, next - clock.skipped - hart.countedTraps);
         const seen = memory.slowAccesses;
         const traps = hart.traps;
         let idle = false;

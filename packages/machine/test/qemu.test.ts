@@ -97,16 +97,20 @@ data: .word 0x44332211, 0x88776655`,
     csrr a0, misa; call puthex
     j finish`,
   'trap-time': `
+    .option norvc
     csrr s1, minstret
-    ecall                      # QEMU's icount counts ECALL and EBREAK, not other traps
-    csrr s2, minstret
+    ecall                      # QEMU's icount counts ECALL, EBREAK and undecodable words,
+    csrr s2, minstret          # not instructions that trap as they execute
     ebreak
     csrr s3, minstret
     .word 0xffffffff
     csrr s4, minstret
+    csrr t0, 0x7c0             # no such CSR: illegal, found as it executes
+    csrr s5, minstret
     sub a0, s2, s1; call puthex
     sub a0, s3, s2; call puthex
     sub a0, s4, s3; call puthex
+    sub a0, s5, s4; call puthex
     j finish`,
   'device-widths': `
     li s2, 0x0200bff8; lb a0, 0(s2)      # CLINT, PLIC, RTC: 32-bit only (access faults)

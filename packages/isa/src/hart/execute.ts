@@ -323,9 +323,9 @@ csr('csrrsi', true, (old, v) => old | v, false);
 csr('csrrci', true, (old, v) => old & ~v, false);
 
 // Environment calls and breakpoints (counted for QEMU's virtual time: see
-// `Hart.environmentTraps`).
+// `Hart.countedTraps`).
 define('ecall', (h) => {
-  h.environmentTraps++;
+  h.countedTraps++;
   return h.raise(
     h.privilege === 3
       ? Exception.EcallFromM
@@ -337,7 +337,7 @@ define('ecall', (h) => {
 });
 // mtval for EBREAK is zero, as on QEMU (the spec allows zero or the faulting address).
 define('ebreak', (h) => {
-  h.environmentTraps++;
+  h.countedTraps++;
   return h.raise(Exception.Breakpoint, 0);
 });
 
@@ -375,8 +375,12 @@ const BY_INDEX: (Handler | undefined)[] = INSTRUCTIONS.map((spec: InstructionSpe
 /** Executes a decoded instruction on `hart`; false if it raised an exception. */
 export function execute(hart: Hart, i: DecodedInstruction): boolean {
   const handler = BY_INDEX[i.index];
-  // Instructions the hart does not implement (the H extension's) are illegal.
-  if (handler === undefined) return hart.illegal();
+  // Words that do not decode, and instructions the hart does not implement (the H
+  // extension's), are illegal; QEMU counts them in its virtual time (Hart.countedTraps).
+  if (handler === undefined) {
+    hart.countedTraps++;
+    return hart.illegal();
+  }
   return handler(hart, i);
 }
 

@@ -69,11 +69,14 @@ export class Hart {
   /** Instructions retired since the hart was created (traps retire nothing). */
   retired = 0;
   /**
-   * ECALL and EBREAK instructions executed. They trap instead of retiring, but QEMU's icount
-   * counts them as executed instructions (one nanosecond each), unlike every other trapping
-   * instruction; a machine following QEMU's virtual time adds them to {@link Hart.retired}.
+   * Instructions that trapped instead of retiring but that QEMU's icount counts as executed
+   * (one nanosecond each): ECALL, EBREAK, and words that do not decode to an instruction this
+   * hart implements (QEMU raises those as it translates, after counting them). Instructions
+   * found illegal as they execute (a missing CSR, a privileged instruction in the wrong mode)
+   * and faulting accesses do not count. A machine following QEMU's virtual time adds these to
+   * {@link Hart.retired}.
    */
-  environmentTraps = 0;
+  countedTraps = 0;
   /** Traps taken (exceptions and interrupts). */
   traps = 0;
   /**
