@@ -22,6 +22,7 @@ import {
 } from '@trapeze/devices';
 import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf, STUCK_TRAPS } from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
+import { Counters } from './counters.js';
 import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
 import { RESET_VECTOR, resetRom } from './reset-rom.js';
@@ -96,8 +97,8 @@ export class VirtMachine {
   readonly breakpoints = new Set<number>();
   private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
   private readonly memory: MachineMemory;
-  /** Offset added to the clock for `mcycle`/`minstret` writes. */
-  private counterOffset = 0;
+  /** `mcycle` and `minstret`. */
+  private readonly counters: Counters;
 
   constructor(options: VirtMachineOptions = {}) {
     const ramSize = options.ramSize ?? DEFAULT_RAM_SIZE;
@@ -121,11 +122,14 @@ export class VirtMachine {
     this.hart = new Hart(memory, {
       read: (csr) => this.readCounter(csr),
       write: (csr, value) => this.writeCounter(csr, value),
+      countInhibit: (mask) => this.counters.inhibit(mask),
     });
     memory.hart = this.hart;
     // QEMU's icount counts ECALL, EBREAK and undecodable words though they trap
     // (docs/qemu-virt.md).
     this.clock = new VirtualClock(() => this.hart.retired + this.hart.countedTraps);
+    // Counters read as QEMU's under icount: virtual time, counting the reading instruction.
+    this.counters = new Counters(() => this.clock.ns + 1);
     const time = () => this.clock.ticks();
     const csr = this.hart.csr;
     this.clint = new Clint({
@@ -294,22 +298,20 @@ export class VirtMachine {
    * Counters as QEMU reports them under icount: virtual nanoseconds, counting the instruction
    * that reads them (docs/qemu-virt.md).
    */
-  private counter(): number {
-    return this.clock.ns + 1 + this.counterOffset;
-  }
-
   private readCounter(csr: number): number | undefined {
     switch (csr) {
       case CYCLE:
-      case INSTRET:
       case MCYCLE:
+        return this.counters.value(0) >>> 0;
+      case INSTRET:
       case MINSTRET:
-        return this.counter() >>> 0;
+        return this.counters.value(2) >>> 0;
       case CYCLE + HIGH:
-      case INSTRET + HIGH:
       case MCYCLE + HIGH:
+        return Math.floor(this.counters.value(0) / 2 ** 32) >>> 0;
+      case INSTRET + HIGH:
       case MINSTRET + HIGH:
-        return Math.floor(this.counter() / 2 ** 32) >>> 0;
+        return Math.floor(this.counters.value(2) / 2 ** 32) >>> 0;
       case TIME:
         return Number(this.clint.mtime & 0xffffffffn);
       case TIME + HIGH:
@@ -320,12 +322,8 @@ export class VirtMachine {
   }
 
   private writeCounter(csr: number, value: number): boolean {
-    if (csr === MCYCLE || csr === MINSTRET) {
-      this.counterOffset += value - (this.counter() >>> 0);
-      return true;
-    }
-    if (csr === MCYCLE + HIGH || csr === MINSTRET + HIGH) {
-      this.counterOffset += (value - Math.floor(this.counter() / 2 ** 32)) * 2 ** 32;
+    if (csr === MCYCLE || csr === MINSTRET || csr === MCYCLE + HIGH || csr === MINSTRET + HIGH) {
+      this.counters.write(csr === MCYCLE || csr === MCYCLE + HIGH ? 0 : 2, value, csr > MINSTRET);
       return true;
     }
     if (Pmp.isPmpCsr(csr)) {

@@ -41,6 +41,37 @@ describe('VirtMachine', () => {
     expect(idle.machine.run(1000).kind).toBe('idle');
   });
 
+  it('stops mcycle and minstret while mcountinhibit says so, each counter on its own', () => {
+    const { machine } = boot(`
+      .option norvc
+      _start:
+        li t0, 5; csrw mcountinhibit, t0       # CY and IR: both stop
+        csrr s1, minstret; csrr s2, mcycle
+        nop; nop; nop
+        csrr s3, minstret; csrr s4, mcycle
+        li t0, 1000; csrw minstret, t0         # a write while stopped sticks
+        csrr s5, minstret
+        li t0, 4; csrw mcountinhibit, t0       # mcycle runs again, minstret stays stopped
+        nop
+        csrr s6, minstret; csrr s7, mcycle
+        csrw mcountinhibit, zero
+        csrr s8, minstret; nop; csrr s9, minstret
+        li t0, 77; csrw mcycle, t0; csrr s10, mcycle; csrr s11, minstret
+        j pass
+      ${LIBRARY}
+    `);
+    expect(machine.run(10_000).kind).toBe('pass');
+    const x = (r: number) => machine.hart.x[r] as number;
+    expect(x(19) - x(9)).toBe(0); // s3 = s1: minstret stopped
+    expect(x(20) - x(18)).toBe(0); // s4 = s2: mcycle stopped
+    expect([x(21), x(22)]).toEqual([1000, 1000]); // s5, s6: written value, still stopped
+    expect(x(23) - x(20)).toBe(3); // mcycle resumed where it stopped: nop, csrr s6, the csrr itself
+    expect(x(24)).toBe(1001); // s8: minstret resumed at 1000, read by the next instruction
+    expect(x(25) - x(24)).toBe(2);
+    expect(x(26)).toBe(78); // s10: mcycle written with 77, read one instruction later
+    expect(x(27) - x(25)).toBe(4); // s11: minstret did not take mcycle's write
+  });
+
   it('stops at breakpoints before the instruction, and resumes from them', () => {
     const { machine } = boot(`
       _start:

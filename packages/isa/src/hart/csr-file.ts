@@ -34,6 +34,11 @@ export interface ExternalCsrs {
   read(csr: number): number | undefined;
   /** Writes `csr`; returns false if the machine does not implement it. */
   write(csr: number, value: number): boolean;
+  /**
+   * Called before `mcountinhibit` takes the value `mask`, so that the machine stops or resumes
+   * the counters it implements (bit 0 `mcycle`, bit 2 `minstret`).
+   */
+  countInhibit?(mask: number): void;
 }
 
 /** `misa` of the hart: MXL = 1 (32-bit), extensions A, C, I, M, S, U. */
@@ -318,6 +323,7 @@ export class CsrFile {
         this.mcounteren = value >>> 0;
         return true;
       case 0x320:
+        this.external.countInhibit?.((value & ~2) >>> 0);
         this.mcountinhibit = (value & ~2) >>> 0;
         return true;
       case 0x30a:
