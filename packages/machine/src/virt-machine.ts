@@ -130,7 +130,9 @@ export class VirtMachine {
     this.clock = new VirtualClock(() => this.hart.retired + this.hart.countedTraps);
     // Counters read as QEMU's under icount: virtual time, counting the reading instruction.
     this.counters = new Counters(() => this.clock.ns + 1);
-    const time = () => this.clock.ticks();
+    // Devices read virtual time as QEMU's do during an instruction: counting that instruction
+    // (an MMIO read of mtime, like a counter CSR read, sees ns + 1).
+    const time = () => Math.floor((this.clock.ns + 1) / NS_PER_TICK);
     const csr = this.hart.csr;
     this.clint = new Clint({
       time,
