@@ -8,6 +8,7 @@ import { ElfError, IsaStringError } from '@trapeze/isa';
 import { suggest, wantsHelp } from './args.js';
 import type { Command } from './command.js';
 import { asm } from './commands/asm.js';
+import { conformance } from './commands/conformance.js';
 import { demo } from './commands/demo.js';
 import { disasm } from './commands/disasm.js';
 import { run } from './commands/run.js';
@@ -17,7 +18,7 @@ import { commandHelp, mainHelp } from './usage.js';
 import { VERSION } from './version.js';
 
 /** The subcommands of `trapeze`. */
-export const COMMANDS: readonly Command[] = [run, disasm, asm, demo];
+export const COMMANDS: readonly Command[] = [run, disasm, asm, demo, conformance];
 
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);

@@ -51,8 +51,8 @@ export interface RunExit {
 /**
  * The guest state at a sync point. Registers and CSRs are unsigned 32-bit numbers; `x[0]` is
  * x1 (x0 is always 0 and not listed). `csrs` holds every guest-visible CSR of
- * {@link GUEST_CSRS} the engine implements. Memory is not copied here: use
- * {@link Vm.readMemory} and {@link Vm.pageDigest}.
+ * {@link GUEST_CSRS} the engine implements, and the {@link COUNTER_CSRS}. Memory is not copied
+ * here: use {@link Vm.readMemory} and {@link Vm.pageDigest}.
  */
 export interface GuestState {
   readonly pc: number;
@@ -171,6 +171,27 @@ export interface DumpedState {
   readonly csrs: Readonly<Record<string, number>>;
   /** FNV-1a 32 digest per dumped page, by page address. */
   readonly pages: Readonly<Record<string, number>>;
+  /**
+   * Traps the harness took that were not the end marker (added to contract v1 by the harness;
+   * always present in a parsed dump). When it reaches 64 the harness dumped at the 64th trap.
+   */
+  readonly trapCount?: number;
+  /** The harness's trap log, oldest first (at most 64 entries). */
+  readonly traps?: readonly DumpedTrap[];
+  /** CSRs the engine does not implement (printed as `csr NAME -`), in dump order. */
+  readonly missingCsrs?: readonly string[];
+}
+
+/** One trap the harness logged (a trap that was not the end marker). */
+export interface DumpedTrap {
+  /** `mcause`. */
+  readonly cause: number;
+  /** `mepc`. */
+  readonly epc: number;
+  /** `mtval`. */
+  readonly tval: number;
+  /** The privilege the trap was taken from (`mstatus.MPP` in the handler). */
+  readonly privilege: Privilege;
 }
 
 /** An engine that runs whole programs (QEMU, `trapeze run`, or an in-process engine). */

@@ -7,6 +7,7 @@
 export type {
   Capabilities,
   DumpedState,
+  DumpedTrap,
   Engine,
   EngineStats,
   GuestImage,
@@ -20,3 +21,127 @@ export type {
   VmOptions,
 } from './contract.js';
 export { CONTRACT_VERSION, COUNTER_CSRS, GUEST_CSRS } from './contract.js';
+export type { CorpusCase, NewCorpusCase } from './corpus.js';
+export {
+  CORPUS_VERSION,
+  corpusCaseName,
+  DEFAULT_CORPUS_DIR,
+  readCorpus,
+  writeCorpusCase,
+} from './corpus.js';
+export type { DiffOptions, DumpDifference, DumpErrorCode, ParsedDump } from './dump.js';
+export {
+  compareMask,
+  DUMP_HEADER,
+  DUMP_TRAILER,
+  DumpError,
+  diffDumps,
+  formatDump,
+  hex8,
+  parseDump,
+  parseDumpStrict,
+} from './dump.js';
+export { BARE_CAPABILITIES, BARE_WARL_MASKS, bareEngine } from './engines/bare.js';
+export type { EngineErrorCode } from './engines/errors.js';
+export { EngineError } from './engines/errors.js';
+export { fnv1a32 } from './engines/fnv.js';
+export { checkContractVersion, programRunnerFor } from './engines/in-process-runner.js';
+export type { ExitStatusMap, ProcessRunnerOptions } from './engines/process.js';
+export {
+  commandWords,
+  defaultExitStatus,
+  processRunner,
+  splitCommand,
+} from './engines/process.js';
+export type { QemuRunnerOptions } from './engines/qemu.js';
+export {
+  QEMU_BINARY,
+  QEMU_CAPABILITIES,
+  QEMU_WARL_MASKS,
+  qemuCommand,
+  qemuRunner,
+} from './engines/qemu.js';
+export type { TrapezeRunOptions } from './engines/trapeze-run.js';
+export { trapezeRunExitStatus, trapezeRunRunner } from './engines/trapeze-run.js';
+export type { HarnessProgram } from './harness.js';
+export {
+  buildImage,
+  buildProgram,
+  DUMP_CSRS,
+  dataPatternWord,
+  END_MAGIC,
+  harnessSource,
+  initialDataPage,
+  initialRegister,
+  TRAP_LIMIT,
+} from './harness.js';
+export type {
+  AmoOp,
+  Avoidable,
+  BodyRecord,
+  BranchOp,
+  CsrAccess,
+  CsrOp,
+  GenContext,
+  GenContextOptions,
+  ImmOp,
+  LoadOp,
+  Program,
+  RegOp,
+  StoreOp,
+  Template,
+  TemplateOptions,
+  TrapKind,
+} from './program/index.js';
+export {
+  DATA_REGISTER,
+  expectedResourceFaults,
+  genContext,
+  HOLES,
+  instructionCount,
+  KNOWN_QEMU_DIFFERENCES,
+  LOOP_REGISTER,
+  machineCsrs,
+  minimizeBody,
+  RESERVED_REGISTERS,
+  RESOURCE_COUNTERS,
+  renderBody,
+  renderProgram,
+  renderRecord,
+  SCRATCH_A,
+  SCRATCH_B,
+  supervisorCsrs,
+  TEMPLATES,
+  templateByName,
+  WRITABLE_REGISTERS,
+} from './program/index.js';
+export type { PropertyName, Verdict } from './properties.js';
+export {
+  bodyPrivilege,
+  checkDeterminism,
+  checkEquivalence,
+  checkResourceControl,
+  checkSnapshot,
+  compareOutcomes,
+  DEFAULT_BUDGET,
+  describeDifferences,
+  determinism,
+  efficiency,
+  equivalence,
+  PROPERTY_NAMES,
+  programImage,
+  programSource,
+  resourceControl,
+  runProgram,
+} from './properties.js';
+export { jsonReport, junitXml, summaryTable, writeReports } from './report.js';
+export type {
+  CampaignFailure,
+  CampaignOptions,
+  CampaignProgress,
+  CampaignResult,
+  PropertyResult,
+  Shard,
+  TemplateResult,
+} from './runner.js';
+export { runCampaign, runSeed, shardRange } from './runner.js';

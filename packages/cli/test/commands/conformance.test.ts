@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseShard } from '../../src/commands/conformance.js';
+import { run } from '../support/fake-io.js';
+
+describe('trapeze conformance', () => {
+  it('runs a campaign of bare against bare and writes JSON and JUnit reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
+    const result = await run([
+      'conformance',
+      '--engine',
+      'bare',
+      '--against',
+      'bare',
+      '--template',
+      'alu,memory',
+      '--runs',
+      '2',
+      '--seed',
+      '7',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.stderr).toContain('trapeze conformance: bare against bare, seed 7');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/template +runs +runs\/s +equivalence +determinism/);
+    expect(result.stdout).toMatch(/alu +2 .*pass 2 +pass 2/);
+    expect(result.stdout).toContain('all properties hold');
+    const json = JSON.parse(
+      new TextDecoder().decode(result.files.get(join(dir, 'conformance.json'))),
+    );
+    expect(json).toMatchObject({ engine: 'bare', against: 'bare', seed: 7, runs: 2, ok: true });
+    expect(json.templates.map((t: { template: string }) => t.template)).toEqual(['alu', 'memory']);
+    const junit = new TextDecoder().decode(result.files.get(join(dir, 'conformance.junit.xml')));
+    expect(junit).toContain('<testsuite name="alu" tests="5" failures="0"');
+    expect(junit).toContain('<skipped message="bare does not declare snapshot"/>');
+  }, 120_000);
+
+  it('imports an engine module (default export)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
+    const module = join(dir, 'engine.mjs');
+    const suite = new URL('../../node_modules/@trapeze/conformance/dist/index.js', import.meta.url);
+    writeFileSync(
+      module,
+      `import { bareEngine } from '${suite.href}';\nexport default { ...bareEngine(), name: 'mine' };\n`,
+    );
+    const result = await run([
+      'conformance',
+      '--engine-module',
+      module,
+      '--template',
+      'alu',
+      '--runs',
+      '1',
+      '--seed',
+      '1',
+      '-q',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('trapeze conformance: mine, seed 1');
+    expect(result.stdout).toContain('no reference engine (--against)');
+  }, 120_000);
+
+  it.each([
+    [[], 'no engine given'],
+    [
+      ['--engine', 'bare', '--engine-cmd', 'x {elf}'],
+      'give one engine (got --engine and --engine-cmd)',
+    ],
+    [['--engine', 'vmware'], "--engine 'vmware' is not one of bare, qemu, trapeze-run"],
+    [['--engine', 'bare', '--against', 'vmware'], "--against 'vmware' is not one of qemu, bare"],
+    [['--engine', 'bare', '--template', 'alu,nope'], "--template 'nope' is not one of alu, m,"],
+    [['--engine', 'bare', '--property', 'speed'], "--property 'speed' is not one of equivalence"],
+    [['--engine', 'bare', '--runs', '0'], "--runs '0' is not an integer of at least 1"],
+    [['--engine', 'bare', '--seed', 'x'], "--seed 'x' is not a 32-bit integer"],
+    [['--engine', 'bare', '--shard', '3/2'], "--shard '3/2' must be K/N with 1 <= K <= N"],
+    [['--engine-cmd', 'my-emu'], "--engine-cmd 'my-emu' has no {elf}"],
+    [['--engine', 'bare', '--capabilities', 'c.json'], '--capabilities goes with --engine-cmd'],
+    [
+      ['--engine-module', '/nonexistent/engine.js'],
+      "cannot import engine module '/nonexistent/engine.js'",
+    ],
+    [['--engine', 'bare', 'extra'], "unexpected argument 'extra'"],
+  ])('rejects %j', async (argv, message) => {
+    const result = await run(['conformance', ...argv]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Run 'trapeze conformance --help' for usage.");
+  });
+
+  it('parses shards', () => {
+    expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    expect(parseShard(undefined)).toBeUndefined();
+    expect(() => parseShard('0/4')).toThrow(/K\/N/);
+  });
+
+  it('has help', async () => {
+    const result = await run(['conformance', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('usage: trapeze conformance --engine NAME');
+    expect(result.stdout).toContain('--shard K/N');
+  });
+});

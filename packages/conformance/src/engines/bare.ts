@@ -1,0 +1,210 @@
+/**
+ * The bare engine: the `virt` board of `@trapeze/machine` (the reference hart, no hypervisor)
+ * behind the contract's {@link Engine} interface — the reference every engine is compared with.
+ *
+ * @module
+ */
+import { BufferBackend } from '@trapeze/devices';
+import { RAM_BASE, VirtMachine } from '@trapeze/machine';
+import type {
+  Capabilities,
+  Engine,
+  EngineStats,
+  GuestImage,
+  GuestState,
+  Privilege,
+  ProgramRunner,
+  RunExit,
+  Vm,
+  VmOptions,
+} from '../contract.js';
+import { CONTRACT_VERSION, COUNTER_CSRS, GUEST_CSRS } from '../contract.js';
+import { EngineError } from './errors.js';
+import { fnv1a32 } from './fnv.js';
+import { programRunnerFor } from './in-process-runner.js';
+
+/**
+ * Writable bits of the bare machine's WARL CSRs (write all ones, read back; checked by
+ * test/engines.test.ts).
+ */
+export const BARE_WARL_MASKS: Readonly<Record<string, number>> = {
+  sstatus: 0x000c_0122,
+  sie: 0x0000_0222,
+  sip: 0x0000_0002,
+  satp: 0xffff_ffff,
+  sepc: 0xffff_fffe,
+  senvcfg: 0x0000_0001,
+  scounteren: 0xffff_ffff,
+  mstatus: 0x007e_19aa,
+  medeleg: 0x0000_b3ff,
+  mideleg: 0x0000_0222,
+  mie: 0x0000_0aaa,
+  mip: 0x0000_0222,
+  mepc: 0xffff_fffe,
+  menvcfg: 0x0000_0001,
+  menvcfgh: 0,
+  mstatush: 0,
+  mcounteren: 0xffff_ffff,
+  mcountinhibit: 0xffff_fffd,
+  pmpcfg0: 0x9f9f_9f9f,
+  pmpcfg1: 0x9f9f_9f9f,
+  pmpcfg2: 0x9f9f_9f9f,
+  pmpcfg3: 0x9f9f_9f9f,
+};
+
+/** What the bare machine leaves open and how it fixes it. */
+export const BARE_CAPABILITIES: Capabilities = {
+  isa: 'rv32imac_zicsr_zifencei',
+  modes: ['M', 'S', 'U'],
+  sv32: true,
+  adBits: 'hardware',
+  misalignedLoadStore: 'emulated',
+  misalignedAmoCause: 6,
+  pmpEntries: 16,
+  warlMasks: BARE_WARL_MASKS,
+  counters: 'icount',
+  snapshot: false,
+};
+
+const PRIVILEGES: Readonly<Record<number, Privilege>> = { 0: 'U', 1: 'S', 3: 'M' };
+const DUMP_CSRS = [...Object.entries(GUEST_CSRS), ...Object.entries(COUNTER_CSRS)];
+
+/** One VM of the bare engine: a fresh `virt` board per `load`. */
+class BareVm implements Vm {
+  private machine: VirtMachine | undefined;
+  private serial = new BufferBackend();
+  private retiredAtLoad = 0;
+  private halted: RunExit | undefined;
+
+  constructor(private readonly options: VmOptions) {}
+
+  private get m(): VirtMachine {
+    if (this.machine === undefined)
+      throw new EngineError('BAD_USE', 'bare VM: load an image before running or inspecting it');
+    return this.machine;
+  }
+
+  load(image: GuestImage): void {
+    if (image.entryPrivilege !== 'M')
+      throw new EngineError(
+        'BAD_IMAGE',
+        `bare VM: contract v1 images start in M-mode, not ${image.entryPrivilege}`,
+      );
+    this.serial = new BufferBackend();
+    const machine = new VirtMachine({
+      serial: this.serial,
+      ...(this.options.ramSize === undefined ? {} : { ramSize: this.options.ramSize }),
+      ...(this.options.bootargs === undefined ? {} : { bootargs: this.options.bootargs }),
+    });
+    const end = RAM_BASE + machine.ram.size;
+    image.segments.forEach((segment, i) => {
+      const start = segment.address >>> 0;
+      if (start < RAM_BASE || start + segment.bytes.length > end)
+        throw new EngineError(
+          'BAD_IMAGE',
+          `bare VM: segment ${i} (0x${start.toString(16)}, ${segment.bytes.length} bytes) lies outside RAM 0x${RAM_BASE.toString(16)}–0x${(end - 1).toString(16)}`,
+        );
+      machine.ram.loadBytes(start, segment.bytes);
+    });
+    machine.reset(image.entry >>> 0);
+    this.machine = machine;
+    this.retiredAtLoad = machine.hart.retired;
+    this.halted = undefined;
+  }
+
+  run(budget: number): RunExit {
+    const m = this.m;
+    if (!Number.isSafeInteger(budget) || budget < 0)
+      throw new EngineError('BAD_USE', `bare VM: budget ${budget} is not a non-negative integer`);
+    if (this.halted !== undefined) return { ...this.halted, instructions: 0 };
+    const exit = m.run(budget);
+    const instructions = exit.instructions;
+    switch (exit.kind) {
+      case 'pass':
+        this.halted = { kind: 'halt', code: 0, instructions };
+        return this.halted;
+      case 'fail':
+        this.halted = { kind: 'halt', code: exit.code, instructions };
+        return this.halted;
+      case 'budget':
+        return { kind: 'budget', code: 0, instructions };
+      case 'reset':
+        this.halted = {
+          kind: 'error',
+          code: 0,
+          instructions,
+          message: 'reset: the guest wrote the finisher reset command (0x7777)',
+        };
+        return this.halted;
+      case 'idle':
+        this.halted = {
+          kind: 'error',
+          code: 0,
+          instructions,
+          message: 'idle: the hart waits (wfi) with nothing that could wake it',
+        };
+        return this.halted;
+      default:
+        this.halted = {
+          kind: 'error',
+          code: 0,
+          instructions,
+          message: 'stuck: a trap loop (1,000 traps without a retired instruction)',
+        };
+        return this.halted;
+    }
+  }
+
+  state(): GuestState {
+    const hart = this.m.hart;
+    const x: number[] = [];
+    for (let i = 1; i < 32; i++) x.push((hart.x[i] as number) >>> 0);
+    const csrs: Record<string, number> = {};
+    for (const [name, number] of DUMP_CSRS) {
+      const value = hart.csr.readRaw(number);
+      if (value !== undefined) csrs[name] = value >>> 0;
+    }
+    return {
+      pc: hart.pc >>> 0,
+      x,
+      privilege: PRIVILEGES[hart.privilege] ?? 'M',
+      csrs,
+      instret: hart.retired - this.retiredAtLoad,
+    };
+  }
+
+  readMemory(address: number, length: number): Uint8Array | undefined {
+    const ram = this.m.ram;
+    const a = address >>> 0;
+    return ram.contains(a, length) ? ram.readBytes(a, length) : undefined;
+  }
+
+  pageDigest(address: number): number | undefined {
+    if (address % 4096 !== 0) return undefined;
+    const bytes = this.readMemory(address, 4096);
+    return bytes === undefined ? undefined : fnv1a32(bytes);
+  }
+
+  console(): Uint8Array {
+    return this.serial.bytes();
+  }
+
+  stats(): EngineStats {
+    const instructions = this.machine === undefined ? 0 : this.m.hart.retired - this.retiredAtLoad;
+    return { exits: {}, direct: instructions, instructions, blocksTranslated: 0, hypercalls: {} };
+  }
+}
+
+/**
+ * The bare engine: the reference machine in-process. It is both an {@link Engine} (VMs you
+ * step through sync points) and a {@link ProgramRunner} (whole harness programs).
+ */
+export function bareEngine(): Engine & ProgramRunner {
+  const engine: Engine = {
+    name: 'bare',
+    contractVersion: CONTRACT_VERSION,
+    capabilities: BARE_CAPABILITIES,
+    createVm: (options: VmOptions = {}) => new BareVm(options),
+  };
+  return { ...engine, runProgram: programRunnerFor(engine).runProgram };
+}

@@ -1,0 +1,29 @@
+/**
+ * Typed errors of the engine adapters.
+ *
+ * @module
+ */
+
+/** Codes of {@link EngineError}. */
+export type EngineErrorCode =
+  /** The command template is empty, malformed, or has no `{elf}` placeholder. */
+  | 'BAD_TEMPLATE'
+  /** The engine's program (the command's first word) cannot be found or started. */
+  | 'ENGINE_NOT_FOUND'
+  /** The image cannot be loaded (a segment outside RAM, an entry privilege other than M…). */
+  | 'BAD_IMAGE'
+  /** A VM was used before `load`, or with an argument out of range. */
+  | 'BAD_USE'
+  /** The engine declares a contract version this package does not implement. */
+  | 'CONTRACT_VERSION';
+
+/** Host-side misuse or bad input around an engine (never a guest fault): `code` says which. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

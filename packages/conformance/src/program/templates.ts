@@ -1,0 +1,967 @@
+/**
+ * Program templates: each is a fast-check arbitrary of {@link Program}s that exercise one area
+ * of the architecture. Set-up code is generated once per program and never shrunk
+ * (`fc.noShrink`); the body is an array of records and shrinks.
+ *
+ * @module
+ */
+import fc from 'fast-check';
+import type { GenContext } from './context.js';
+import {
+  CLINT_MSIP,
+  CLINT_MTIME,
+  CLINT_MTIMECMP,
+  HOLES,
+  WRITABLE_REGISTERS,
+} from './convention.js';
+import type { BodyRecord, Program } from './model.js';
+import {
+  aluArb,
+  atomicArb,
+  branchArb,
+  csrArb,
+  holeAccessArb,
+  holeFetchArb,
+  jumpArb,
+  liArb,
+  loadArb,
+  loopArb,
+  M_OPS,
+  machineCsrs,
+  memoryArb,
+  mmioArb,
+  regArb,
+  storeArb,
+  supervisorCsrs,
+  timerArb,
+  trapArb,
+} from './records.js';
+
+/** A program template. */
+export interface Template {
+  readonly name: string;
+  /** One line: what the template exercises. */
+  readonly description: string;
+  /** Why the template cannot run on the engines of `ctx` (`undefined`: it can). */
+  unsupported(ctx: GenContext): string | undefined;
+  /** Programs of the template. */
+  arbitrary(ctx: GenContext, options?: TemplateOptions): fc.Arbitrary<Program>;
+}
+
+/** Options of {@link Template.arbitrary}. */
+export interface TemplateOptions {
+  /** Most records in a body (default 24). */
+  readonly maxRecords?: number;
+}
+
+type Arb = fc.Arbitrary<BodyRecord>;
+const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+
+function body(
+  records: Arb,
+  options: TemplateOptions | undefined,
+  min = 1,
+): fc.Arbitrary<BodyRecord[]> {
+  return fc.array(records, { minLength: min, maxLength: options?.maxRecords ?? 24 });
+}
+
+function simple(
+  name: string,
+  description: string,
+  records: (ctx: GenContext) => Arb,
+  extra: Partial<Program> = {},
+  unsupported: (ctx: GenContext) => string | undefined = () => undefined,
+): Template {
+  return {
+    name,
+    description,
+    unsupported,
+    arbitrary: (ctx, options) =>
+      body(records(ctx), options).map(
+        (b): Program => ({ template: name, setup: '', body: b, ...extra }),
+      ),
+  };
+}
+
+const needs = (ctx: GenContext, modes: readonly ('S' | 'U')[]): string | undefined => {
+  const missing = modes.filter((m) => !ctx.modes.includes(m));
+  return missing.length === 0 ? undefined : `an engine lacks ${missing.join(' and ')}-mode`;
+};
+
+/** Exception causes a generated medeleg may delegate (never the ECALLs the end marker uses). */
+const DELEGABLE = [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 15];
+
+/** Drops from M to `to` at `__body` (MPP, mepc, mret). */
+function dropTo(to: 'M' | 'S' | 'U'): string {
+  if (to === 'M') return '  j __body';
+  return [
+    '  li t0, 0x1800',
+    '  csrc mstatus, t0',
+    ...(to === 'S' ? ['  li t0, 0x800', '  csrs mstatus, t0'] : []),
+    '  la t0, __body',
+    '  csrw mepc, t0',
+    '  mret',
+  ].join('\n');
+}
+
+/** PMP entry `index`: NAPOT over everything, RWX (S and U may use all memory). */
+function pmpAllowAll(index: number): string {
+  const reg = Math.floor(index / 4);
+  const shift = 8 * (index % 4);
+  return [
+    '  li t0, -1',
+    `  csrw pmpaddr${index}, t0`,
+    `  li t0, ${hex(0x1f << shift)}`,
+    `  csrs pmpcfg${reg}, t0`,
+  ].join('\n');
+}
+
+/**
+ * An S-mode trap handler (`__strap`, in its own page `__spage` with its log): counts the trap,
+ * logs scause and stval in 16 slots, and resumes after the (4-byte) instruction, or at ra for
+ * fetch faults; interrupts clear SSIP and return. Registers are preserved.
+ */
+const S_HANDLER = `
+  .balign 4096
+__spage:
+__strap:
+  csrw sscratch, t6
+  la t6, __ssave
+  sw t5, 0(t6)
+  sw t4, 4(t6)
+  csrr t5, scause
+  bltz t5, 3f
+  lw t4, 8(t6)
+  addi t4, t4, 1
+  sw t4, 8(t6)
+  andi t4, t4, 15
+  slli t4, t4, 3
+  add t4, t6, t4
+  sw t5, 16(t4)
+  csrr t5, stval
+  sw t5, 20(t4)
+  csrr t5, scause
+  li t4, 12
+  beq t5, t4, 1f
+  li t4, 1
+  beq t5, t4, 1f
+  beqz t5, 1f
+  csrr t5, sepc
+  addi t5, t5, 4
+  csrw sepc, t5
+  j 2f
+1:
+  csrw sepc, ra
+2:
+  lw t5, 0(t6)
+  lw t4, 4(t6)
+  csrr t6, sscratch
+  sret
+3:
+  csrci sip, 2
+  j 2b
+  .balign 8
+__ssave:
+  .space 160
+  .balign 4096
+`;
+
+/** Set-up of the privilege templates: delegation, stvec, PMP open, then down to `mode`. */
+function privilegeSetup(medeleg: number, mideleg: number, mode: 'M' | 'S' | 'U', sum: boolean) {
+  return [
+    `  li t0, ${hex(medeleg)}`,
+    '  csrw medeleg, t0',
+    `  li t0, ${hex(mideleg)}`,
+    '  csrw mideleg, t0',
+    '  la t0, __strap',
+    '  csrw stvec, t0',
+    pmpAllowAll(0),
+    ...(sum ? ['  li t0, 0x40000', '  csrs mstatus, t0'] : []),
+    dropTo(mode),
+  ].join('\n');
+}
+
+const delegationArb = fc.record({
+  medeleg: fc.subarray(DELEGABLE).map((causes) => causes.reduce((m, c) => m | (1 << c), 0)),
+  mideleg: fc.subarray([1, 5, 9]).map((bits) => bits.reduce((m, c) => m | (1 << c), 0)),
+});
+
+/**
+ * An M-mode handler for the traps template: records mcause ^ mtval in a rolling checksum in the
+ * data page (at +0x7f8) and then resumes as the harness default does.
+ */
+const CHECKSUM_HANDLER = `
+  csrr t0, mcause
+  csrr t1, mtval
+  xor t0, t0, t1
+  la t2, __data
+  lw t1, 0x7f8(t2)
+  slli t3, t1, 5
+  sub t1, t3, t1
+  add t1, t1, t0
+  sw t1, 0x7f8(t2)
+  j __trap_default
+`;
+
+function trapsTemplate(): Template {
+  const name = 'traps';
+  return {
+    name,
+    description:
+      'traps: ecall, ebreak, illegal instructions, misaligned atomics, access faults, with a generated or the default handler',
+    unsupported: () => undefined,
+    arbitrary: (ctx, options) =>
+      fc
+        .record({
+          handler: fc.noShrink(fc.boolean()),
+          body: body(
+            fc.oneof(
+              {
+                weight: 2,
+                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'c-unimp'], ctx),
+              },
+              { weight: 2, arbitrary: holeAccessArb() },
+              { weight: 1, arbitrary: holeFetchArb() },
+              { weight: 1, arbitrary: atomicArb(ctx) },
+              { weight: 2, arbitrary: aluArb() },
+            ),
+            options,
+          ),
+        })
+        .map(
+          ({ handler, body: b }): Program => ({
+            template: name,
+            setup: '',
+            body: b,
+            digestPages: 'data',
+            ...(handler ? { handler: CHECKSUM_HANDLER } : {}),
+          }),
+        ),
+  };
+}
+
+function privilegeTemplate(): Template {
+  const name = 'privilege';
+  return {
+    name,
+    description:
+      'privilege transitions: M to S or U, traps back to M or (delegated) to an S handler',
+    unsupported: (ctx) => needs(ctx, ['S', 'U']) ?? (ctx.pmpEntries < 1 ? 'no PMP' : undefined),
+    arbitrary: (ctx, options) =>
+      fc
+        .record({
+          setup: fc.noShrink(
+            fc.record({
+              delegation: delegationArb,
+              mode: fc.constantFrom<'S' | 'U'>('S', 'U'),
+              sum: fc.boolean(),
+            }),
+          ),
+          body: body(
+            fc.oneof(
+              { weight: 3, arbitrary: aluArb() },
+              { weight: 2, arbitrary: memoryArb(ctx) },
+              { weight: 2, arbitrary: csrArb(ctx, supervisorCsrs(ctx)) },
+              {
+                weight: 1,
+                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'mret'], ctx),
+              },
+              { weight: 1, arbitrary: holeAccessArb() },
+              { weight: 1, arbitrary: holeFetchArb() },
+            ),
+            options,
+          ),
+        })
+        .map(
+          ({ setup, body: b }): Program => ({
+            template: name,
+            setup: privilegeSetup(
+              setup.delegation.medeleg,
+              setup.delegation.mideleg,
+              setup.mode,
+              setup.sum,
+            ),
+            privilege: setup.mode,
+            body: b,
+            extra: S_HANDLER,
+            digestPages: ['__data', '__spage'],
+            norvc: true,
+          }),
+        ),
+  };
+}
+
+/** PTE permission bits. */
+const V = 1;
+const R = 2;
+const W = 4;
+const X = 8;
+const U = 16;
+const A = 64;
+const D = 128;
+
+/** Virtual base of the Sv32 template's test pages (4 KiB aliases of `__data`). */
+const SV32_ALIAS = 0x4000_0000;
+/** Virtual base of its code page alias (`__xpage`). */
+const SV32_CODE = 0x4000_8000;
+/** Virtual base of its test superpage (maps RAM's first 4 MiB). */
+const SV32_SUPER = 0x4040_0000;
+
+/**
+ * Sv32: page tables with random permissions on aliases of the data page and a code page, a
+ * random superpage over RAM, the harness, body, UART and finisher identity-mapped.
+ */
+function sv32Template(): Template {
+  const name = 'sv32';
+  const perms = (ad: boolean) =>
+    fc
+      .record({ bits: fc.integer({ min: 0, max: 31 }), a: fc.boolean(), d: fc.boolean() })
+      .map(({ bits, a, d }) => (bits | (ad ? (a ? A : 0) | (d ? D : 0) : A | D)) & 0xff);
+  return {
+    name,
+    description:
+      'Sv32: generated page tables (random permissions, superpages, A/D), S- or U-mode body',
+    unsupported: (ctx) =>
+      !ctx.sv32
+        ? 'an engine lacks Sv32'
+        : (needs(ctx, ['S', 'U']) ?? (ctx.pmpEntries < 1 ? 'no PMP' : undefined)),
+    arbitrary: (ctx, options) =>
+      fc
+        .record({
+          setup: fc.noShrink(
+            fc.record({
+              mode: fc.constantFrom<'S' | 'U'>('S', 'U'),
+              sum: fc.boolean(),
+              mxr: fc.boolean(),
+              asid: fc.integer({ min: 0, max: 511 }),
+              aliases: fc.array(perms(ctx.adBits), { minLength: 4, maxLength: 4 }),
+              code: perms(ctx.adBits),
+              superpage: perms(ctx.adBits),
+              misalignedSuper: fc.boolean(),
+              delegation: delegationArb,
+            }),
+          ),
+          body: body(
+            fc.oneof(
+              { weight: 3, arbitrary: sv32AccessArb() },
+              { weight: 1, arbitrary: sv32FetchArb() },
+              { weight: 2, arbitrary: aluArb() },
+              { weight: 1, arbitrary: memoryArb(ctx) },
+              {
+                weight: 1,
+                arbitrary: fc.constant<BodyRecord>({ kind: 'fence', op: 'sfence.vma' }),
+              },
+            ),
+            options,
+          ),
+        })
+        .map(({ setup, body: b }): Program => {
+          const user = setup.mode === 'U' ? U : 0;
+          const lines: string[] = [
+            '  la s0, __pt_root',
+            '  la s1, __pt_ram',
+            // Identity map of RAM's first 4 MiB in 4 KiB pages: the body's and the data page's
+            // pages user-accessible in a U-mode body; the S handler's page never.
+            '  li t0, 0x80000000',
+            '  mv t1, s1',
+            '  li t2, 1024',
+            `1:`,
+            '  srli t3, t0, 2',
+            `  ori t3, t3, ${hex(V | R | W | X | A | D)}`,
+            '  sw t3, 0(t1)',
+            '  li t4, 4096',
+            '  add t0, t0, t4',
+            '  addi t1, t1, 4',
+            '  addi t2, t2, -1',
+            '  bnez t2, 1b',
+            '  srli t0, s1, 2',
+            '  ori t0, t0, 1',
+            '  li t1, 0x800',
+            '  add t1, s0, t1',
+            '  sw t0, 0(t1)', // root[0x200]: RAM 0x80000000–0x803fffff via __pt_ram
+            `  li t0, ${hex((0x0 >>> 2) | V | R | W | A | D)}`,
+            '  sw t0, 0(s0)', // 0x00000000 megapage: finisher (and holes)
+            `  li t0, ${hex((0x1000_0000 >>> 2) | V | R | W | A | D)}`,
+            '  sw t0, 0x100(s0)', // 0x10000000 megapage: UART
+            `  li t0, ${hex((0x0200_0000 >>> 2) | V | R | W | A | D)}`,
+            '  sw t0, 0x020(s0)', // 0x02000000 megapage: CLINT
+          ];
+          if (user) {
+            // Body pages (from __body to the end marker) and the data page: U.
+            lines.push(
+              '  la t0, __body',
+              '  la t5, __end_marker',
+              '  addi t5, t5, 16',
+              '2:',
+              '  srli t1, t0, 10',
+              '  li t2, 0xffc',
+              '  and t1, t1, t2',
+              '  add t1, s1, t1',
+              '  lw t3, 0(t1)',
+              `  ori t3, t3, ${U}`,
+              '  sw t3, 0(t1)',
+              '  li t4, 4096',
+              '  add t0, t0, t4',
+              '  srli t0, t0, 12',
+              '  slli t0, t0, 12',
+              '  bltu t0, t5, 2b',
+              '  la t0, __data',
+              '  srli t1, t0, 10',
+              '  li t2, 0xffc',
+              '  and t1, t1, t2',
+              '  add t1, s1, t1',
+              '  lw t3, 0(t1)',
+              `  ori t3, t3, ${U}`,
+              '  sw t3, 0(t1)',
+            );
+          }
+          // Level-0 table for the test pages at 0x40000000: aliases of __data, then __xpage.
+          lines.push(
+            '  la s2, __pt_test',
+            '  srli t0, s2, 2',
+            '  ori t0, t0, 1',
+            '  li t1, 0x400',
+            '  add t1, s0, t1',
+            '  sw t0, 0(t1)', // root[0x100]: 0x40000000
+            '  la t0, __data',
+            '  srli t0, t0, 2',
+          );
+          setup.aliases.forEach((p, i) => {
+            lines.push(`  ori t1, t0, ${hex(p)}`, `  sw t1, ${4 * i}(s2)`);
+          });
+          lines.push(
+            '  la t0, __xpage',
+            '  srli t0, t0, 2',
+            `  ori t1, t0, ${hex(setup.code)}`,
+            `  sw t1, ${4 * ((SV32_CODE - SV32_ALIAS) >>> 12)}(s2)`,
+            // The test superpage: RAM's first 4 MiB (or, misaligned, from 0x80001000).
+            `  li t0, ${hex(((setup.misalignedSuper ? 0x8000_1000 : 0x8000_0000) >>> 2) | setup.superpage)}`,
+            `  sw t0, ${4 * (SV32_SUPER >>> 22)}(s0)`,
+            '  srli t0, s0, 12',
+            `  li t1, ${hex(0x8000_0000 | (setup.asid << 22))}`,
+            '  or t0, t0, t1',
+            '  csrw satp, t0',
+            '  sfence.vma zero, zero',
+          );
+          const status = (setup.sum ? 0x40000 : 0) | (setup.mxr ? 0x80000 : 0);
+          if (status !== 0) lines.push(`  li t0, ${hex(status)}`, '  csrs mstatus, t0');
+          lines.push(
+            `  li t0, ${hex(setup.delegation.medeleg)}`,
+            '  csrw medeleg, t0',
+            '  la t0, __strap',
+            '  csrw stvec, t0',
+            pmpAllowAll(0),
+            dropTo(setup.mode),
+          );
+          return {
+            template: name,
+            setup: lines.join('\n'),
+            privilege: setup.mode,
+            body: b,
+            extra: `${S_HANDLER}
+  .balign 4096
+__xpage:
+  ret
+  .balign 4096
+__pt_root:
+  .space 4096
+__pt_ram:
+  .space 4096
+__pt_test:
+  .space 4096
+`,
+            digestPages: ['__data', '__spage', '__pt_ram', '__pt_test', '__pt_root'],
+            norvc: true,
+          };
+        }),
+  };
+}
+
+function sv32AccessArb(): Arb {
+  return fc
+    .record({
+      op: fc.constantFrom('lw', 'sw', 'lbu', 'sb', 'lh', 'sh'),
+      where: fc.constantFrom('alias', 'super'),
+      page: fc.integer({ min: 0, max: 3 }),
+      offset: fc.integer({ min: 0, max: 511 }).map((o) => o * 4),
+      reg: fc.constantFrom(...WRITABLE_REGISTERS),
+    })
+    .map(
+      ({ op, where, page, offset, reg }) =>
+        (where === 'alias'
+          ? { kind: 'access', op, address: SV32_ALIAS + page * 0x1000 + offset, reg }
+          : {
+              kind: 'access',
+              op,
+              // The data page through the superpage: __data - RAM base + superpage base.
+              symbol: '__data',
+              address: (SV32_SUPER - 0x8000_0000 + offset) | 0,
+              reg,
+            }) as BodyRecord,
+    );
+}
+
+function sv32FetchArb(): Arb {
+  return fc.constantFrom<BodyRecord>(
+    { kind: 'fetch', address: SV32_CODE },
+    { kind: 'fetch', symbol: '__xpage', address: (SV32_SUPER - 0x8000_0000) | 0 },
+  );
+}
+
+/** PMP permission bits. */
+const PMP_R = 1;
+const PMP_W = 2;
+const PMP_X = 4;
+/** PMP address-matching modes. */
+const OFF = 0;
+const TOR = 1;
+const NA4 = 2;
+const NAPOT = 3;
+
+/**
+ * PMP: random entries over a 16 KiB test area (`__pmp_area`), some locked (those never cover
+ * the harness), then one entry that opens everything else; the body runs in M, S or U.
+ */
+function pmpTemplate(): Template {
+  const name = 'pmp';
+  const entry = fc.record({
+    // TOR and NAPOT (large regions) most often, so that accesses meet restrictive entries.
+    mode: fc.constantFrom(OFF, TOR, NA4, NAPOT, TOR, NAPOT),
+    // R, W, X (never the reserved W without R).
+    perms: fc.integer({ min: 0, max: 7 }).map((p) => (p & PMP_W ? p | PMP_R : p)),
+    locked: fc.boolean(),
+    offset: fc.integer({ min: 0, max: 4095 }).map((w) => w * 4),
+    size: fc.integer({ min: 6, max: 13 }),
+  });
+  return {
+    name,
+    description:
+      'PMP: random TOR/NA4/NAPOT entries with random permissions (some locked) over a test area',
+    unsupported: (ctx) =>
+      ctx.pmpEntries < 8 ? 'an engine has fewer than 8 PMP entries' : needs(ctx, ['S', 'U']),
+    arbitrary: (ctx, options) =>
+      fc
+        .record({
+          setup: fc.noShrink(
+            fc.record({
+              entries: fc.array(entry, { minLength: 1, maxLength: 6 }),
+              mode: fc.constantFrom<'M' | 'S' | 'U'>('S', 'U', 'M', 'S', 'U'),
+            }),
+          ),
+          body: body(
+            fc.oneof(
+              { weight: 3, arbitrary: pmpAccessArb() },
+              { weight: 1, arbitrary: pmpFetchArb() },
+              { weight: 1, arbitrary: aluArb() },
+              { weight: 1, arbitrary: memoryArb(ctx) },
+            ),
+            options,
+          ),
+        })
+        .map(({ setup, body: b }): Program => {
+          const lines: string[] = ['  la s0, __pmp_area'];
+          let cfg0 = 0;
+          let cfg1 = 0;
+          setup.entries.forEach((e, i) => {
+            let address: string;
+            // Entry 0 as TOR would cover everything below the area, the body included.
+            const mode = e.mode === TOR && i === 0 ? NA4 : e.mode;
+            if (mode === NAPOT) {
+              // A naturally aligned 2^(size+3)-byte region inside the area.
+              const bytes = 2 ** (e.size + 1);
+              const start = Math.floor(e.offset / bytes) * bytes;
+              lines.push(
+                `  li t0, ${start}`,
+                '  add t0, s0, t0',
+                '  srli t0, t0, 2',
+                `  ori t0, t0, ${hex(bytes / 8 - 1)}`,
+              );
+              address = 't0';
+            } else {
+              lines.push(`  li t0, ${e.offset}`, '  add t0, s0, t0', '  srli t0, t0, 2');
+              address = 't0';
+            }
+            // Every pmpaddr lies in the area, so a TOR entry (never entry 0) covers only the
+            // area too: any entry may be locked without locking M-mode out of the harness.
+            const locked = e.locked && mode !== OFF;
+            lines.push(`  csrw pmpaddr${i}, ${address}`);
+            const byte = (locked ? 0x80 : 0) | (mode << 3) | e.perms;
+            if (i < 4) cfg0 |= byte << (8 * i);
+            else cfg1 |= byte << (8 * (i - 4));
+          });
+          const open = setup.entries.length;
+          lines.push('  li t0, -1', `  csrw pmpaddr${open}, t0`);
+          const openByte = 0x1f;
+          if (open < 4) cfg0 |= openByte << (8 * open);
+          else cfg1 |= openByte << (8 * (open - 4));
+          lines.push(
+            `  li t0, ${hex(cfg1)}`,
+            '  csrw pmpcfg1, t0',
+            `  li t0, ${hex(cfg0)}`,
+            '  csrw pmpcfg0, t0',
+            '  la t0, __strap',
+            '  csrw stvec, t0',
+            dropTo(setup.mode),
+          );
+          return {
+            template: name,
+            setup: lines.join('\n'),
+            privilege: setup.mode,
+            body: b,
+            extra: `${S_HANDLER}
+  .balign 16384
+  .option push
+  .option norvc
+__pmp_area:
+  ret
+  .balign 4096
+  ret
+  .balign 4096
+  ret
+  .balign 4096
+  ret
+  .balign 4096
+  .option pop
+`,
+            digestPages: [
+              '__data',
+              '__pmp_area',
+              '__pmp_area + 0x1000',
+              '__pmp_area + 0x2000',
+              '__pmp_area + 0x3000',
+            ],
+            norvc: true,
+          };
+        }),
+  };
+}
+
+/** Loads and stores in the PMP test area, never over the `ret` that starts each page. */
+function pmpAccessArb(): Arb {
+  return fc
+    .record({
+      op: fc.constantFrom('lw', 'sw', 'lbu', 'sb', 'lhu', 'sh'),
+      offset: fc.integer({ min: 1, max: 4095 }).map((w) => (w % 1024 === 0 ? w + 1 : w) * 4),
+      reg: fc.constantFrom(...WRITABLE_REGISTERS),
+    })
+    .map(
+      ({ op, offset, reg }) =>
+        ({ kind: 'access', op, symbol: '__pmp_area', address: offset, reg }) as BodyRecord,
+    );
+}
+
+function pmpFetchArb(): Arb {
+  return fc
+    .integer({ min: 0, max: 3 })
+    .map((page) => ({ kind: 'fetch', symbol: '__pmp_area', address: page * 0x1000 }) as BodyRecord);
+}
+
+/**
+ * Timer interrupts: the set-up arms mtimecmp a few ticks ahead and enables MTIE (and maybe MSIE)
+ * and MIE; the handler re-arms the timer (a period of a few ticks) and clears msip.
+ */
+function timerTemplate(): Template {
+  const name = 'timer';
+  return {
+    name,
+    description:
+      'timer and software interrupts at generated instruction counts (CLINT mtimecmp, msip)',
+    unsupported: (ctx) => (ctx.counters ? undefined : 'engines count time differently'),
+    arbitrary: (ctx, options) =>
+      fc
+        .record({
+          setup: fc.noShrink(
+            fc.record({
+              first: fc.integer({ min: 0, max: 3 }),
+              period: fc.integer({ min: 1, max: 4 }),
+              msie: fc.boolean(),
+            }),
+          ),
+          body: body(
+            fc.oneof(
+              { weight: 3, arbitrary: aluArb() },
+              { weight: 1, arbitrary: memoryArb(ctx) },
+              { weight: 1, arbitrary: loopArb(ctx) },
+              { weight: 1, arbitrary: timerArb() },
+              { weight: 1, arbitrary: fc.constant<BodyRecord>({ kind: 'wfi' }) },
+              {
+                weight: 1,
+                arbitrary: fc
+                  .record({
+                    reg: fc.constantFrom(...WRITABLE_REGISTERS),
+                    op: fc.constantFrom('sw', 'lw'),
+                  })
+                  .map(
+                    ({ reg, op }) =>
+                      ({ kind: 'access', op, address: CLINT_MSIP, reg }) as BodyRecord,
+                  ),
+              },
+              {
+                weight: 1,
+                arbitrary: fc
+                  .constantFrom(...WRITABLE_REGISTERS)
+                  .map(
+                    (reg) =>
+                      ({ kind: 'access', op: 'lw', address: CLINT_MTIME, reg }) as BodyRecord,
+                  ),
+              },
+              {
+                weight: 1,
+                arbitrary: csrArb(ctx, [{ name: 'mip', write: false, restore: false }]),
+              },
+            ),
+            options,
+          ),
+        })
+        .map(
+          ({ setup, body: b }): Program => ({
+            template: name,
+            setup: [
+              `  li t0, ${hex(CLINT_MTIME)}`,
+              '  lw t1, 0(t0)',
+              `  addi t1, t1, ${setup.first}`,
+              `  li t0, ${hex(CLINT_MTIMECMP)}`,
+              '  sw t1, 0(t0)',
+              '  sw zero, 4(t0)',
+              `  li t0, ${hex(0x80 | (setup.msie ? 8 : 0))}`,
+              '  csrs mie, t0',
+              '  csrsi mstatus, 8',
+            ].join('\n'),
+            body: b,
+            handler: `
+  csrr t0, mcause
+  bgez t0, 3f
+  andi t0, t0, 31
+  li t1, 7
+  bne t0, t1, 1f
+  li t1, ${hex(CLINT_MTIME)}
+  lw t2, 0(t1)
+  addi t2, t2, ${setup.period}
+  li t1, ${hex(CLINT_MTIMECMP)}
+  sw t2, 0(t1)
+  sw zero, 4(t1)
+  j __trap_return
+1:
+  li t1, 3
+  bne t0, t1, 3f
+  li t1, ${hex(CLINT_MSIP)}
+  sw zero, 0(t1)
+  j __trap_return
+3:
+  j __trap_default
+`,
+            digestPages: 'data',
+          }),
+        ),
+  };
+}
+
+/** Where the resource template's handler counts faults, by kind (registers of the dump). */
+export const RESOURCE_COUNTERS = { load: 18, store: 19, fetch: 20, other: 21 } as const; // s2–s5
+
+/**
+ * Resource control: a U- or S-mode body under PMP that may use only its own code and the data
+ * page tries to read and write the harness, the rest of RAM and holes outside RAM and devices,
+ * and to jump into the harness. Each attempt must be the architectural access fault: the
+ * handler counts faults by kind in s2–s5 (which bodies never write).
+ */
+function resourceTemplate(): Template {
+  const name = 'resource';
+  const registers = WRITABLE_REGISTERS.filter((r) => r < 18 || r > 21);
+  const targets = fc.oneof(
+    fc.constantFrom(
+      { symbol: '_start', address: 0 },
+      { symbol: '__trap', address: 0 },
+      { symbol: '__save', address: 0 },
+      { symbol: '__dump', address: 8 },
+      { symbol: '__stack', address: 0x100 },
+      { symbol: '__image_end', address: 0x1000 },
+    ),
+    fc
+      .constantFrom(...HOLES, 0x8800_0000, 0xfffff000, 0x0010_0000)
+      .map((address) => ({ symbol: undefined, address })),
+  );
+  const record: Arb = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          op: fc.constantFrom('lw', 'lbu', 'sw', 'sb'),
+          target: targets,
+          reg: fc.constantFrom(...registers),
+        })
+        .map(
+          ({ op, target, reg }) =>
+            ({
+              kind: 'access',
+              op,
+              address: target.address,
+              ...(target.symbol === undefined ? {} : { symbol: target.symbol }),
+              reg,
+            }) as BodyRecord,
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: targets.map(
+        (target) =>
+          ({
+            kind: 'fetch',
+            address: target.address,
+            ...(target.symbol === undefined ? {} : { symbol: target.symbol }),
+          }) as BodyRecord,
+      ),
+    },
+    { weight: 1, arbitrary: aluArb(registers) },
+  );
+  return {
+    name,
+    description:
+      'resource control: a U/S body under PMP reads, writes and jumps outside its memory and gets access faults',
+    unsupported: (ctx) =>
+      ctx.pmpEntries < 4 ? 'an engine has fewer than 4 PMP entries' : needs(ctx, ['S', 'U']),
+    arbitrary: (_ctx, options) =>
+      fc
+        .record({
+          mode: fc.noShrink(fc.constantFrom<'S' | 'U'>('S', 'U')),
+          body: body(record, options),
+        })
+        .map(
+          ({ mode, body: b }): Program => ({
+            template: name,
+            setup: [
+              // 0: TOR [0, __body) no access; 1: TOR [__body, __end_marker + 16) X;
+              // 2: NAPOT __data (4 KiB) RW; nothing else (S and U get access faults).
+              '  la t0, __body',
+              '  srli t0, t0, 2',
+              '  csrw pmpaddr0, t0',
+              '  la t0, __end_marker',
+              '  addi t0, t0, 16',
+              '  srli t0, t0, 2',
+              '  csrw pmpaddr1, t0',
+              '  la t0, __data',
+              '  srli t0, t0, 2',
+              '  ori t0, t0, 0x1ff',
+              '  csrw pmpaddr2, t0',
+              `  li t0, ${hex((((NAPOT << 3) | PMP_R | PMP_W) << 16) | (((TOR << 3) | PMP_X) << 8) | (TOR << 3))}`,
+              '  csrw pmpcfg0, t0',
+              'li s2, 0',
+              'li s3, 0',
+              'li s4, 0',
+              'li s5, 0',
+              dropTo(mode),
+            ].join('\n'),
+            privilege: mode,
+            body: b,
+            handler: `
+  csrr t0, mcause
+  li t1, 5
+  li t2, ${4 * RESOURCE_COUNTERS.load}
+  beq t0, t1, 1f
+  li t1, 7
+  li t2, ${4 * RESOURCE_COUNTERS.store}
+  beq t0, t1, 1f
+  li t1, 1
+  li t2, ${4 * RESOURCE_COUNTERS.fetch}
+  beq t0, t1, 1f
+  li t2, ${4 * RESOURCE_COUNTERS.other}
+1:
+  add t2, s0, t2
+  lw t1, 0(t2)
+  addi t1, t1, 1
+  sw t1, 0(t2)
+  j __trap_default
+`,
+            digestPages: 'data',
+            norvc: true,
+          }),
+        ),
+  };
+}
+
+/**
+ * The faults a resource-control body must take, by kind: one per record that reaches outside
+ * the body's memory (every access and fetch record of the template).
+ */
+export function expectedResourceFaults(
+  program: Program,
+): Record<keyof typeof RESOURCE_COUNTERS, number> {
+  const out = { load: 0, store: 0, fetch: 0, other: 0 };
+  for (const r of program.body) {
+    if (r.kind === 'access') {
+      if (r.op.startsWith('s')) out.store++;
+      else out.load++;
+    } else if (r.kind === 'fetch') out.fetch++;
+  }
+  return out;
+}
+
+/** The templates, by name. */
+export const TEMPLATES: readonly Template[] = [
+  simple('alu', 'integer ALU: register, immediate and upper-immediate operations', () => aluArb()),
+  simple('m', 'M extension: multiply, divide and remainder, edge values included', () =>
+    fc.oneof(
+      { weight: 3, arbitrary: regArb(M_OPS) },
+      { weight: 2, arbitrary: liArb() },
+      { weight: 1, arbitrary: aluArb() },
+    ),
+  ),
+  simple(
+    'memory',
+    'loads and stores of every width, aligned and misaligned, within the data page',
+    (ctx) =>
+      fc.oneof(
+        { weight: 2, arbitrary: loadArb(ctx.misalignedLoadStore) },
+        { weight: 2, arbitrary: storeArb(ctx.misalignedLoadStore) },
+        { weight: 1, arbitrary: aluArb() },
+      ),
+    { digestPages: 'data' },
+  ),
+  simple(
+    'control',
+    'bounded control flow: forward branches and jumps, loops with a fixed trip count',
+    (ctx) =>
+      fc.oneof(
+        { weight: 3, arbitrary: aluArb() },
+        { weight: 2, arbitrary: branchArb() },
+        { weight: 1, arbitrary: jumpArb() },
+        { weight: 1, arbitrary: loopArb(ctx) },
+      ),
+  ),
+  simple(
+    'atomic',
+    'A extension: LR/SC and every AMO on the data page (misaligned ones trap)',
+    (ctx) =>
+      fc.oneof(
+        { weight: 3, arbitrary: atomicArb(ctx) },
+        { weight: 1, arbitrary: liArb() },
+        { weight: 1, arbitrary: memoryArb(ctx) },
+      ),
+    { digestPages: 'data' },
+  ),
+  simple(
+    'zicsr',
+    'Zicsr over every guest-visible CSR: random writes (WARL fields) read back',
+    (ctx) =>
+      fc.oneof(
+        { weight: 4, arbitrary: csrArb(ctx, machineCsrs(ctx)) },
+        { weight: 1, arbitrary: aluArb() },
+      ),
+  ),
+  trapsTemplate(),
+  privilegeTemplate(),
+  sv32Template(),
+  pmpTemplate(),
+  timerTemplate(),
+  simple(
+    'mmio',
+    'MMIO: the UART scratch register and transmitter, the CLINT msip, mtimecmp and mtime',
+    () => fc.oneof({ weight: 3, arbitrary: mmioArb() }, { weight: 1, arbitrary: aluArb() }),
+  ),
+  resourceTemplate(),
+];
+
+/** The template named `name`. */
+export function templateByName(name: string): Template | undefined {
+  return TEMPLATES.find((t) => t.name === name);
+}

@@ -1,0 +1,452 @@
+/**
+ * Campaigns: many generated programs per template, every applicable property checked on each,
+ * failures shrunk by fast-check and kept in the corpus. A campaign is deterministic in its seed:
+ * run `i` of template `t` uses its own fast-check seed derived from (seed, t, i), so shards of
+ * the run indices are disjoint and any run can be replayed alone.
+ *
+ * @module
+ */
+import fc from 'fast-check';
+import type { Engine, ProgramRunner } from './contract.js';
+import { writeCorpusCase } from './corpus.js';
+import { programRunnerFor } from './engines/in-process-runner.js';
+import { type Avoidable, genContext } from './program/context.js';
+import type { Program } from './program/model.js';
+import { instructionCount } from './program/model.js';
+import { renderRecord } from './program/render.js';
+import { minimizeBody } from './program/shrink.js';
+import { TEMPLATES, type Template } from './program/templates.js';
+import {
+  checkSnapshot,
+  DEFAULT_BUDGET,
+  determinism,
+  efficiency,
+  equivalence,
+  PROPERTY_NAMES,
+  type PropertyName,
+  programImage,
+  resourceControl,
+  type Verdict,
+} from './properties.js';
+
+/** A shard: the `index`-th (1-based) of `count` disjoint slices of the run indices. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Options of {@link runCampaign}. */
+export interface CampaignOptions {
+  /** The engine under test: in-process ({@link Engine}) or whole programs ({@link ProgramRunner}). */
+  readonly engine: Engine | ProgramRunner;
+  /** The reference for equivalence (none: equivalence is skipped). */
+  readonly against?: Engine | ProgramRunner;
+  /** Template names (default: all). */
+  readonly templates?: readonly string[];
+  /** Properties to check (default: all that apply). */
+  readonly properties?: readonly PropertyName[];
+  /** Programs per template (default 100), before sharding. */
+  readonly runs?: number;
+  /** Campaign seed (default: random). */
+  readonly seed?: number;
+  readonly shard?: Shard;
+  /** Instruction budget per program (default {@link DEFAULT_BUDGET}). */
+  readonly budget?: number;
+  /** Least share of directly executed instructions (default 1 for `bare`, else 0). */
+  readonly efficiencyFloor?: number;
+  /** Where shrunk failures are written (`false`: nowhere). */
+  readonly corpusDir?: string | false;
+  /** Behaviour left out of the programs (engines known to differ on it). */
+  readonly avoid?: readonly Avoidable[];
+  /** Most records per body (default 24). */
+  readonly maxRecords?: number;
+  /** Runs in flight at once (default 1; process engines gain from more). */
+  readonly concurrency?: number;
+  /** Called after every run. */
+  readonly onProgress?: (progress: CampaignProgress) => void;
+}
+
+/** Progress of a campaign, after a run. */
+export interface CampaignProgress {
+  readonly template: string;
+  /** Runs of this template done (in this shard) and planned. */
+  readonly done: number;
+  readonly total: number;
+  /** Runs of this template with a failed property so far. */
+  readonly failed: number;
+}
+
+/** One shrunk failure. */
+export interface CampaignFailure {
+  readonly template: string;
+  readonly property: PropertyName;
+  readonly runIndex: number;
+  /** fast-check seed of the run and path of the shrunk counterexample. */
+  readonly seed: number;
+  readonly path: string;
+  readonly reason: string;
+  /** The shrunk program, its instruction count and its body as assembly, one record a line. */
+  readonly program: Program;
+  readonly instructions: number;
+  readonly records: readonly string[];
+  /** Corpus files written (JSON, assembly). */
+  readonly corpus?: { readonly json: string; readonly assembly: string };
+}
+
+/** The result of one property on one template. */
+export interface PropertyResult {
+  readonly template: string;
+  readonly property: PropertyName;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Why the property was skipped (when every run skipped it). */
+  readonly skipReason?: string;
+  readonly failures: readonly CampaignFailure[];
+}
+
+/** The result of one template. */
+export interface TemplateResult {
+  readonly template: string;
+  readonly description: string;
+  /** Runs done (in this shard); 0 if the template does not apply. */
+  readonly runs: number;
+  readonly durationMs: number;
+  readonly runsPerSecond: number;
+  /** Why the template did not run (engines lacking what it needs). */
+  readonly skipReason?: string;
+  readonly properties: readonly PropertyResult[];
+}
+
+/** The result of a campaign. */
+export interface CampaignResult {
+  readonly engine: string;
+  readonly against?: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly shard: Shard;
+  readonly avoid: readonly Avoidable[];
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly templates: readonly TemplateResult[];
+  /** Whether no property failed. */
+  readonly ok: boolean;
+}
+
+function isRunner(x: Engine | ProgramRunner): x is ProgramRunner {
+  return typeof (x as Partial<ProgramRunner>).runProgram === 'function';
+}
+function isEngine(x: Engine | ProgramRunner): x is Engine {
+  return typeof (x as Partial<Engine>).createVm === 'function';
+}
+
+/** The range of run indices of `shard` among `runs`. */
+export function shardRange(runs: number, shard: Shard): [number, number] {
+  const start = Math.floor((runs * (shard.index - 1)) / shard.count);
+  const end = Math.floor((runs * shard.index) / shard.count);
+  return [start, end];
+}
+
+/** The fast-check seed of run `index` of `template` in a campaign of seed `seed`. */
+export function runSeed(seed: number, template: string, index: number): number {
+  let h = (seed ^ 0x9e37_79b9) >>> 0;
+  const mix = (v: number) => {
+    h = Math.imul(h ^ v, 0x0100_0193) >>> 0;
+    h ^= h >>> 15;
+  };
+  for (const c of template) mix(c.charCodeAt(0));
+  mix(index);
+  mix(index >>> 16);
+  return h | 0;
+}
+
+/** Whether `property` can apply to `template` for these engines (a reason when it cannot). */
+function inapplicable(
+  property: PropertyName,
+  template: Template,
+  engine: Engine | ProgramRunner,
+  against: ProgramRunner | undefined,
+): string | undefined {
+  switch (property) {
+    case 'equivalence':
+      return against === undefined ? 'no reference engine (--against)' : undefined;
+    case 'resource-control':
+      return template.name === 'resource' ? undefined : 'checked on the resource template';
+    case 'snapshot':
+      if (!isEngine(engine)) return `${engine.name} is not an in-process engine`;
+      return engine.capabilities.snapshot ? undefined : `${engine.name} does not declare snapshot`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Runs a campaign: for each template, its runs (this shard's slice), checking every
+ * applicable property on each program; a failure is shrunk and written to the corpus.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  const started = Date.now();
+  const engine = options.engine;
+  const runner = isRunner(engine) ? engine : programRunnerFor(engine);
+  const against =
+    options.against === undefined
+      ? undefined
+      : isRunner(options.against)
+        ? options.against
+        : programRunnerFor(options.against);
+  const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
+  const runs = options.runs ?? 100;
+  const shard = options.shard ?? { index: 1, count: 1 };
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const floor = options.efficiencyFloor ?? (engine.name === 'bare' ? 1 : 0);
+  const avoid = options.avoid ?? [];
+  const wanted = options.properties ?? PROPERTY_NAMES;
+  const ctx = genContext(
+    against === undefined ? [runner.capabilities] : [runner.capabilities, against.capabilities],
+    { avoid },
+  );
+  const templates =
+    options.templates === undefined
+      ? TEMPLATES
+      : options.templates.map((name) => {
+          const t = TEMPLATES.find((x) => x.name === name);
+          if (t === undefined) throw new Error(`unknown template '${name}'`);
+          return t;
+        });
+  const [first, last] = shardRange(runs, shard);
+  const results: TemplateResult[] = [];
+
+  for (const template of templates) {
+    const templateStart = performance.now();
+    const unsupported = template.unsupported(ctx);
+    const properties = wanted.map((property) => ({
+      property,
+      reason: unsupported ?? inapplicable(property, template, engine, against),
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      skipReasons: new Set<string>(),
+      failures: [] as CampaignFailure[],
+    }));
+    const active = properties.filter((p) => p.reason === undefined).map((p) => p.property);
+    let done = 0;
+    let failedRuns = 0;
+    if (unsupported === undefined && active.length > 0) {
+      const arbitrary = template.arbitrary(ctx, {
+        ...(options.maxRecords === undefined ? {} : { maxRecords: options.maxRecords }),
+      });
+      const oneRun = async (index: number) => {
+        const s = runSeed(seed, template.name, index);
+        let firstVerdicts: Map<PropertyName, Verdict> | undefined;
+        let failing: PropertyName | undefined;
+        let lastFailure: { program: Program; verdict: Verdict } | undefined;
+        const predicate = async (program: Program): Promise<boolean> => {
+          const checks = failing === undefined ? active : [failing];
+          const verdicts = await evaluate(program, checks);
+          if (firstVerdicts === undefined) firstVerdicts = verdicts;
+          for (const property of checks) {
+            const v = verdicts.get(property);
+            if (v?.status === 'fail') {
+              failing ??= property;
+              if (property === failing) {
+                lastFailure = { program, verdict: v };
+                return false;
+              }
+            }
+          }
+          return true;
+        };
+        const details = await fc.check(fc.asyncProperty(arbitrary, predicate), {
+          seed: s,
+          numRuns: 1,
+        });
+        for (const p of properties) {
+          if (p.reason !== undefined) continue;
+          const v = firstVerdicts?.get(p.property);
+          if (v === undefined) continue;
+          if (v.status === 'pass') p.passed++;
+          else if (v.status === 'skip') {
+            p.skipped++;
+            p.skipReasons.add(v.reason);
+          } else p.failed++;
+        }
+        if (details.failed && failing !== undefined && lastFailure !== undefined) {
+          failedRuns++;
+          // Minimal by removal: drop records fast-check's shrinker left behind.
+          const property = failing;
+          const program = await minimizeBody(lastFailure.program, async (candidate) => {
+            const v = (await evaluate(candidate, [property])).get(property);
+            if (v?.status !== 'fail') return false;
+            lastFailure = { program: candidate, verdict: v };
+            return true;
+          });
+          const reason =
+            lastFailure.verdict.status === 'fail' ? lastFailure.verdict.reason : 'failed';
+          const failure: CampaignFailure = {
+            template: template.name,
+            property: failing,
+            runIndex: index,
+            seed: s,
+            path: details.counterexamplePath ?? '',
+            reason,
+            program,
+            instructions: instructionCount(program.body),
+            records: program.body.map(renderRecord),
+            ...(options.corpusDir === false || options.corpusDir === undefined
+              ? {}
+              : {
+                  corpus: writeCorpusCase(options.corpusDir, {
+                    template: template.name,
+                    property: failing,
+                    engine: runner.name,
+                    ...(against === undefined ? {} : { against: against.name }),
+                    seed: s,
+                    ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
+                    campaignSeed: seed,
+                    runIndex: index,
+                    reason,
+                    program,
+                  }),
+                }),
+          };
+          properties.find((p) => p.property === failing)?.failures.push(failure);
+        } else if (details.failed && details.errorInstance !== undefined) {
+          // An exception outside the properties (e.g. the program does not assemble).
+          failedRuns++;
+          const p = properties.find((x) => x.reason === undefined);
+          p?.failures.push({
+            template: template.name,
+            property: p.property,
+            runIndex: index,
+            seed: s,
+            path: details.counterexamplePath ?? '',
+            reason: `error: ${String(details.errorInstance)}`,
+            program: (details.counterexample?.[0] as Program | undefined) ?? {
+              template: template.name,
+              setup: '',
+              body: [],
+            },
+            instructions: 0,
+            records: [],
+          });
+          if (p !== undefined) p.failed++;
+        }
+        done++;
+        options.onProgress?.({
+          template: template.name,
+          done,
+          total: last - first,
+          failed: failedRuns,
+        });
+      };
+      const concurrency = Math.max(1, options.concurrency ?? 1);
+      let next = first;
+      const worker = async () => {
+        while (next < last) {
+          const index = next++;
+          await oneRun(index);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    }
+    const durationMs = performance.now() - templateStart;
+    results.push({
+      template: template.name,
+      description: template.description,
+      runs: done,
+      durationMs,
+      runsPerSecond: durationMs > 0 ? (done * 1000) / durationMs : 0,
+      ...(unsupported === undefined ? {} : { skipReason: unsupported }),
+      properties: properties.map((p) => {
+        const status: PropertyResult['status'] =
+          p.failed > 0 ? 'failed' : p.passed > 0 ? 'passed' : 'skipped';
+        const skipReason =
+          p.reason ??
+          (status === 'skipped' ? [...p.skipReasons].join('; ') || 'no runs' : undefined);
+        p.failures.sort((a, b) => a.runIndex - b.runIndex);
+        return {
+          template: template.name,
+          property: p.property,
+          status,
+          passed: p.passed,
+          failed: p.failed,
+          skipped: p.skipped,
+          ...(skipReason === undefined ? {} : { skipReason }),
+          failures: p.failures,
+        };
+      }),
+    });
+  }
+
+  return {
+    engine: runner.name,
+    ...(against === undefined ? {} : { against: against.name }),
+    seed,
+    runs,
+    shard,
+    avoid,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    templates: results,
+    ok: results.every((t) => t.properties.every((p) => p.status !== 'failed')),
+  };
+
+  /** The verdicts of `checks` on one program. */
+  async function evaluate(
+    program: Program,
+    checks: readonly PropertyName[],
+  ): Promise<Map<PropertyName, Verdict>> {
+    const out = new Map<PropertyName, Verdict>();
+    const guard = (property: PropertyName, error: unknown) =>
+      out.set(property, {
+        status: 'fail',
+        reason: `${property}: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    let image: ReturnType<typeof programImage>;
+    try {
+      image = programImage(program);
+    } catch (error) {
+      for (const c of checks) guard(c, error);
+      return out;
+    }
+    const needsOutcome = checks.some((c) => c !== 'snapshot');
+    try {
+      const referencePromise =
+        checks.includes('equivalence') && against !== undefined
+          ? against.runProgram(image, budget)
+          : undefined;
+      const outcome = needsOutcome ? await runner.runProgram(image, budget) : undefined;
+      const reference = await referencePromise;
+      for (const c of checks) {
+        switch (c) {
+          case 'equivalence':
+            if (outcome !== undefined && reference !== undefined && against !== undefined)
+              out.set(c, equivalence(outcome, reference, runner, against));
+            break;
+          case 'determinism':
+            if (outcome !== undefined)
+              out.set(c, determinism(outcome, await runner.runProgram(image, budget), runner));
+            break;
+          case 'efficiency':
+            if (outcome !== undefined) out.set(c, efficiency(outcome, floor));
+            break;
+          case 'resource-control':
+            if (outcome !== undefined) out.set(c, resourceControl(program, outcome));
+            break;
+          case 'snapshot':
+            out.set(
+              c,
+              isEngine(engine)
+                ? await checkSnapshot(program, engine, budget)
+                : { status: 'skip', reason: 'not an in-process engine' },
+            );
+            break;
+        }
+      }
+    } catch (error) {
+      for (const c of checks) if (!out.has(c)) guard(c, error);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The program model: templates generate programs that assemble, respect the register
+ * convention, render forward-only control flow, run to an intact dump on the bare machine, and
+ * shrink to small bodies.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { bareEngine } from '../src/engines/bare.js';
+import { QEMU_CAPABILITIES } from '../src/engines/qemu.js';
+import {
+  type BodyRecord,
+  genContext,
+  instructionCount,
+  KNOWN_QEMU_DIFFERENCES,
+  minimizeBody,
+  type Program,
+  RESERVED_REGISTERS,
+  renderBody,
+  renderProgram,
+  renderRecord,
+  TEMPLATES,
+  templateByName,
+} from '../src/program/index.js';
+import { programImage, programSource, runProgram } from '../src/properties.js';
+
+const bare = bareEngine();
+const ctx = genContext([bare.capabilities, QEMU_CAPABILITIES], { avoid: KNOWN_QEMU_DIFFERENCES });
+const globalRuns = fc.readConfigureGlobal().numRuns ?? 100;
+/** Cheap properties run a tenth of the global count; ones that run programs a fiftieth. */
+const cheap = Math.max(5, Math.ceil(globalRuns / 10));
+const costly = Math.max(2, Math.ceil(globalRuns / 50));
+
+/** Registers a record writes. */
+function written(record: BodyRecord): number[] {
+  switch (record.kind) {
+    case 'reg':
+    case 'imm':
+    case 'upper':
+    case 'li':
+    case 'load':
+    case 'lr':
+    case 'sc':
+    case 'amo':
+    case 'csr':
+    case 'csrr':
+    case 'jump':
+      return [record.rd];
+    case 'access':
+      return record.op.startsWith('l') ? [record.reg] : [];
+    case 'loop':
+      return record.body.flatMap(written);
+    default:
+      return [];
+  }
+}
+
+describe('templates', () => {
+  it('have unique names and descriptions', () => {
+    const names = TEMPLATES.map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'alu',
+        'm',
+        'memory',
+        'control',
+        'atomic',
+        'zicsr',
+        'traps',
+        'privilege',
+        'sv32',
+        'pmp',
+        'timer',
+        'mmio',
+        'resource',
+      ]),
+    );
+    for (const t of TEMPLATES) expect(t.description.length).toBeGreaterThan(10);
+    expect(templateByName('alu')?.name).toBe('alu');
+    expect(templateByName('nope')).toBeUndefined();
+  });
+
+  it('all apply to the bare machine and QEMU', () => {
+    for (const t of TEMPLATES) expect(t.unsupported(ctx), t.name).toBeUndefined();
+  });
+
+  it('say why they cannot run on an engine without S-mode, Sv32 or PMP', () => {
+    const small = genContext([{ ...bare.capabilities, modes: ['M'], sv32: false, pmpEntries: 0 }]);
+    expect(templateByName('sv32')?.unsupported(small)).toMatch(/Sv32/);
+    expect(templateByName('privilege')?.unsupported(small)).toMatch(/S and U-mode/);
+    expect(templateByName('pmp')?.unsupported(small)).toMatch(/PMP/);
+    expect(templateByName('alu')?.unsupported(small)).toBeUndefined();
+  });
+
+  for (const template of TEMPLATES) {
+    test.prop([template.arbitrary(ctx)], { numRuns: cheap })(
+      `${template.name}: programs assemble and never write sp or the data base`,
+      (program) => {
+        expect(program.template).toBe(template.name);
+        for (const record of program.body)
+          for (const r of written(record)) expect(RESERVED_REGISTERS).not.toContain(r);
+        const image = programImage(program);
+        expect(image.entry).toBe(0x8000_0000);
+        expect(image.elf.length).toBeGreaterThan(0);
+      },
+    );
+  }
+
+  for (const template of TEMPLATES) {
+    test.prop([template.arbitrary(ctx)], { numRuns: costly })(
+      `${template.name}: programs end on the bare machine with an intact dump`,
+      async (program) => {
+        const outcome = await runProgram(bare, program);
+        expect(outcome.exit).toMatchObject({ kind: 'halt', code: 0 });
+        expect(outcome.dump).toBeDefined();
+        expect(outcome.dump?.privilege).toBe(program.privilege ?? 'M');
+      },
+    );
+  }
+
+  it('leave out what the context avoids', () => {
+    const traps = templateByName('traps')?.arbitrary(ctx) as fc.Arbitrary<Program>;
+    for (const program of fc.sample(traps, { numRuns: 200, seed: 1 }))
+      for (const record of program.body)
+        if (record.kind === 'trap') expect(['illegal', 'c-unimp']).not.toContain(record.trap);
+    const strict = genContext([bare.capabilities, QEMU_CAPABILITIES]);
+    const kinds = new Set(
+      fc
+        .sample(templateByName('traps')?.arbitrary(strict) as fc.Arbitrary<Program>, {
+          numRuns: 200,
+          seed: 1,
+        })
+        .flatMap((p) => p.body.flatMap((r) => (r.kind === 'trap' ? [r.trap] : []))),
+    );
+    expect(kinds).toContain('illegal');
+    const zicsr = templateByName('zicsr')?.arbitrary(ctx) as fc.Arbitrary<Program>;
+    for (const program of fc.sample(zicsr, { numRuns: 300, seed: 2 }))
+      for (const r of program.body)
+        if (r.kind === 'csr' && (r.op === 'csrrs' || r.op === 'csrrc')) expect(r.value).not.toBe(0);
+  });
+
+  it('mask CSR reads to the bits both engines define alike', () => {
+    const zicsr = templateByName('zicsr')?.arbitrary(ctx) as fc.Arbitrary<Program>;
+    const records = fc
+      .sample(zicsr, { numRuns: 300, seed: 3 })
+      .flatMap((p) => p.body)
+      .filter((r) => r.kind === 'csr' || r.kind === 'csrr');
+    const medeleg = records.find((r) => 'csr' in r && r.csr === 'medeleg');
+    expect(medeleg && 'mask' in medeleg ? medeleg.mask : undefined).toBe(0xb3ff);
+    // QEMU's marchid/mimpid are masked out entirely: never generated.
+    expect(records.some((r) => 'csr' in r && r.csr === 'marchid')).toBe(false);
+  });
+});
+
+describe('rendering', () => {
+  it('gives forward branches and jumps a label after the records they skip', () => {
+    const body: BodyRecord[] = [
+      { kind: 'branch', op: 'beq', rs1: 0, rs2: 0, skip: 1 },
+      { kind: 'li', rd: 5, value: 1 },
+      { kind: 'jump', rd: 0, skip: 9 },
+      { kind: 'li', rd: 6, value: 2 },
+    ];
+    const text = renderBody(body);
+    expect(text).toContain('beq x0, x0, __r2');
+    expect(text).toContain('jal x0, __r4'); // past the end: the end of the body
+    expect(text.trimEnd().endsWith('__r4:')).toBe(true);
+  });
+
+  it('renders loops with a counter the loop body never writes', () => {
+    const text = renderBody([
+      { kind: 'loop', count: 3, body: [{ kind: 'imm', op: 'addi', rd: 5, rs1: 5, imm: 1 }] },
+    ]);
+    expect(text).toMatch(
+      /li x26, 3\n {4}__loop0:\n {4}addi x5, x5, 1\n {4}addi x26, x26, -1\n {4}bnez x26, __loop0/,
+    );
+  });
+
+  it('restores CSRs the harness depends on and masks what it reads', () => {
+    const text = renderRecord({
+      kind: 'csr',
+      op: 'csrrw',
+      csr: 'mtvec',
+      rd: 5,
+      value: 0x1234,
+      restore: true,
+      mask: 0xff,
+    });
+    expect(text).toBe(
+      'csrr x31, mtvec; li x30, 0x1234; csrrw x5, mtvec, x30; csrr x30, mtvec; csrw mtvec, x31; li x31, 0xff; and x30, x30, x31; li x31, 0xff; and x5, x5, x31',
+    );
+  });
+
+  it('counts a loop as itself plus its body', () => {
+    expect(
+      instructionCount([
+        { kind: 'li', rd: 5, value: 1 },
+        {
+          kind: 'loop',
+          count: 2,
+          body: [
+            { kind: 'li', rd: 6, value: 1 },
+            { kind: 'li', rd: 7, value: 1 },
+          ],
+        },
+      ]),
+    ).toBe(4);
+  });
+
+  it('turns a program into the harness program', () => {
+    const program: Program = {
+      template: 'x',
+      setup: '  j __body',
+      body: [{ kind: 'li', rd: 5, value: 7 }],
+      handler: '  j __trap_default',
+      extra: '  .word 0',
+      digestPages: ['__data'],
+      norvc: true,
+    };
+    const harness = renderProgram(program);
+    expect(harness.setup).toBe('  j __body');
+    expect(harness.body).toContain('.option norvc');
+    expect(harness.digestPages).toEqual(['__data']);
+    expect(programSource(program)).toContain('li x5, 0x7');
+  });
+});
+
+describe('shrinking', () => {
+  it('reduces a failing body to the one record that matters', async () => {
+    const alu = templateByName('alu')?.arbitrary(ctx) as fc.Arbitrary<Program>;
+    const passes = (p: Program) => !p.body.some((r) => r.kind === 'reg' && r.op === 'sltu');
+    const details = fc.check(fc.property(alu, passes), { seed: 5, numRuns: 1000 });
+    expect(details.failed).toBe(true);
+    const [shrunk] = details.counterexample as [Program];
+    const program = await minimizeBody(shrunk, (p) => !passes(p));
+    expect(program.body).toHaveLength(1);
+    expect(program.body[0]).toEqual({ kind: 'reg', op: 'sltu', rd: 1, rs1: 0, rs2: 0 });
+  });
+
+  it('never shrinks the set-up', () => {
+    const pmp = templateByName('pmp')?.arbitrary(ctx) as fc.Arbitrary<Program>;
+    const details = fc.check(
+      fc.property(pmp, (p) => p.body.length < 3),
+      { seed: 9, numRuns: 200 },
+    );
+    expect(details.failed).toBe(true);
+    const [program] = details.counterexample as [Program];
+    expect(program.body).toHaveLength(3);
+    // The set-up of the shrunk case is the one the failing run generated.
+    const original = fc.sample(pmp, { seed: 9, numRuns: 200 }).find((p) => p.body.length >= 3);
+    expect(program.setup).toBe(original?.setup);
+  });
+});
