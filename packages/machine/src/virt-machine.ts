@@ -197,25 +197,42 @@ export class VirtMachine {
    */
   loadElf(bytes: Uint8Array): number {
     const elf = parseElf(bytes);
+    // Every program header keeps its index (for errors); only PT_LOAD ones carry bytes.
+    const segments = elf.segments.map((segment) => {
+      const memory = new Uint8Array(segment.type === 1 ? segment.memorySize : 0);
+      memory.set(segment.data.subarray(0, memory.length));
+      return { address: segment.physicalAddress, bytes: memory };
+    });
+    this.loadSegments(segments, elf.entry);
+    return elf.entry;
+  }
+
+  /**
+   * Loads segments (bytes at guest-physical addresses) into RAM, checking first that every
+   * non-empty one lies in RAM, so that a bad image writes nothing, and resets to `entry`.
+   *
+   * @throws {@link MachineError} `IMAGE_OUTSIDE_RAM` naming the first segment outside RAM.
+   */
+  loadSegments(
+    segments: readonly { readonly address: number; readonly bytes: Uint8Array }[],
+    entry: number,
+  ): void {
     const end = RAM_BASE + this.ram.size;
-    elf.segments.forEach((segment, i) => {
-      if (segment.type !== 1 || segment.memorySize === 0) return;
-      const start = segment.physicalAddress;
-      if (start < RAM_BASE || start + segment.memorySize > end) {
+    segments.forEach((segment, i) => {
+      const start = segment.address >>> 0;
+      if (segment.bytes.length === 0) return;
+      if (start < RAM_BASE || start + segment.bytes.length > end) {
         throw new MachineError(
           'IMAGE_OUTSIDE_RAM',
-          `segment ${i} (0x${start.toString(16)}, ${segment.memorySize} bytes) lies outside RAM ` +
+          `segment ${i} (0x${start.toString(16)}, ${segment.bytes.length} bytes) lies outside RAM ` +
             `0x${RAM_BASE.toString(16)}–0x${(end - 1).toString(16)}`,
         );
       }
-      this.ram.loadBytes(start, segment.data);
-      this.ram.loadBytes(
-        start + segment.data.length,
-        new Uint8Array(segment.memorySize - segment.data.length),
-      );
     });
-    this.reset(elf.entry);
-    return elf.entry;
+    for (const segment of segments) {
+      if (segment.bytes.length > 0) this.ram.loadBytes(segment.address >>> 0, segment.bytes);
+    }
+    this.reset(entry >>> 0);
   }
 
   /**

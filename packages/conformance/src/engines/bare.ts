@@ -5,7 +5,7 @@
  * @module
  */
 import { BufferBackend } from '@trapeze/devices';
-import { RAM_BASE, VirtMachine } from '@trapeze/machine';
+import { MachineError, VirtMachine } from '@trapeze/machine';
 import type {
   Capabilities,
   Engine,
@@ -96,17 +96,13 @@ class BareVm implements Vm {
       ...(this.options.ramSize === undefined ? {} : { ramSize: this.options.ramSize }),
       ...(this.options.bootargs === undefined ? {} : { bootargs: this.options.bootargs }),
     });
-    const end = RAM_BASE + machine.ram.size;
-    image.segments.forEach((segment, i) => {
-      const start = segment.address >>> 0;
-      if (start < RAM_BASE || start + segment.bytes.length > end)
-        throw new EngineError(
-          'BAD_IMAGE',
-          `bare VM: segment ${i} (0x${start.toString(16)}, ${segment.bytes.length} bytes) lies outside RAM 0x${RAM_BASE.toString(16)}–0x${(end - 1).toString(16)}`,
-        );
-      machine.ram.loadBytes(start, segment.bytes);
-    });
-    machine.reset(image.entry >>> 0);
+    try {
+      machine.loadSegments(image.segments, image.entry);
+    } catch (error) {
+      if (error instanceof MachineError)
+        throw new EngineError('BAD_IMAGE', `bare VM: ${error.message}`);
+      throw error;
+    }
     this.machine = machine;
     this.retiredAtLoad = machine.hart.retired;
     this.halted = undefined;

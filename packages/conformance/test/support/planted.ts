@@ -46,9 +46,7 @@ class PlantedVm implements Vm {
     this.serial = new BufferBackend();
     const machine = new VirtMachine({ serial: this.serial });
     this.fault.setup?.(machine);
-    for (const segment of image.segments)
-      machine.ram.loadBytes(segment.address >>> 0, segment.bytes);
-    machine.reset(image.entry >>> 0);
+    machine.loadSegments(image.segments, image.entry);
     this.machine = machine;
     this.retiredAtLoad = machine.hart.retired;
     this.halted = undefined;
