@@ -98,10 +98,16 @@ export interface Capabilities {
   /** Implemented PMP entries (0, 16 or 64). */
   readonly pmpEntries: number;
   /**
-   * Writable bits (WARL masks) of CSRs whose legal values the spec leaves open, by name; a
-   * comparison only compares these bits of the named CSRs.
+   * Writable bits (WARL masks) of CSRs whose legal values the spec leaves open, by name: the
+   * bits that read back after writing all ones. A comparison compares only these bits (and the
+   * {@link Capabilities.readOnlyMasks | read-only ones}) of the named CSRs.
    */
   readonly warlMasks: Readonly<Record<string, number>>;
+  /**
+   * Read-only bits of CSRs named in `warlMasks` whose value the spec defines (pending bits that
+   * follow a device line, such as `mip.MTIP`): compared along with the writable bits.
+   */
+  readonly readOnlyMasks?: Readonly<Record<string, number>>;
   /** How `minstret`/`mcycle`/`time` advance: retired instructions, or QEMU's icount rule. */
   readonly counters: 'retired' | 'icount';
   /** Snapshot and restore (the round-trip property applies). */

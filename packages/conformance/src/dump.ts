@@ -186,11 +186,19 @@ export interface DiffOptions {
 }
 
 /**
- * The mask under which CSR `name` is compared between two engines: the AND of their
- * `warlMasks` entries (a CSR an engine does not name is compared on all 32 bits).
+ * The bits of CSR `name` an engine defines as the spec does: its writable bits (`warlMasks`)
+ * and its defined read-only bits (`readOnlyMasks`), or all 32 bits when it does not name the
+ * CSR (or when no capabilities are given).
  */
+export function definedBits(name: string, capabilities?: Capabilities): number {
+  const writable = capabilities?.warlMasks[name];
+  if (writable === undefined) return 0xffff_ffff;
+  return (writable | (capabilities?.readOnlyMasks?.[name] ?? 0)) >>> 0;
+}
+
+/** The mask under which CSR `name` is compared between two engines: the AND of their {@link definedBits}. */
 export function compareMask(name: string, a?: Capabilities, b?: Capabilities): number {
-  return ((a?.warlMasks[name] ?? 0xffff_ffff) & (b?.warlMasks[name] ?? 0xffff_ffff)) >>> 0;
+  return (definedBits(name, a) & definedBits(name, b)) >>> 0;
 }
 
 /**

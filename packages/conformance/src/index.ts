@@ -35,13 +35,19 @@ export {
   DUMP_HEADER,
   DUMP_TRAILER,
   DumpError,
+  definedBits,
   diffDumps,
   formatDump,
   hex8,
   parseDump,
   parseDumpStrict,
 } from './dump.js';
-export { BARE_CAPABILITIES, BARE_WARL_MASKS, bareEngine } from './engines/bare.js';
+export {
+  BARE_CAPABILITIES,
+  BARE_READ_ONLY_MASKS,
+  BARE_WARL_MASKS,
+  bareEngine,
+} from './engines/bare.js';
 export type { EngineErrorCode } from './engines/errors.js';
 export { EngineError } from './engines/errors.js';
 export { fnv1a32 } from './engines/fnv.js';
@@ -57,6 +63,7 @@ export type { QemuRunnerOptions } from './engines/qemu.js';
 export {
   QEMU_BINARY,
   QEMU_CAPABILITIES,
+  QEMU_READ_ONLY_MASKS,
   QEMU_WARL_MASKS,
   qemuCommand,
   qemuRunner,

@@ -11,7 +11,12 @@ import { VirtMachine } from '@trapeze/machine';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION, type DumpedState, type Engine, GUEST_CSRS } from '../src/contract.js';
 import { diffDumps, formatDump, parseDumpStrict } from '../src/dump.js';
-import { BARE_CAPABILITIES, BARE_WARL_MASKS, bareEngine } from '../src/engines/bare.js';
+import {
+  BARE_CAPABILITIES,
+  BARE_READ_ONLY_MASKS,
+  BARE_WARL_MASKS,
+  bareEngine,
+} from '../src/engines/bare.js';
 import { EngineError } from '../src/engines/errors.js';
 import { fnv1a32 } from '../src/engines/fnv.js';
 import { programRunnerFor } from '../src/engines/in-process-runner.js';
@@ -139,6 +144,26 @@ describe('the bare engine', () => {
       csr.writeRaw(number, 0);
     }
     expect(Hart).toBeDefined();
+  });
+
+  it('declares read-only bits that no write changes and that follow the device lines', () => {
+    const machine = new VirtMachine({ ramSize: 0x10000 });
+    const csr = machine.hart.csr;
+    csr.writeRaw(0x303, -1); // delegate everything so that sip shows STIP and SEIP
+    for (const [name, bits] of Object.entries(BARE_READ_ONLY_MASKS)) {
+      expect(bits & (BARE_WARL_MASKS[name] ?? 0), name).toBe(0);
+      const number = GUEST_CSRS[name] as number;
+      const before = (csr.readRaw(number) as number) & bits;
+      csr.writeRaw(number, before ^ bits);
+      expect((csr.readRaw(number) as number) & bits, name).toBe(before);
+    }
+    // mip.MTIP and MSIP follow the CLINT: MTIP is pending from reset (mtimecmp = 0).
+    const mip = () => csr.readRaw(GUEST_CSRS.mip as number) as number;
+    expect(mip() & 0x88).toBe(0x80);
+    machine.clint.write(0x4004, 4, -1);
+    machine.clint.write(0x4000, 4, -1);
+    machine.clint.write(0, 4, 1);
+    expect(mip() & 0x88).toBe(0x08);
   });
 
   it('loads an image, stops at the budget, halts, and reports state and memory', () => {

@@ -52,6 +52,15 @@ export const BARE_WARL_MASKS: Readonly<Record<string, number>> = {
   pmpcfg3: 0x9f9f_9f9f,
 };
 
+/**
+ * Read-only bits of the bare machine's WARL CSRs that follow the spec: `mip`'s MSIP, MTIP and
+ * MEIP (the CLINT's and PLIC's lines), `sip`'s STIP and SEIP.
+ */
+export const BARE_READ_ONLY_MASKS: Readonly<Record<string, number>> = {
+  mip: 0x0000_0888,
+  sip: 0x0000_0220,
+};
+
 /** What the bare machine leaves open and how it fixes it. */
 export const BARE_CAPABILITIES: Capabilities = {
   isa: 'rv32imac_zicsr_zifencei',
@@ -62,6 +71,7 @@ export const BARE_CAPABILITIES: Capabilities = {
   misalignedAmoCause: 6,
   pmpEntries: 16,
   warlMasks: BARE_WARL_MASKS,
+  readOnlyMasks: BARE_READ_ONLY_MASKS,
   counters: 'icount',
   snapshot: false,
 };

@@ -36,6 +36,12 @@ export const QEMU_WARL_MASKS: Readonly<Record<string, number>> = {
   mimpid: 0,
 };
 
+/** Read-only bits of QEMU 7.2's WARL CSRs that follow the spec (device lines in `mip`/`sip`). */
+export const QEMU_READ_ONLY_MASKS: Readonly<Record<string, number>> = {
+  mip: 0x0000_0888,
+  sip: 0x0000_0220,
+};
+
 /** QEMU 7.2 `virt` with the reference CPU, as measured (docs/qemu-virt.md). */
 export const QEMU_CAPABILITIES: Capabilities = {
   isa: 'rv32imac_zicsr_zifencei_zihintpause',
@@ -46,6 +52,7 @@ export const QEMU_CAPABILITIES: Capabilities = {
   misalignedAmoCause: 4,
   pmpEntries: 16,
   warlMasks: QEMU_WARL_MASKS,
+  readOnlyMasks: QEMU_READ_ONLY_MASKS,
   counters: 'icount',
   snapshot: false,
 };

@@ -6,11 +6,12 @@
  * @module
  */
 import type { Capabilities, Privilege } from '../contract.js';
+import { definedBits } from '../dump.js';
 
 /** The combined capabilities of the engines a program runs on. */
 export interface GenContext {
   readonly capabilities: readonly Capabilities[];
-  /** The bits of `csr` every engine defines alike (AND of their WARL masks; all ones if none). */
+  /** The bits of `csr` every engine defines alike (AND of their {@link definedBits}). */
   mask(csr: string): number;
   /** Whether counters (`mcycle`, `minstret`, `time`…) advance alike in every engine. */
   readonly counters: boolean;
@@ -33,8 +34,6 @@ export interface GenContext {
 /**
  * Behaviour a campaign can leave out of its programs, because the engines are known to differ
  * on it (reported, not yet fixed):
- * - `illegal-encoding`: instructions that fail to decode (`.word 0xffffffff`, `c.unimp`): QEMU
- *   7.2's icount counts them as executed, the bare machine does not (illegal CSR accesses agree);
  * - `counter-write`: writes to `mcycle`/`minstret` (and their high halves): the bare machine
  *   offsets its counters, QEMU 7.2 under icount keeps counting as if nothing was written;
  * - `pmp-reserved-rw`: `pmpcfg` bytes with W set and R clear (reserved): QEMU 7.2 keeps them,
@@ -45,16 +44,10 @@ export interface GenContext {
  * - `counter-inhibit`: writes to `mcountinhibit`: the bare machine stops `mcycle`/`minstret`,
  *   QEMU 7.2 under icount keeps counting.
  */
-export type Avoidable =
-  | 'illegal-encoding'
-  | 'counter-write'
-  | 'pmp-reserved-rw'
-  | 'csr-zero-write'
-  | 'counter-inhibit';
+export type Avoidable = 'counter-write' | 'pmp-reserved-rw' | 'csr-zero-write' | 'counter-inhibit';
 
 /** Differences between the bare machine and QEMU 7.2 known today (avoided against QEMU). */
 export const KNOWN_QEMU_DIFFERENCES: readonly Avoidable[] = [
-  'illegal-encoding',
   'counter-write',
   'pmp-reserved-rw',
   'csr-zero-write',
@@ -77,10 +70,7 @@ export function genContext(
     capabilities,
     mask(csr) {
       let mask = 0xffff_ffff;
-      for (const c of capabilities) {
-        const m = c.warlMasks[csr];
-        if (m !== undefined) mask &= m;
-      }
+      for (const c of capabilities) mask &= definedBits(csr, c);
       return mask >>> 0;
     },
     counters: all((c) => c.counters),

@@ -386,13 +386,9 @@ export const csrArb = (ctx: GenContext, csrs: readonly CsrAccess[]): Arb =>
     return fc.oneof({ weight: 3, arbitrary: write }, { weight: 1, arbitrary: read });
   });
 
-/** Deliberate traps (without undecodable instructions when the context avoids them). */
-export const trapArb = (kinds: readonly TrapKind[], ctx?: GenContext): Arb => {
-  const allowed = ctx?.avoid.has('illegal-encoding')
-    ? kinds.filter((k) => k !== 'illegal' && k !== 'c-unimp')
-    : kinds;
-  return as(fc.record({ kind: fc.constant('trap'), trap: fc.constantFrom(...allowed) }));
-};
+/** Deliberate traps of the given kinds. */
+export const trapArb = (kinds: readonly TrapKind[]): Arb =>
+  as(fc.record({ kind: fc.constant('trap'), trap: fc.constantFrom(...kinds) }));
 
 /** Loads and stores at addresses where nothing answers (access faults). */
 export const holeAccessArb = (): Arb =>

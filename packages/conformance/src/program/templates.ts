@@ -218,7 +218,7 @@ function trapsTemplate(): Template {
             fc.oneof(
               {
                 weight: 2,
-                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'c-unimp'], ctx),
+                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'c-unimp']),
               },
               { weight: 2, arbitrary: holeAccessArb() },
               { weight: 1, arbitrary: holeFetchArb() },
@@ -264,7 +264,7 @@ function privilegeTemplate(): Template {
               { weight: 2, arbitrary: csrArb(ctx, supervisorCsrs(ctx)) },
               {
                 weight: 1,
-                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'mret'], ctx),
+                arbitrary: trapArb(['ecall', 'ebreak', 'illegal', 'illegal-csr', 'mret']),
               },
               { weight: 1, arbitrary: holeAccessArb() },
               { weight: 1, arbitrary: holeFetchArb() },
@@ -527,8 +527,17 @@ function pmpTemplate(): Template {
   const entry = fc.record({
     // TOR and NAPOT (large regions) most often, so that accesses meet restrictive entries.
     mode: fc.constantFrom(OFF, TOR, NA4, NAPOT, TOR, NAPOT),
-    // R, W, X (never the reserved W without R).
-    perms: fc.integer({ min: 0, max: 7 }).map((p) => (p & PMP_W ? p | PMP_R : p)),
+    // R, W, X (never the reserved W without R), restrictive ones (none, R only) twice as often.
+    perms: fc.constantFrom(
+      0,
+      0,
+      PMP_R,
+      PMP_R,
+      PMP_R | PMP_W,
+      PMP_X,
+      PMP_R | PMP_X,
+      PMP_R | PMP_W | PMP_X,
+    ),
     locked: fc.boolean(),
     offset: fc.integer({ min: 0, max: 4095 }).map((w) => w * 4),
     size: fc.integer({ min: 6, max: 13 }),
@@ -541,51 +550,36 @@ function pmpTemplate(): Template {
       ctx.pmpEntries < 8 ? 'an engine has fewer than 8 PMP entries' : needs(ctx, ['S', 'U']),
     arbitrary: (ctx, options) =>
       fc
-        .record({
-          setup: fc.noShrink(
-            fc.record({
-              entries: fc.array(entry, { minLength: 1, maxLength: 6 }),
-              mode: fc.constantFrom<'M' | 'S' | 'U'>('S', 'U', 'M', 'S', 'U'),
-            }),
-          ),
-          body: body(
+        .noShrink(
+          fc.record({
+            entries: fc.array(entry, { minLength: 1, maxLength: 6 }),
+            mode: fc.constantFrom<'M' | 'S' | 'U'>('S', 'U', 'M', 'S', 'U'),
+          }),
+        )
+        .chain((setup) =>
+          body(
             fc.oneof(
-              { weight: 3, arbitrary: pmpAccessArb() },
+              { weight: 3, arbitrary: pmpAccessArb(pmpBoundaries(setup.entries)) },
               { weight: 1, arbitrary: pmpFetchArb() },
               { weight: 1, arbitrary: aluArb() },
               { weight: 1, arbitrary: memoryArb(ctx) },
             ),
             options,
-          ),
-        })
+          ).map((b) => ({ setup, body: b })),
+        )
         .map(({ setup, body: b }): Program => {
           const lines: string[] = ['  la s0, __pmp_area'];
           let cfg0 = 0;
           let cfg1 = 0;
           setup.entries.forEach((e, i) => {
-            let address: string;
-            // Entry 0 as TOR would cover everything below the area, the body included.
-            const mode = e.mode === TOR && i === 0 ? NA4 : e.mode;
-            if (mode === NAPOT) {
-              // A naturally aligned 2^(size+3)-byte region inside the area.
-              const bytes = 2 ** (e.size + 1);
-              const start = Math.floor(e.offset / bytes) * bytes;
-              lines.push(
-                `  li t0, ${start}`,
-                '  add t0, s0, t0',
-                '  srli t0, t0, 2',
-                `  ori t0, t0, ${hex(bytes / 8 - 1)}`,
-              );
-              address = 't0';
-            } else {
-              lines.push(`  li t0, ${e.offset}`, '  add t0, s0, t0', '  srli t0, t0, 2');
-              address = 't0';
-            }
+            const region = pmpRegion(setup.entries, i);
+            lines.push(`  li t0, ${region.offset}`, '  add t0, s0, t0', '  srli t0, t0, 2');
+            if (region.mode === NAPOT) lines.push(`  ori t0, t0, ${hex(region.size / 8 - 1)}`);
             // Every pmpaddr lies in the area, so a TOR entry (never entry 0) covers only the
             // area too: any entry may be locked without locking M-mode out of the harness.
-            const locked = e.locked && mode !== OFF;
-            lines.push(`  csrw pmpaddr${i}, ${address}`);
-            const byte = (locked ? 0x80 : 0) | (mode << 3) | e.perms;
+            const locked = e.locked && region.mode !== OFF;
+            lines.push(`  csrw pmpaddr${i}, t0`);
+            const byte = (locked ? 0x80 : 0) | (region.mode << 3) | e.perms;
             if (i < 4) cfg0 |= byte << (8 * i);
             else cfg1 |= byte << (8 * (i - 4));
           });
@@ -636,12 +630,72 @@ __pmp_area:
   };
 }
 
-/** Loads and stores in the PMP test area, never over the `ret` that starts each page. */
-function pmpAccessArb(): Arb {
+/** A PMP entry of the pmp template's set-up (offsets within the test area). */
+interface PmpEntry {
+  readonly mode: number;
+  readonly perms: number;
+  readonly locked: boolean;
+  readonly offset: number;
+  /** NAPOT: log2 of the region's size, minus one. */
+  readonly size: number;
+}
+
+/**
+ * Where entry `i` of `entries` points: its mode (a TOR entry 0 becomes NA4, since it would cover
+ * everything below the area, the body included), its pmpaddr as a byte offset in the area
+ * (NAPOT: the region's start, naturally aligned) and, for NAPOT, the region's size in bytes.
+ */
+function pmpRegion(
+  entries: readonly PmpEntry[],
+  i: number,
+): { mode: number; offset: number; size: number } {
+  const e = entries[i] as PmpEntry;
+  const mode = e.mode === TOR && i === 0 ? NA4 : e.mode;
+  if (mode !== NAPOT) return { mode, offset: e.offset, size: 4 };
+  const size = 2 ** (e.size + 1);
+  return { mode, offset: Math.floor(e.offset / size) * size, size };
+}
+
+/**
+ * The first and last words of every region the entries match, and the words just outside
+ * them: accesses there meet the entries' edges (a uniform offset rarely does).
+ */
+function pmpBoundaries(entries: readonly PmpEntry[]): number[] {
+  const points = new Set<number>();
+  const edge = (start: number, end: number) => {
+    for (const p of [start - 4, start, end - 4, end]) points.add(p);
+  };
+  entries.forEach((_, i) => {
+    const region = pmpRegion(entries, i);
+    if (region.mode === NAPOT || region.mode === NA4)
+      edge(region.offset, region.offset + region.size);
+    else if (region.mode === TOR) {
+      // The region starts at the previous entry's pmpaddr (×4), whatever its mode.
+      const previous = pmpRegion(entries, i - 1);
+      const low =
+        previous.mode === NAPOT ? previous.offset + previous.size / 2 - 4 : previous.offset;
+      edge(low, region.offset);
+    }
+  });
+  return [...points].filter((p) => p >= 4 && p < 0x4000 && p % 0x1000 !== 0).sort((a, b) => a - b);
+}
+
+/**
+ * Loads and stores in the PMP test area, never over the `ret` that starts each page: at
+ * uniform offsets, or (two times in three, when there are any) at the entries' `boundaries`.
+ */
+function pmpAccessArb(boundaries: readonly number[]): Arb {
+  const uniform = fc.integer({ min: 1, max: 4095 }).map((w) => (w % 1024 === 0 ? w + 1 : w) * 4);
   return fc
     .record({
       op: fc.constantFrom('lw', 'sw', 'lbu', 'sb', 'lhu', 'sh'),
-      offset: fc.integer({ min: 1, max: 4095 }).map((w) => (w % 1024 === 0 ? w + 1 : w) * 4),
+      offset:
+        boundaries.length === 0
+          ? uniform
+          : fc.oneof(
+              { weight: 1, arbitrary: uniform },
+              { weight: 2, arbitrary: fc.constantFrom(...boundaries) },
+            ),
       reg: fc.constantFrom(...WRITABLE_REGISTERS),
     })
     .map(
