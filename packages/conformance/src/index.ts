@@ -140,6 +140,8 @@ export {
   programSource,
   resourceControl,
   runProgram,
+  splitRunDeterminism,
+  syncPointEquivalence,
 } from './properties.js';
 export { jsonReport, junitXml, summaryTable, writeReports } from './report.js';
 export type {
@@ -152,3 +154,5 @@ export type {
   TemplateResult,
 } from './runner.js';
 export { runCampaign, runSeed, shardRange } from './runner.js';
+export type { BudgetSchedule, SyncMismatch } from './sync-points.js';
+export { budgetSchedule, compareSplitRun, compareSyncPoints } from './sync-points.js';

@@ -20,6 +20,7 @@ import { buildImage, harnessSource } from './harness.js';
 import type { Program } from './program/model.js';
 import { renderProgram } from './program/render.js';
 import { expectedResourceFaults, RESOURCE_COUNTERS } from './program/templates.js';
+import { budgetSchedule, compareSplitRun, compareSyncPoints } from './sync-points.js';
 
 /** The properties of the suite. */
 export type PropertyName =
@@ -178,6 +179,47 @@ export async function checkEquivalence(
     runProgram(reference, program, budget),
   ]);
   return equivalence(a, b, engine, reference);
+}
+
+/**
+ * Equivalence at every sync point, for two in-process engines: both run the program in the
+ * same budgets ({@link budgetSchedule} of its source) and then to the end; pc, registers,
+ * privilege, CSRs (masked), instret, the image's page digests, the console and the exits must
+ * agree at every stop.
+ */
+export function syncPointEquivalence(
+  program: Program,
+  engine: Engine,
+  reference: Engine,
+  budget = DEFAULT_BUDGET,
+): Verdict {
+  const schedule = budgetSchedule(programSource(program));
+  const mismatch = compareSyncPoints(programImage(program), engine, reference, schedule, budget);
+  return mismatch === undefined
+    ? PASS
+    : fail(
+        `${engine.name} differs from ${reference.name} at sync point ${mismatch.stop} (after ${mismatch.instructions} instructions; budgets ${schedule.join(', ')}): ${describeDifferences(mismatch.differences)}`,
+        mismatch.differences,
+      );
+}
+
+/**
+ * Determinism across budgets, for in-process engines: a VM run in pieces (the budgets of
+ * {@link budgetSchedule}) ends in the same state, exit and console as a VM run at once.
+ */
+export function splitRunDeterminism(
+  program: Program,
+  engine: Engine,
+  budget = DEFAULT_BUDGET,
+): Verdict {
+  const schedule = budgetSchedule(programSource(program));
+  const differences = compareSplitRun(programImage(program), engine, schedule, budget);
+  return differences.length === 0
+    ? PASS
+    : fail(
+        `${engine.name} run in pieces (${schedule.join(', ')}, then the rest) differs from one run: ${describeDifferences(differences)}`,
+        differences,
+      );
 }
 
 /** Determinism: two outcomes of the same engine and program are identical (no masking). */

@@ -26,6 +26,8 @@ import {
   type PropertyName,
   programImage,
   resourceControl,
+  splitRunDeterminism,
+  syncPointEquivalence,
   type Verdict,
 } from './properties.js';
 
@@ -195,6 +197,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       : isRunner(options.against)
         ? options.against
         : programRunnerFor(options.against);
+  const inProcessAgainst =
+    options.against !== undefined && isEngine(options.against) ? options.against : undefined;
   const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
   const runs = options.runs ?? 100;
   const shard = options.shard ?? { index: 1, count: 1 };
@@ -421,12 +425,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       for (const c of checks) {
         switch (c) {
           case 'equivalence':
-            if (outcome !== undefined && reference !== undefined && against !== undefined)
-              out.set(c, equivalence(outcome, reference, runner, against));
+            if (outcome !== undefined && reference !== undefined && against !== undefined) {
+              let verdict = equivalence(outcome, reference, runner, against);
+              // Two in-process engines are compared at every sync point too.
+              if (verdict.status === 'pass' && isEngine(engine) && inProcessAgainst !== undefined)
+                verdict = syncPointEquivalence(program, engine, inProcessAgainst, budget);
+              out.set(c, verdict);
+            }
             break;
           case 'determinism':
-            if (outcome !== undefined)
-              out.set(c, determinism(outcome, await runner.runProgram(image, budget), runner));
+            if (outcome !== undefined) {
+              let verdict = determinism(outcome, await runner.runProgram(image, budget), runner);
+              if (verdict.status === 'pass' && isEngine(engine))
+                verdict = splitRunDeterminism(program, engine, budget);
+              out.set(c, verdict);
+            }
             break;
           case 'efficiency':
             if (outcome !== undefined) out.set(c, efficiency(outcome, floor));

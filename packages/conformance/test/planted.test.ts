@@ -19,7 +19,7 @@ import {
   type Program,
   templateByName,
 } from '../src/program/index.js';
-import { checkEquivalence } from '../src/properties.js';
+import { checkEquivalence, splitRunDeterminism, syncPointEquivalence } from '../src/properties.js';
 import { runCampaign } from '../src/runner.js';
 import {
   type Fault,
@@ -27,6 +27,7 @@ import {
   plantedEngine,
   SLTU_SIGNED,
   SSCRATCH_LOST,
+  STOP_COSTS_TIME,
 } from './support/planted.js';
 
 const bare = bareEngine();
@@ -83,6 +84,35 @@ describe('planted faults are caught against bare and shrunk to at most 5 instruc
     const { program, verdict } = await catchAndShrink(PMP_IGNORED, 'pmp');
     expect(verdict.status).toBe('fail');
     expect(instructionCount(program.body)).toBeLessThanOrEqual(5);
+  }, 300_000);
+
+  it('a stop that costs virtual time: the dump cannot see it, the sync points can', async () => {
+    const stopTime = plantedEngine(STOP_COSTS_TIME);
+    const program: Program = {
+      template: 'alu',
+      setup: '',
+      body: [{ kind: 'li', rd: 5, value: 1 }],
+    };
+    expect(await checkEquivalence(program, programRunnerFor(stopTime), bare)).toEqual({
+      status: 'pass',
+    });
+    const atSyncPoints = syncPointEquivalence(program, stopTime, bare);
+    expect(atSyncPoints.status).toBe('fail');
+    expect(atSyncPoints.status === 'fail' && atSyncPoints.reason).toMatch(/csr mcycle/);
+    expect(splitRunDeterminism(program, stopTime).status).toBe('fail');
+    expect(splitRunDeterminism(program, bare)).toEqual({ status: 'pass' });
+    const result = await runCampaign({
+      engine: stopTime,
+      against: bare,
+      templates: ['alu'],
+      properties: ['equivalence', 'determinism'],
+      runs: 3,
+      seed,
+      corpusDir,
+      maxRecords: 4,
+    });
+    for (const property of result.templates[0]?.properties ?? [])
+      expect(property.status, property.property).toBe('failed');
   }, 300_000);
 
   it('a campaign reports the planted SLTU with seed, path and a minimal body', async () => {

@@ -79,6 +79,42 @@ export const BARE_CAPABILITIES: Capabilities = {
 const PRIVILEGES: Readonly<Record<number, Privilege>> = { 0: 'U', 1: 'S', 3: 'M' };
 const DUMP_CSRS = [...Object.entries(GUEST_CSRS), ...Object.entries(COUNTER_CSRS)];
 
+/** The guest state of a `virt` machine (contract section 4); instret counts from `retiredAtLoad`. */
+export function machineGuestState(machine: VirtMachine, retiredAtLoad: number): GuestState {
+  const hart = machine.hart;
+  const x: number[] = [];
+  for (let i = 1; i < 32; i++) x.push((hart.x[i] as number) >>> 0);
+  const csrs: Record<string, number> = {};
+  for (const [name, number] of DUMP_CSRS) {
+    const value = hart.csr.readRaw(number);
+    if (value !== undefined) csrs[name] = value >>> 0;
+  }
+  return {
+    pc: hart.pc >>> 0,
+    x,
+    privilege: PRIVILEGES[hart.privilege] ?? 'M',
+    csrs,
+    instret: hart.retired - retiredAtLoad,
+  };
+}
+
+/** Guest-physical RAM bytes of a `virt` machine (`undefined` outside RAM). */
+export function machineReadMemory(
+  machine: VirtMachine,
+  address: number,
+  length: number,
+): Uint8Array | undefined {
+  const a = address >>> 0;
+  return machine.ram.contains(a, length) ? machine.ram.readBytes(a, length) : undefined;
+}
+
+/** FNV-1a 32 digest of a page of a `virt` machine's RAM (`undefined` outside RAM or unaligned). */
+export function machinePageDigest(machine: VirtMachine, address: number): number | undefined {
+  if (address % 4096 !== 0) return undefined;
+  const bytes = machineReadMemory(machine, address, 4096);
+  return bytes === undefined ? undefined : fnv1a32(bytes);
+}
+
 /** One VM of the bare engine: a fresh `virt` board per `load`. */
 class BareVm implements Vm {
   private machine: VirtMachine | undefined;
@@ -162,33 +198,15 @@ class BareVm implements Vm {
   }
 
   state(): GuestState {
-    const hart = this.m.hart;
-    const x: number[] = [];
-    for (let i = 1; i < 32; i++) x.push((hart.x[i] as number) >>> 0);
-    const csrs: Record<string, number> = {};
-    for (const [name, number] of DUMP_CSRS) {
-      const value = hart.csr.readRaw(number);
-      if (value !== undefined) csrs[name] = value >>> 0;
-    }
-    return {
-      pc: hart.pc >>> 0,
-      x,
-      privilege: PRIVILEGES[hart.privilege] ?? 'M',
-      csrs,
-      instret: hart.retired - this.retiredAtLoad,
-    };
+    return machineGuestState(this.m, this.retiredAtLoad);
   }
 
   readMemory(address: number, length: number): Uint8Array | undefined {
-    const ram = this.m.ram;
-    const a = address >>> 0;
-    return ram.contains(a, length) ? ram.readBytes(a, length) : undefined;
+    return machineReadMemory(this.m, address, length);
   }
 
   pageDigest(address: number): number | undefined {
-    if (address % 4096 !== 0) return undefined;
-    const bytes = this.readMemory(address, 4096);
-    return bytes === undefined ? undefined : fnv1a32(bytes);
+    return machinePageDigest(this.m, address);
   }
 
   console(): Uint8Array {

@@ -4,7 +4,7 @@
  * PMP. They implement the contract's {@link Engine}, so the suite checks them like any engine.
  */
 import { BufferBackend } from '@trapeze/devices';
-import { RAM_BASE, VirtMachine } from '@trapeze/machine';
+import { VirtMachine } from '@trapeze/machine';
 import type {
   Engine,
   EngineStats,
@@ -14,7 +14,12 @@ import type {
   Vm,
 } from '../../src/contract.js';
 import { CONTRACT_VERSION } from '../../src/contract.js';
-import { BARE_CAPABILITIES } from '../../src/engines/bare.js';
+import {
+  BARE_CAPABILITIES,
+  machineGuestState,
+  machinePageDigest,
+  machineReadMemory,
+} from '../../src/engines/bare.js';
 
 /** A fault: set-up of a new machine, and/or a hook after every single step. */
 export interface Fault {
@@ -26,6 +31,8 @@ export interface Fault {
    * before it; the machine is single-stepped when this is present.
    */
   step?(machine: VirtMachine, before: Int32Array, trapsBefore: number): void;
+  /** Called at the start of every `run` (a fault of the engine's stops, not of the guest). */
+  onRun?(machine: VirtMachine): void;
 }
 
 class PlantedVm implements Vm {
@@ -55,6 +62,7 @@ class PlantedVm implements Vm {
   run(budget: number): RunExit {
     const m = this.m;
     if (this.halted !== undefined) return { ...this.halted, instructions: 0 };
+    this.fault.onRun?.(m);
     const start = m.hart.retired;
     let exit: ReturnType<VirtMachine['run']>;
     if (this.fault.step === undefined) exit = m.run(budget);
@@ -82,25 +90,15 @@ class PlantedVm implements Vm {
   }
 
   state(): GuestState {
-    const hart = this.m.hart;
-    return {
-      pc: hart.pc >>> 0,
-      x: Array.from(hart.x.subarray(1), (v) => v >>> 0),
-      privilege: hart.privilege === 3 ? 'M' : hart.privilege === 1 ? 'S' : 'U',
-      csrs: {},
-      instret: hart.retired - this.retiredAtLoad,
-    };
+    return machineGuestState(this.m, this.retiredAtLoad);
   }
 
   readMemory(address: number, length: number): Uint8Array | undefined {
-    const a = address >>> 0;
-    return a >= RAM_BASE && this.m.ram.contains(a, length)
-      ? this.m.ram.readBytes(a, length)
-      : undefined;
+    return machineReadMemory(this.m, address, length);
   }
 
-  pageDigest(): number | undefined {
-    return undefined;
+  pageDigest(address: number): number | undefined {
+    return machinePageDigest(this.m, address);
   }
 
   console(): Uint8Array {
@@ -153,6 +151,20 @@ export const PMP_IGNORED: Fault = {
     };
     pmp.check = () => true;
     pmp.pagePermissions = () => 0x1ff;
+  },
+};
+
+const resumed = new WeakSet<VirtMachine>();
+
+/**
+ * Every resumed run costs the guest a nanosecond of virtual time (an engine that charges its
+ * stops to the guest's clock): invisible in one run to the end, visible at sync points.
+ */
+export const STOP_COSTS_TIME: Fault = {
+  name: 'stop-time',
+  onRun(machine) {
+    if (resumed.has(machine)) machine.clock.skipToNs(machine.clock.ns + 1);
+    else resumed.add(machine);
   },
 };
 
