@@ -17,6 +17,7 @@ import { renderRecord } from './program/render.js';
 import { minimizeBody } from './program/shrink.js';
 import { TEMPLATES, type Template } from './program/templates.js';
 import {
+  checkResourceControl,
   checkSnapshot,
   DEFAULT_BUDGET,
   determinism,
@@ -445,7 +446,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             if (outcome !== undefined) out.set(c, efficiency(outcome, floor));
             break;
           case 'resource-control':
-            if (outcome !== undefined) out.set(c, resourceControl(program, outcome));
+            if (outcome !== undefined) {
+              let verdict = resourceControl(program, outcome);
+              // In-process engines: another VM of the engine must not change meanwhile.
+              if (verdict.status === 'pass' && isEngine(engine))
+                verdict = await checkResourceControl(program, runner, budget, engine);
+              out.set(c, verdict);
+            }
             break;
           case 'snapshot':
             out.set(
