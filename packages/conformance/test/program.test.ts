@@ -4,6 +4,7 @@
  * shrink to small bodies.
  */
 import { fc, test } from '@fast-check/vitest';
+import { INSTRUCTIONS } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import { bareEngine } from '../src/engines/bare.js';
 import { QEMU_CAPABILITIES } from '../src/engines/qemu.js';
@@ -21,6 +22,16 @@ import {
   TEMPLATES,
   templateByName,
 } from '../src/program/index.js';
+import {
+  ALU_REG_OPS,
+  AMO_OPS,
+  BRANCH_OPS,
+  IMM_OPS,
+  LOAD_OPS,
+  M_OPS,
+  SHIFT_OPS,
+  STORE_OPS,
+} from '../src/program/records.js';
 import { programImage, programSource, runProgram } from '../src/properties.js';
 
 const bare = bareEngine();
@@ -187,6 +198,27 @@ describe('templates', () => {
     expect(medeleg && 'mask' in medeleg ? medeleg.mask : undefined).toBe(0xb3ff);
     // QEMU's marchid/mimpid are masked out entirely: never generated.
     expect(records.some((r) => 'csr' in r && r.csr === 'marchid')).toBe(false);
+  });
+});
+
+describe('record vocabularies', () => {
+  /** Names of the isa table's 32-bit instructions of `extensions` with major opcode `opcode`. */
+  const tableNames = (opcode: number, extensions: readonly string[]) =>
+    INSTRUCTIONS.filter(
+      (i) => i.size === 4 && (i.match & 0x7f) === opcode && extensions.includes(i.extension),
+    )
+      .map((i) => i.name)
+      .sort();
+  const sorted = (names: readonly string[]) => [...names].sort();
+
+  it('are exactly the isa table instructions of each kind (nothing left out)', () => {
+    expect(sorted([...ALU_REG_OPS, ...M_OPS])).toEqual(tableNames(0x33, ['I', 'M']));
+    expect(sorted(M_OPS)).toEqual(tableNames(0x33, ['M']));
+    expect(sorted([...IMM_OPS, ...SHIFT_OPS])).toEqual(tableNames(0x13, ['I']));
+    expect(sorted(LOAD_OPS)).toEqual(tableNames(0x03, ['I']));
+    expect(sorted(STORE_OPS)).toEqual(tableNames(0x23, ['I']));
+    expect(sorted(BRANCH_OPS)).toEqual(tableNames(0x63, ['I']));
+    expect(sorted(AMO_OPS)).toEqual(tableNames(0x2f, ['A']).filter((n) => n.startsWith('amo')));
   });
 });
 
