@@ -16,7 +16,7 @@ import {
 const myEngine: Engine = {
   name: 'my-engine',
   contractVersion: 1,
-  capabilities: { ...BARE_CAPABILITIES, warlMasks: {} },
+  capabilities: { ...BARE_CAPABILITIES, warlMasks: {}, snapshot: false },
   createVm() {
     const serial = new BufferBackend();
     let m = new VirtMachine({ serial });

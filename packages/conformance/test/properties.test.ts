@@ -1,7 +1,7 @@
 /**
  * The properties on every template: the bare machine against QEMU (equivalence; skipped with a
- * message where QEMU is not installed — CI has it), determinism, efficiency, resource control
- * and the snapshot skip. Runs are modest (TRAPEZE_FC_RUNS / 20 programs per template, at least
+ * message where QEMU is not installed — CI has it), determinism (also across budget splits),
+ * efficiency, resource control and snapshot round trips. Runs are modest (TRAPEZE_FC_RUNS / 20 programs per template, at least
  * 3); TRAPEZE_FC_SEED replays a seed. A failure prints seed and path and keeps the shrunk case
  * in test/corpus.
  */
@@ -30,8 +30,10 @@ import {
   compareOutcomes,
   efficiency,
   type PropertyName,
+  programImage,
   resourceControl,
   runProgram,
+  splitRunDeterminism,
   type Verdict,
 } from '../src/properties.js';
 
@@ -130,6 +132,8 @@ describe('bare', () => {
         holds(template.name, 'determinism', async (p) => {
           const verdict = await checkDeterminism(p, bare);
           if (verdict.status !== 'pass') return verdict;
+          const split = splitRunDeterminism(p, bare);
+          if (split.status !== 'pass') return split;
           return efficiency(await runProgram(bare, p), 1);
         }),
       600_000,
@@ -143,16 +147,24 @@ describe('bare', () => {
     600_000,
   );
 
-  it('declares no snapshot support: the round trip is skipped with a reason', async () => {
-    const program: Program = {
-      template: 'alu',
-      setup: '',
-      body: [{ kind: 'li', rd: 5, value: 1 }],
-    };
-    expect(await checkSnapshot(program, bare)).toEqual({
-      status: 'skip',
-      reason: 'bare does not declare snapshot support',
-    });
+  for (const template of TEMPLATES) {
+    it(
+      `restores its snapshots (through JSON) mid-run on ${template.name} programs`,
+      () => holds(template.name, 'snapshot', (p) => checkSnapshot(p, bare)),
+      600_000,
+    );
+  }
+
+  it('refuses a bad snapshot with BAD_SNAPSHOT and keeps its VM as it was', () => {
+    const vm = bare.createVm();
+    vm.load(programImage({ template: 'alu', setup: '', body: [{ kind: 'li', rd: 5, value: 1 }] }));
+    vm.run(100);
+    const before = JSON.stringify(vm.snapshot?.());
+    for (const bad of [null, { console: '' }, { ...JSON.parse(before), machine: { version: 9 } }])
+      expect(() => vm.restore?.(bad)).toThrow(
+        expect.objectContaining({ name: 'EngineError', code: 'BAD_SNAPSHOT' }),
+      );
+    expect(JSON.stringify(vm.snapshot?.())).toBe(before);
   });
 });
 

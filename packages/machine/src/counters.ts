@@ -6,6 +6,14 @@
  * @module
  */
 
+/** A plain copy of {@link Counters} (mcycle first, then minstret). */
+export interface CountersSnapshot {
+  /** Value minus live virtual time, while counting. */
+  readonly offset: readonly [number, number];
+  /** The value it is frozen at while inhibited, or -1. */
+  readonly frozen: readonly [number, number];
+}
+
 /** The counters of one hart. */
 export class Counters {
   /** Per counter (0 = cycle, 2 = instret, by `mcountinhibit` bit): value minus live time. */
@@ -17,6 +25,20 @@ export class Counters {
     /** Virtual time as the counters see it: nanoseconds including the current instruction. */
     private readonly now: () => number,
   ) {}
+
+  /** A plain copy: per counter (mcycle, minstret) its offset from live time and frozen value. */
+  snapshot(): CountersSnapshot {
+    return {
+      offset: [this.offset[0] as number, this.offset[2] as number],
+      frozen: [this.frozen[0] as number, this.frozen[2] as number],
+    };
+  }
+
+  /** Restores a {@link Counters.snapshot} (the caller checks it). */
+  restore(snapshot: CountersSnapshot): void {
+    [this.offset[0], this.offset[2]] = snapshot.offset;
+    [this.frozen[0], this.frozen[2]] = snapshot.frozen;
+  }
 
   /** The 64-bit value of counter `which` (0 = mcycle, 2 = minstret). */
   value(which: 0 | 2): number {

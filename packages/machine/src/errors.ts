@@ -5,7 +5,7 @@
  */
 
 /** Codes of {@link MachineError}. */
-export type MachineErrorCode = 'BAD_OPTION' | 'IMAGE_OUTSIDE_RAM' | 'BAD_IMAGE';
+export type MachineErrorCode = 'BAD_OPTION' | 'IMAGE_OUTSIDE_RAM' | 'BAD_IMAGE' | 'BAD_SNAPSHOT';
 
 /** A bad machine option or image, with a message that says what and where. */
 export class MachineError extends Error {

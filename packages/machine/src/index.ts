@@ -5,11 +5,15 @@
  *
  * @packageDocumentation
  */
+
+export type { CountersSnapshot } from './counters.js';
 export type { MachineErrorCode } from './errors.js';
 export { MachineError } from './errors.js';
 export type { FdtNode, FdtValue } from './fdt.js';
 export { FdtBuilder, writeFdt } from './fdt.js';
 export { MachineMemory } from './machine-memory.js';
+export type { MachineSnapshot } from './machine-snapshot.js';
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './machine-snapshot.js';
 export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
 export { RESET_VECTOR, resetRom } from './reset-rom.js';
 export type { VirtFdtOptions } from './virt-fdt.js';

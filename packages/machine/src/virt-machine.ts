@@ -25,6 +25,14 @@ import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
 import { Counters } from './counters.js';
 import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
+import {
+  type CheckedSnapshot,
+  checkSnapshot,
+  type MachineSnapshot,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  toBase64,
+} from './machine-snapshot.js';
 import { RESET_VECTOR, resetRom } from './reset-rom.js';
 import { virtFdt } from './virt-fdt.js';
 import { NS_PER_TICK, VirtualClock } from './virtual-clock.js';
@@ -171,6 +179,83 @@ export class VirtMachine {
       Math.floor((Math.min(end, 0xc000_0000) - this.fdt.length) / 0x20_0000) * 0x20_0000;
     this.fdtAddress = qemuAddress >= RAM_BASE + 0x20_0000 ? qemuAddress : end - 0x1_0000;
     this.reset(RAM_BASE);
+  }
+
+  /**
+   * A snapshot of the machine: hart, CSRs, PMP, counters, virtual time, devices, boot ROM and
+   * the RAM pages that are not zero, as plain JSON-serializable data. Not included: the UART's
+   * host side (its backend), breakpoints, caches (restored machines start with empty ones).
+   */
+  snapshot(): MachineSnapshot {
+    const ram: Record<string, string> = {};
+    const words = this.ram.i32;
+    for (let page = 0; page < words.length; page += 1024) {
+      let used = false;
+      for (let i = page; i < page + 1024; i++)
+        if (words[i] !== 0) {
+          used = true;
+          break;
+        }
+      if (used)
+        ram[(page * 4).toString(16)] = toBase64(this.ram.u8.subarray(page * 4, page * 4 + 4096));
+    }
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      ramSize: this.ram.size,
+      hart: this.hart.snapshot(),
+      csr: this.hart.csr.snapshot(),
+      pmp: this.pmp.snapshot(),
+      counters: this.counters.snapshot(),
+      skippedNs: this.clock.skipped,
+      clint: this.clint.snapshot(),
+      plic: this.plic.snapshot(),
+      uart: this.uart.snapshot(),
+      rtc: this.rtc.snapshot(),
+      finisher: this.finisher.snapshot(),
+      rom: toBase64(this.rom.u8),
+      ram,
+    };
+  }
+
+  /**
+   * Restores a {@link VirtMachine.snapshot} (for instance after `JSON.parse`) into this
+   * machine, which must have the same RAM size. A snapshot is checked before anything changes;
+   * if a device refuses its part, the machine is put back as it was.
+   *
+   * @throws {@link MachineError} `BAD_SNAPSHOT` naming the field that is wrong.
+   */
+  restore(snapshot: unknown): void {
+    const csrKeys = Object.keys(this.hart.csr.snapshot());
+    const checked = checkSnapshot(snapshot, this.ram.size, csrKeys);
+    const before = checkSnapshot(this.snapshot(), this.ram.size, csrKeys);
+    try {
+      this.apply(checked);
+    } catch (error) {
+      this.apply(before);
+      throw new MachineError(
+        'BAD_SNAPSHOT',
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+  }
+
+  /** Puts a checked snapshot in place (devices first: they check their own parts). */
+  private apply({ snapshot: s, rom, pages }: CheckedSnapshot): void {
+    this.clint.restore(s.clint);
+    this.plic.restore(s.plic);
+    this.uart.restore(s.uart);
+    this.rtc.restore(s.rtc);
+    this.finisher.restore(s.finisher);
+    this.hart.restore(s.hart);
+    this.hart.csr.restore(s.csr);
+    this.pmp.restore(s.pmp);
+    this.counters.restore(s.counters);
+    this.clock.skipped = s.skippedNs;
+    this.rom.u8.set(rom);
+    this.ram.clear();
+    for (const [offset, bytes] of pages) this.ram.u8.set(bytes, offset);
+    this.mmu.invalidate();
   }
 
   /** The UART's host side. */

@@ -22,7 +22,7 @@ export type { MmuErrorCode } from './errors.js';
 export { MmuError } from './errors.js';
 export type { MmuOptions } from './mmu.js';
 export { FAST_FAULT, FAST_SLOW, Mmu } from './mmu.js';
-export type { PmpOptions, PmpWarl } from './pmp.js';
+export type { PmpOptions, PmpSnapshot, PmpWarl } from './pmp.js';
 export {
   CSR_PMPADDR0,
   CSR_PMPCFG0,

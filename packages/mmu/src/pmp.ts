@@ -62,6 +62,14 @@ export function pmpPageBit(access: AccessType, privilege: Privilege): number {
 
 const TWO32 = 0x1_0000_0000;
 
+/** A plain, serializable copy of the PMP registers ({@link Pmp.snapshot}). */
+export interface PmpSnapshot {
+  /** The configuration byte of each of the 16 entries. */
+  readonly cfg: readonly number[];
+  /** The address register (`pmpaddr`) of each entry. */
+  readonly addr: readonly number[];
+}
+
 /**
  * The PMP unit: `pmpcfg0`–`pmpcfg3` and `pmpaddr0`–`pmpaddr15` with WARL semantics and the
  * access check. Physical addresses are numbers below 2^34 (Sv32's physical space); `pmpaddr`
@@ -98,6 +106,32 @@ export class Pmp {
     this.addr.fill(0);
     this.decode();
     this.generation++;
+  }
+
+  /** A plain copy of the registers: each entry's configuration byte and address register. */
+  snapshot(): PmpSnapshot {
+    return { cfg: Array.from(this.cfg), addr: Array.from(this.addr) };
+  }
+
+  /**
+   * Restores a {@link Pmp.snapshot} (locks included: a restore is not a CSR write).
+   *
+   * @throws MmuError `INVALID_ARGUMENT` when `snapshot` is not 16 bytes and 16 words
+   */
+  restore(snapshot: PmpSnapshot): void {
+    const { cfg, addr } = snapshot;
+    const words = (list: readonly number[], max: number) =>
+      Array.isArray(list) &&
+      list.length === PMP_ENTRIES &&
+      list.every((v) => Number.isInteger(v) && v >= 0 && v <= max);
+    if (!words(cfg, 0xff) || !words(addr, 0xffff_ffff))
+      throw new MmuError(
+        'INVALID_ARGUMENT',
+        `Pmp: a snapshot holds ${PMP_ENTRIES} configuration bytes and ${PMP_ENTRIES} address words`,
+      );
+    this.cfg.set(cfg);
+    this.addr.set(addr);
+    this.update();
   }
 
   /** Reads `pmpcfgN` (N = 0..3): the configuration bytes of entries 4N..4N+3. */

@@ -99,6 +99,34 @@ describe('Pmp registers (WARL)', () => {
   });
 });
 
+describe('Pmp snapshots', () => {
+  it('restore registers and locks, and the checks that follow from them', () => {
+    const pmp = new Pmp();
+    pmp.writeAddr(0, napot(0x8000_0000, 0x1000));
+    setCfg(pmp, 0, PMP_L | A(PMP_NAPOT) | PMP_R);
+    const copy = new Pmp();
+    const generation = copy.generation;
+    copy.restore(JSON.parse(JSON.stringify(pmp.snapshot())));
+    expect(copy.snapshot()).toEqual(pmp.snapshot());
+    expect(copy.generation).toBeGreaterThan(generation);
+    expect(copy.check(0x8000_0000, 4, 'write', 'M')).toBe(false); // locked: binds M
+    copy.writeAddr(0, 0); // locked: ignored, as in the original
+    expect(copy.readAddr(0)).toBe(pmp.readAddr(0));
+  });
+
+  it('refuse a snapshot of the wrong shape with INVALID_ARGUMENT', () => {
+    const pmp = new Pmp();
+    const good = pmp.snapshot();
+    for (const bad of [
+      { ...good, cfg: [1, 2] },
+      { ...good, addr: good.addr.map(() => -1) },
+      { ...good, cfg: good.cfg.map(() => 256) },
+    ])
+      expect(() => pmp.restore(bad)).toThrow(MmuError);
+    expect(pmp.snapshot()).toEqual(good);
+  });
+});
+
 describe('Pmp.check', () => {
   it('with no entry matching: M succeeds, S and U fail (entries are implemented)', () => {
     const pmp = new Pmp();

@@ -5,7 +5,7 @@
  * @module
  */
 import { BufferBackend } from '@trapeze/devices';
-import { MachineError, VirtMachine } from '@trapeze/machine';
+import { MachineError, type MachineSnapshot, VirtMachine } from '@trapeze/machine';
 import type {
   Capabilities,
   Engine,
@@ -73,7 +73,7 @@ export const BARE_CAPABILITIES: Capabilities = {
   warlMasks: BARE_WARL_MASKS,
   readOnlyMasks: BARE_READ_ONLY_MASKS,
   counters: 'icount',
-  snapshot: false,
+  snapshot: true,
 };
 
 const PRIVILEGES: Readonly<Record<number, Privilege>> = { 0: 'U', 1: 'S', 3: 'M' };
@@ -115,14 +115,34 @@ export function machinePageDigest(machine: VirtMachine, address: number): number
   return bytes === undefined ? undefined : fnv1a32(bytes);
 }
 
+/** A bare VM's snapshot ({@link Vm.snapshot}). */
+export interface BareSnapshot {
+  readonly machine: MachineSnapshot;
+  readonly retiredAtLoad: number;
+  /** Console bytes so far, base64. */
+  readonly console: string;
+  readonly halted: RunExit | null;
+}
+
 /** One VM of the bare engine: a fresh `virt` board per `load`. */
 class BareVm implements Vm {
   private machine: VirtMachine | undefined;
   private serial = new BufferBackend();
   private retiredAtLoad = 0;
   private halted: RunExit | undefined;
+  /** Console bytes written before the snapshot this VM was restored from. */
+  private consoleBefore = new Uint8Array(0);
 
   constructor(private readonly options: VmOptions) {}
+
+  /** A fresh board with this VM's options, its UART on `serial`. */
+  private createMachine(serial: BufferBackend): VirtMachine {
+    return new VirtMachine({
+      serial,
+      ...(this.options.ramSize === undefined ? {} : { ramSize: this.options.ramSize }),
+      ...(this.options.bootargs === undefined ? {} : { bootargs: this.options.bootargs }),
+    });
+  }
 
   private get m(): VirtMachine {
     if (this.machine === undefined)
@@ -136,12 +156,8 @@ class BareVm implements Vm {
         'BAD_IMAGE',
         `bare VM: contract v1 images start in M-mode, not ${image.entryPrivilege}`,
       );
-    this.serial = new BufferBackend();
-    const machine = new VirtMachine({
-      serial: this.serial,
-      ...(this.options.ramSize === undefined ? {} : { ramSize: this.options.ramSize }),
-      ...(this.options.bootargs === undefined ? {} : { bootargs: this.options.bootargs }),
-    });
+    const serial = new BufferBackend();
+    const machine = this.createMachine(serial);
     try {
       machine.loadSegments(image.segments, image.entry);
     } catch (error) {
@@ -150,6 +166,8 @@ class BareVm implements Vm {
       throw error;
     }
     this.machine = machine;
+    this.serial = serial;
+    this.consoleBefore = new Uint8Array(0);
     this.retiredAtLoad = machine.hart.retired;
     this.halted = undefined;
   }
@@ -210,7 +228,66 @@ class BareVm implements Vm {
   }
 
   console(): Uint8Array {
-    return this.serial.bytes();
+    const since = this.serial.bytes();
+    if (this.consoleBefore.length === 0) return since;
+    const all = new Uint8Array(this.consoleBefore.length + since.length);
+    all.set(this.consoleBefore);
+    all.set(since, this.consoleBefore.length);
+    return all;
+  }
+
+  /**
+   * The VM as plain JSON-serializable data: the machine's snapshot (`VirtMachine.snapshot`),
+   * the console so far, where instret counts from, and the final exit if the guest stopped.
+   */
+  snapshot(): BareSnapshot {
+    return {
+      machine: this.m.snapshot(),
+      retiredAtLoad: this.retiredAtLoad,
+      console: Buffer.from(this.console()).toString('base64'),
+      halted: this.halted ?? null,
+    };
+  }
+
+  /**
+   * Restores a {@link BareVm.snapshot} of a VM with the same options (RAM size).
+   *
+   * @throws {@link EngineError} `BAD_SNAPSHOT` saying what is wrong; the VM is unchanged then.
+   */
+  restore(snapshot: unknown): void {
+    const bad = (reason: string) => new EngineError('BAD_SNAPSHOT', `bare VM: ${reason}`);
+    if (typeof snapshot !== 'object' || snapshot === null)
+      throw bad('a snapshot must be an object');
+    const s = snapshot as Partial<Record<keyof BareSnapshot, unknown>>;
+    if (typeof s.retiredAtLoad !== 'number' || !Number.isSafeInteger(s.retiredAtLoad))
+      throw bad('snapshot field retiredAtLoad must be an integer');
+    if (typeof s.console !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s.console))
+      throw bad('snapshot field console must be base64');
+    const halted = s.halted;
+    if (
+      halted !== null &&
+      !(
+        typeof halted === 'object' &&
+        halted !== undefined &&
+        ['halt', 'error'].includes((halted as RunExit).kind) &&
+        Number.isSafeInteger((halted as RunExit).code) &&
+        Number.isSafeInteger((halted as RunExit).instructions)
+      )
+    )
+      throw bad('snapshot field halted must be null or a halt or error exit');
+    const serial = new BufferBackend();
+    const machine = this.createMachine(serial);
+    try {
+      machine.restore(s.machine);
+    } catch (error) {
+      if (error instanceof MachineError) throw bad(error.message);
+      throw error;
+    }
+    this.machine = machine;
+    this.serial = serial;
+    this.consoleBefore = new Uint8Array(Buffer.from(s.console, 'base64'));
+    this.retiredAtLoad = s.retiredAtLoad;
+    this.halted = halted === null ? undefined : { ...(halted as RunExit) };
   }
 
   stats(): EngineStats {

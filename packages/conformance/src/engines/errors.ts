@@ -15,7 +15,9 @@ export type EngineErrorCode =
   /** A VM was used before `load`, or with an argument out of range. */
   | 'BAD_USE'
   /** The engine declares a contract version this package does not implement. */
-  | 'CONTRACT_VERSION';
+  | 'CONTRACT_VERSION'
+  /** `restore` got something that is not a snapshot of this engine's VMs. */
+  | 'BAD_SNAPSHOT';
 
 /** Host-side misuse or bad input around an engine (never a guest fault): `code` says which. */
 export class EngineError extends Error {

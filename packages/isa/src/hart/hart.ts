@@ -43,13 +43,21 @@ export const STUCK_TRAPS = 1000;
 /** The decode cache has 2^(32 − shift) entries. */
 const DECODE_CACHE_SHIFT = 20;
 
-/** A plain, serializable copy of the hart's architectural state (CSRs apart). */
+/** A plain, serializable copy of the hart's state (CSRs apart: {@link CsrFile.snapshot}). */
 export interface HartSnapshot {
   readonly x: readonly number[];
   readonly pc: number;
   readonly privilege: PrivilegeLevel;
   readonly reservation: number;
   readonly waiting: boolean;
+  /** {@link Hart.retired}. */
+  readonly retired: number;
+  /** {@link Hart.countedTraps}. */
+  readonly countedTraps: number;
+  /** {@link Hart.traps}. */
+  readonly traps: number;
+  /** {@link Hart.trapStreak}. */
+  readonly trapStreak: number;
 }
 
 /** One RV32 hart. */
@@ -260,7 +268,30 @@ export class Hart {
       privilege: this.privilege,
       reservation: this.reservation,
       waiting: this.waiting,
+      retired: this.retired,
+      countedTraps: this.countedTraps,
+      traps: this.traps,
+      trapStreak: this.trapStreak,
     };
+  }
+
+  /**
+   * Restores a {@link Hart.snapshot} (taken from a hart of the same kind; the caller checks
+   * it). The CSRs are restored separately.
+   */
+  restore(snapshot: HartSnapshot): void {
+    this.x.set(snapshot.x);
+    this.x[0] = 0;
+    this.pc = snapshot.pc >>> 0;
+    this.privilege = snapshot.privilege;
+    this.reservation = snapshot.reservation;
+    this.waiting = snapshot.waiting;
+    this.retired = snapshot.retired;
+    this.countedTraps = snapshot.countedTraps;
+    this.traps = snapshot.traps;
+    this.trapStreak = snapshot.trapStreak;
+    // The streak continues only if nothing retires before the next trap.
+    this.trapRetired = snapshot.trapStreak > 0 ? snapshot.retired : -1;
   }
 }
 

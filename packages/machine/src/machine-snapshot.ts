@@ -1,0 +1,147 @@
+/**
+ * The `virt` board's snapshot: everything the guest can observe and everything that decides
+ * what it observes next (hart, CSRs, PMP, counters, virtual time, devices, boot ROM, RAM), as
+ * plain JSON-serializable data, and the checks a snapshot passes before a restore touches the
+ * machine.
+ *
+ * @module
+ */
+import type {
+  ClintSnapshot,
+  GoldfishRtcSnapshot,
+  PlicSnapshot,
+  TestFinisherSnapshot,
+  Uart16550Snapshot,
+} from '@trapeze/devices';
+import type { CsrSnapshot, HartSnapshot } from '@trapeze/isa';
+import type { PmpSnapshot } from '@trapeze/mmu';
+import type { CountersSnapshot } from './counters.js';
+import { MachineError } from './errors.js';
+
+/** The `format` field of every machine snapshot. */
+export const SNAPSHOT_FORMAT = 'trapeze-virt-snapshot';
+/** The snapshot layout version this package writes and reads. */
+export const SNAPSHOT_VERSION = 1;
+
+/** A snapshot of a {@link VirtMachine} ({@link VirtMachine.snapshot}). */
+export interface MachineSnapshot {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly version: typeof SNAPSHOT_VERSION;
+  /** RAM size in bytes: a snapshot restores only into a machine with the same RAM. */
+  readonly ramSize: number;
+  readonly hart: HartSnapshot;
+  readonly csr: CsrSnapshot;
+  readonly pmp: PmpSnapshot;
+  readonly counters: CountersSnapshot;
+  /** Virtual nanoseconds skipped while the hart was idle ({@link VirtualClock.skipped}). */
+  readonly skippedNs: number;
+  readonly clint: ClintSnapshot;
+  readonly plic: PlicSnapshot;
+  readonly uart: Uart16550Snapshot;
+  readonly rtc: GoldfishRtcSnapshot;
+  readonly finisher: TestFinisherSnapshot;
+  /** The boot ROM's 4 KiB page, base64. */
+  readonly rom: string;
+  /**
+   * RAM pages that are not all zero, by byte offset from the start of RAM (lowercase hex, no
+   * prefix), each 4 KiB as base64; every other page is zero.
+   */
+  readonly ram: Readonly<Record<string, string>>;
+}
+
+/** Encodes bytes as base64. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decodes a base64 page of exactly `length` bytes; `undefined` when it is not one. */
+function pageBytes(value: unknown, length: number): Uint8Array | undefined {
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === length ? new Uint8Array(bytes) : undefined;
+}
+
+/** What a snapshot reader found: the parts, decoded and checked. */
+export interface CheckedSnapshot {
+  readonly snapshot: MachineSnapshot;
+  readonly rom: Uint8Array;
+  /** RAM pages (offset from the start of RAM, bytes). */
+  readonly pages: readonly (readonly [number, Uint8Array])[];
+}
+
+/**
+ * Checks that `value` is a machine snapshot this package can restore into a machine with
+ * `ramSize` bytes of RAM and CSR fields `csrKeys`: the machine-level fields here (the devices
+ * check their own parts as they restore).
+ *
+ * @throws {@link MachineError} `BAD_SNAPSHOT` naming the first field that is wrong.
+ */
+export function checkSnapshot(
+  value: unknown,
+  ramSize: number,
+  csrKeys: readonly string[],
+): CheckedSnapshot {
+  const fail = (field: string, reason: string) =>
+    new MachineError('BAD_SNAPSHOT', `snapshot field ${field} ${reason}`);
+  const object = (v: unknown, field: string): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw fail(field, 'must be an object');
+    return v as Record<string, unknown>;
+  };
+  const int = (v: unknown, field: string, min: number, max: number): number => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+      throw fail(field, `must be an integer in ${min}…${max}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const ints = (v: unknown, field: string, length: number, min: number, max: number): void => {
+    if (!Array.isArray(v) || v.length !== length)
+      throw fail(field, `must be an array of ${length} numbers`);
+    for (const [i, item] of v.entries()) int(item, `${field}[${i}]`, min, max);
+  };
+  const s = object(value, 'snapshot');
+  if (s.format !== SNAPSHOT_FORMAT) throw fail('format', `must be '${SNAPSHOT_FORMAT}'`);
+  if (s.version !== SNAPSHOT_VERSION)
+    throw fail(
+      'version',
+      `is ${JSON.stringify(s.version)}; this machine reads version ${SNAPSHOT_VERSION}`,
+    );
+  if (s.ramSize !== ramSize)
+    throw fail(
+      'ramSize',
+      `is ${JSON.stringify(s.ramSize)}; this machine has ${ramSize} bytes of RAM`,
+    );
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const hart = object(s.hart, 'hart');
+  ints(hart.x, 'hart.x', 32, -(2 ** 31), 2 ** 31 - 1);
+  int(hart.pc, 'hart.pc', 0, 0xffff_ffff);
+  if (hart.privilege !== 0 && hart.privilege !== 1 && hart.privilege !== 3)
+    throw fail('hart.privilege', 'must be 0 (U), 1 (S) or 3 (M)');
+  int(hart.reservation, 'hart.reservation', -1, 0xffff_ffff);
+  if (typeof hart.waiting !== 'boolean') throw fail('hart.waiting', 'must be a boolean');
+  for (const key of ['retired', 'countedTraps', 'traps', 'trapStreak'])
+    int(hart[key], `hart.${key}`, 0, MAX);
+  const csr = object(s.csr, 'csr');
+  for (const key of csrKeys) int(csr[key], `csr.${key}`, 0, 0xffff_ffff);
+  const pmp = object(s.pmp, 'pmp');
+  ints(pmp.cfg, 'pmp.cfg', 16, 0, 0xff);
+  ints(pmp.addr, 'pmp.addr', 16, 0, 0xffff_ffff);
+  const counters = object(s.counters, 'counters');
+  ints(counters.offset, 'counters.offset', 2, -MAX, MAX);
+  ints(counters.frozen, 'counters.frozen', 2, -1, MAX);
+  int(s.skippedNs, 'skippedNs', 0, MAX);
+  for (const device of ['clint', 'plic', 'uart', 'rtc', 'finisher']) object(s[device], device);
+  const rom = pageBytes(s.rom, 4096);
+  if (rom === undefined) throw fail('rom', 'must be 4096 bytes in base64');
+  const pages: [number, Uint8Array][] = [];
+  for (const [key, page] of Object.entries(object(s.ram, 'ram'))) {
+    const offset = /^[0-9a-f]{1,8}$/.test(key) ? Number.parseInt(key, 16) : Number.NaN;
+    if (!(offset % 4096 === 0 && offset < ramSize))
+      throw fail(`ram.${key}`, `names no page of ${ramSize} bytes of RAM (hex byte offsets)`);
+    const bytes = pageBytes(page, 4096);
+    if (bytes === undefined) throw fail(`ram.${key}`, 'must be 4096 bytes in base64');
+    pages.push([offset, bytes]);
+  }
+  return { snapshot: value as MachineSnapshot, rom, pages };
+}

@@ -1,0 +1,126 @@
+/**
+ * Machine snapshots: a snapshot taken mid-run (paging, timer interrupts, console output) and
+ * restored through JSON into a fresh machine runs on exactly as the original; bad snapshots are
+ * refused with `BAD_SNAPSHOT` and leave the machine as it was.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BufferBackend } from '@trapeze/devices';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MachineError } from '../src/errors.js';
+import type { MachineSnapshot } from '../src/machine-snapshot.js';
+import { VirtMachine } from '../src/virt-machine.js';
+
+const IMAGES = new URL('../../../guests/images/', import.meta.url).pathname;
+const OS = new Uint8Array(readFileSync(join(IMAGES, 'os.elf')));
+
+/** The OS with its workloads, run for `instructions`. */
+function osAfter(instructions: number): { machine: VirtMachine; serial: BufferBackend } {
+  const serial = new BufferBackend();
+  const machine = new VirtMachine({ serial, bootargs: 'run=all' });
+  machine.loadElf(OS);
+  expect(machine.run(instructions).kind).toBe('budget');
+  return { machine, serial };
+}
+
+/** What the guest could observe: hart, CSRs and time. */
+function observable(m: VirtMachine) {
+  return { hart: m.hart.snapshot(), csr: m.hart.csr.snapshot(), ns: m.clock.ns };
+}
+
+const text = (b: BufferBackend) => Buffer.from(b.bytes()).toString('latin1');
+
+describe('machine snapshots', () => {
+  it('restore into a fresh machine that runs on exactly as the original', () => {
+    const { machine, serial } = osAfter(3_000_000);
+    const before = text(serial).length;
+    const snapshot = JSON.parse(JSON.stringify(machine.snapshot())) as MachineSnapshot;
+    // Sparse: only pages in use (the OS, its page tables, the device tree).
+    expect(Object.keys(snapshot.ram).length).toBeLessThan(1000);
+    expect(Object.keys(snapshot.ram).length).toBeGreaterThan(10);
+    const copySerial = new BufferBackend();
+    const copy = new VirtMachine({ serial: copySerial, bootargs: 'run=all' });
+    copy.restore(snapshot);
+    expect(observable(copy)).toEqual(observable(machine));
+    expect(copy.snapshot()).toEqual(snapshot);
+    const a = machine.run(200_000_000);
+    const b = copy.run(200_000_000);
+    expect(b).toEqual(a);
+    expect(a.kind).toBe('pass');
+    expect(observable(copy)).toEqual(observable(machine));
+    expect(text(copySerial)).toBe(text(serial).slice(before));
+    expect(text(copySerial)).toContain('compute');
+  }, 120_000);
+
+  it('restore over a machine that ran something else', () => {
+    const { machine } = osAfter(1_000_000);
+    const snapshot = machine.snapshot();
+    const other = new VirtMachine();
+    other.loadElf(OS);
+    other.run(2_500_000);
+    other.restore(snapshot);
+    expect(other.snapshot()).toEqual(snapshot);
+  }, 60_000);
+
+  it('refuse bad snapshots with BAD_SNAPSHOT and leave the machine unchanged', () => {
+    const { machine } = osAfter(500_000);
+    const good = machine.snapshot();
+    const target = new VirtMachine();
+    target.loadElf(OS);
+    target.run(10_000);
+    const unchanged = target.snapshot();
+    const cases: [unknown, RegExp][] = [
+      [null, /snapshot must be an object/],
+      [{ ...good, format: 'qemu' }, /format/],
+      [{ ...good, version: 2 }, /version is 2/],
+      [{ ...good, ramSize: 1 << 20 }, /ramSize/],
+      [{ ...good, hart: { ...good.hart, x: [1, 2] } }, /hart\.x/],
+      [{ ...good, hart: { ...good.hart, privilege: 2 } }, /hart\.privilege/],
+      [{ ...good, csr: { ...good.csr, mstatus: -1 } }, /csr\.mstatus/],
+      [{ ...good, pmp: { ...good.pmp, cfg: [] } }, /pmp\.cfg/],
+      [{ ...good, rom: 'AAAA' }, /rom/],
+      [{ ...good, ram: { ...good.ram, '8000000': good.rom } }, /ram\.8000000/],
+      [{ ...good, ram: { ...good.ram, '10': good.rom } }, /ram\.10/],
+      [{ ...good, ram: { 0: 'not base64!' } }, /ram\.0/],
+      // A device's own check (after the machine's): the machine is put back.
+      [{ ...good, clint: { ...good.clint, mtimecmp: 'soon' } }, /mtimecmp/],
+      [{ ...good, uart: 7 }, /uart/],
+    ];
+    for (const [bad, message] of cases) {
+      let error: unknown;
+      try {
+        target.restore(bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(message)).toBeInstanceOf(MachineError);
+      expect((error as MachineError).code).toBe('BAD_SNAPSHOT');
+      expect((error as MachineError).message).toMatch(message);
+      expect(target.snapshot()).toEqual(unchanged);
+    }
+  }, 60_000);
+
+  it('never throw anything but a MachineError on a mangled snapshot', () => {
+    const machine = new VirtMachine({ ramSize: 0x10000 });
+    const good = machine.snapshot() as unknown as Record<string, unknown>;
+    const keys = Object.keys(good);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...keys),
+        fc.oneof(fc.anything(), fc.constant(undefined)),
+        (key, value) => {
+          const target = new VirtMachine({ ramSize: 0x10000 });
+          const before = target.snapshot();
+          try {
+            target.restore({ ...good, [key]: value });
+          } catch (error) {
+            expect(error).toBeInstanceOf(MachineError);
+            expect(target.snapshot()).toEqual(before);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
