@@ -18,8 +18,8 @@ const STOPS = 16;
 const LARGEST = 400;
 
 /**
- * A deterministic budget schedule for `key` (a program's text, say): {@link STOPS} budgets of
- * 1 to {@link LARGEST} instructions, small ones (1–8) one time in three.
+ * A deterministic budget schedule for `key` (a program's text, say): 16 budgets of 1 to 400
+ * instructions, small ones (1–8) one time in three.
  */
 export function budgetSchedule(key: string): BudgetSchedule {
   let state = fnv1a32(new TextEncoder().encode(key)) || 1;

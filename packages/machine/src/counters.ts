@@ -6,7 +6,7 @@
  * @module
  */
 
-/** A plain copy of {@link Counters} (mcycle first, then minstret). */
+/** A plain copy of the counters' state (mcycle first, then minstret). */
 export interface CountersSnapshot {
   /** Value minus live virtual time, while counting. */
   readonly offset: readonly [number, number];
