@@ -174,9 +174,10 @@ export const conformance: Command = {
       'traps, privilege transitions, Sv32, PMP, timer interrupts, MMIO, resource control), runs',
       'each on the engine and on the reference, and checks the properties of the VM contract:',
       'equivalence (the same exit, console and dumped state as the reference, after masking what',
-      'the engines may legally differ in), determinism, resource control, efficiency and',
-      'snapshot round trips. A failure is shrunk to a minimal program and kept as assembly and',
-      'JSON in the corpus directory.',
+      'the engines may legally differ in; two in-process engines also at every sync point of a',
+      'budget schedule), determinism (in-process: also across budget splits), resource control,',
+      'efficiency and snapshot round trips. A failure is shrunk to a minimal program and kept',
+      'as assembly and JSON in the corpus directory.',
     ],
     [
       'Engines: --engine bare (the reference machine, in-process), qemu (qemu-system-riscv32,',
