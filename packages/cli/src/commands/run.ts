@@ -10,8 +10,8 @@ import { disassemble, parseElf } from '@trapeze/isa';
 import { MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
-import { invalidElf, UsageError } from '../errors.js';
-import { readInput } from '../io.js';
+import { CommandFailed, invalidElf, UsageError } from '../errors.js';
+import { describeFileError, readInput } from '../io.js';
 import { bytesHex } from '../listing.js';
 import { hex, parseAddress } from '../numbers.js';
 
@@ -80,9 +80,9 @@ export function parseMemorySize(text: string): number {
 }
 
 /** `--break`: comma-separated addresses, or names of the image's ELF symbols. */
-function parseBreakpoints(text: string | undefined, image: Uint8Array): number[] {
+function parseBreakpoints(text: string | undefined, image: Uint8Array | undefined): number[] {
   if (text === undefined) return [];
-  const symbols = parseElf(image).symbols;
+  const symbols = image === undefined ? [] : parseElf(image).symbols;
   return text.split(',').map((item) => {
     const name = item.trim();
     if (/^(0x[0-9a-f_]+|[0-9_]+)$/i.test(name)) return parseAddress(name, '--break', NAME);
@@ -96,6 +96,25 @@ function parseBreakpoints(text: string | undefined, image: Uint8Array): number[]
     }
     return symbol.value >>> 0;
   });
+}
+
+/** The JSON of a `--restore` file (the machine checks the rest). */
+function parseSnapshotFile(bytes: Uint8Array, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new UsageError(
+      'BAD_INPUT',
+      `cannot restore '${path}': not JSON (${error instanceof Error ? error.message : String(error)})`,
+      NAME,
+    );
+  }
+}
+
+/** The RAM size a snapshot names, if it names one. */
+function snapshotRamSize(snapshot: unknown): number | undefined {
+  const size = (snapshot as { ramSize?: unknown } | undefined)?.ramSize;
+  return typeof size === 'number' ? size : undefined;
 }
 
 function parseCount(text: string | undefined, option: string): number | undefined {
@@ -205,7 +224,7 @@ function guestState(machine: VirtMachine, exit: RunExit) {
 export const run: Command = {
   name: NAME,
   summary: 'run an ELF executable on the virt board with the UART on the terminal',
-  synopsis: ['run [options] IMAGE.elf'],
+  synopsis: ['run [options] IMAGE.elf', 'run --restore SNAPSHOT.json [options] [IMAGE.elf]'],
   description: [
     [
       "Loads IMAGE.elf into the RAM of QEMU's virt board (at 0x80000000) and runs it from its",
@@ -220,6 +239,13 @@ export const run: Command = {
       'supported yet); 5 a --break address was reached; 124 the instruction budget of --max-insns ran out; 125 the hart waits',
       'forever; 126 the hart is stuck in a trap loop (1000 traps in a row without retiring an',
       'instruction: a trap handler that itself faults).',
+    ],
+    [
+      '--save-snapshot FILE writes the whole machine (hart, CSRs, devices, virtual time, RAM in',
+      'use) as JSON when the run stops; --restore FILE continues from it exactly where it stopped',
+      '(its RAM size unless --mem says otherwise; an IMAGE given with --restore is not loaded,',
+      'only read for --break symbols). The guest console printed before the snapshot is not',
+      'printed again.',
     ],
     [
       'With --json the final guest state (pc, x0-x31, privilege, CSRs, instret, exit) is printed',
@@ -255,6 +281,16 @@ export const run: Command = {
       value: 'N',
       description: 'print the last N retired instructions to standard error (slower)',
     },
+    {
+      name: 'save-snapshot',
+      value: 'FILE',
+      description: 'when the run stops, write the whole machine to FILE (JSON)',
+    },
+    {
+      name: 'restore',
+      value: 'FILE',
+      description: 'start from a snapshot written by --save-snapshot (IMAGE then optional)',
+    },
     HELP_OPTION,
   ],
   examples: [
@@ -262,6 +298,7 @@ export const run: Command = {
     'run --max-insns 1000000 --stats kernel.elf',
     "run --append 'run=all' os.elf",
     'run --json --trace 10 test.elf > state.json',
+    'run --max-insns 5000000 --save-snapshot boot.json os.elf; run --restore boot.json',
   ],
   async run(argv, io) {
     const args = parseArgs(argv, run.options, NAME);
@@ -271,8 +308,11 @@ export const run: Command = {
       parseCount(args.values.get('max-insns'), '--max-insns') ?? Number.POSITIVE_INFINITY;
     const traceLength = parseCount(args.values.get('trace'), '--trace');
     const json = args.flags.has('json');
+    const restorePath = args.values.get('restore');
+    const savePath = args.values.get('save-snapshot');
     const [file, extra] = args.positionals;
-    if (file === undefined) throw new UsageError('MISSING_ARGUMENT', 'no ELF image given', NAME);
+    if (file === undefined && restorePath === undefined)
+      throw new UsageError('MISSING_ARGUMENT', 'no ELF image given', NAME);
     if (extra !== undefined) {
       throw new UsageError(
         'EXTRA_ARGUMENT',
@@ -280,7 +320,11 @@ export const run: Command = {
         NAME,
       );
     }
-    const bytes = await readInput(io, file, NAME);
+    const bytes = file === undefined ? undefined : await readInput(io, file, NAME);
+    const snapshot =
+      restorePath === undefined
+        ? undefined
+        : parseSnapshotFile(await readInput(io, restorePath, NAME), restorePath);
 
     // Guest output may split UTF-8 sequences across writes: decode as a stream.
     const decoder = new TextDecoder();
@@ -294,18 +338,22 @@ export const run: Command = {
       },
     });
     const bootargs = args.values.get('append');
-    const machine = new VirtMachine({
-      ...(ramSize === undefined ? {} : { ramSize }),
-      ...(bootargs === undefined ? {} : { bootargs }),
-      serial,
-    });
+    const size = ramSize ?? snapshotRamSize(snapshot);
+    let machine: VirtMachine;
     try {
-      machine.loadElf(bytes);
+      machine = new VirtMachine({
+        ...(size === undefined ? {} : { ramSize: size }),
+        ...(bootargs === undefined ? {} : { bootargs }),
+        serial,
+      });
+      if (snapshot !== undefined) machine.restore(snapshot);
+      else machine.loadElf(bytes as Uint8Array);
     } catch (error) {
       if (error instanceof MachineError) {
-        throw new UsageError('BAD_INPUT', `cannot load '${file}': ${error.message}`, NAME);
+        const what = restorePath === undefined ? `load '${file}'` : `restore '${restorePath}'`;
+        throw new UsageError('BAD_INPUT', `cannot ${what}: ${error.message}`, NAME);
       }
-      throw invalidElf(file, error, NAME);
+      throw invalidElf(file as string, error, NAME);
     }
 
     for (const address of parseBreakpoints(args.values.get('break'), bytes)) {
@@ -382,6 +430,15 @@ export const run: Command = {
           '',
         ].join('\n'),
       );
+    }
+    if (savePath !== undefined) {
+      try {
+        await io.writeFile(savePath, new TextEncoder().encode(JSON.stringify(machine.snapshot())));
+      } catch (error) {
+        throw new CommandFailed([
+          `trapeze ${NAME}: error: cannot write '${savePath}': ${describeFileError(error)}`,
+        ]);
+      }
     }
     if (json) io.stdout(`${JSON.stringify(guestState(machine, exit), null, 2)}\n`);
     return status;

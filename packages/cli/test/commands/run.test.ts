@@ -237,6 +237,50 @@ describe('trapeze run: reports', () => {
   });
 });
 
+describe('trapeze run: snapshots', () => {
+  it('--save-snapshot then --restore continues exactly where the run stopped', async () => {
+    const whole = await runGuest(HELLO);
+    expect(whole.stdout).toBe('hello');
+    const first = await runGuest(HELLO, ['--max-insns', '20', '--save-snapshot', 'at20.json']);
+    expect(first.code).toBe(124);
+    const saved = first.files.get('at20.json') as Uint8Array;
+    const snapshot = JSON.parse(new TextDecoder().decode(saved));
+    expect(snapshot.format).toBe('trapeze-virt-snapshot');
+    const rest = await run(['run', '--restore', 'at20.json', '--json'], {
+      files: { 'at20.json': saved },
+    });
+    expect(rest.code).toBe(0);
+    expect(first.stdout + rest.stderr).toBe('hello');
+    const end = JSON.parse(rest.stdout);
+    const direct = JSON.parse((await runGuest(HELLO, ['--json'])).stdout);
+    expect(end).toEqual(direct);
+  });
+
+  it('refuses a snapshot that is not JSON, not a snapshot, or for another RAM size', async () => {
+    const first = await runGuest(HELLO, ['--max-insns', '5', '--save-snapshot', 's.json']);
+    const saved = first.files.get('s.json') as Uint8Array;
+    const notJson = await run(['run', '--restore', 'x.json'], { files: { 'x.json': '{oops' } });
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/cannot restore 'x\.json': not JSON/);
+    const notSnapshot = await run(['run', '--restore', 'y.json'], {
+      files: { 'y.json': JSON.stringify({ format: 'trapeze-virt-snapshot', version: 1 }) },
+    });
+    expect(notSnapshot.code).toBe(2);
+    expect(notSnapshot.stderr).toMatch(/cannot restore 'y\.json': snapshot field ramSize/);
+    const otherRam = await run(['run', '--mem', '64M', '--restore', 's.json'], {
+      files: { 's.json': saved },
+    });
+    expect(otherRam.code).toBe(2);
+    expect(otherRam.stderr).toMatch(/this machine has 67108864 bytes of RAM/);
+    const unwritable = await run(['run', '--save-snapshot', 'ro.json', 'guest.elf'], {
+      files: { 'guest.elf': elfOf(HELLO) },
+      failing: { 'ro.json': 'EACCES' },
+    });
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.stderr).toMatch(/cannot write 'ro\.json'/);
+  });
+});
+
 describe('trapeze run: errors', () => {
   it('rejects a bad --mem with exit status 2', async () => {
     for (const mem of ['lots', '12Q', '100', '3G']) {
