@@ -147,9 +147,19 @@ export function compareSyncPoints(
     const differences = compareAt(a, b, pages);
     if (differences.length > 0) return { instructions: retired, stop, differences };
     if (stop === budgets.length || (a.exit !== undefined && !continues(a.exit))) break;
-    a.exit = a.vm.run(budgets[stop] as number);
+    const asked = budgets[stop] as number;
+    a.exit = a.vm.run(asked);
     b.exit = runExactly(b.vm, a.exit.instructions);
     retired += a.exit.instructions;
+    // A budget exit retires exactly the budget (contract section 3); stopping short is a breakpoint.
+    if (a.exit.kind === 'budget' && a.exit.instructions !== asked)
+      return {
+        instructions: retired,
+        stop: stop + 1,
+        differences: [
+          { field: 'budget exit', a: `${a.exit.instructions} retired`, b: `${asked} asked` },
+        ],
+      };
   }
   return undefined;
 }

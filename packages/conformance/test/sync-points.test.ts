@@ -75,6 +75,14 @@ describe('equivalence at sync points', () => {
     expect(syncPointEquivalence(program, stopsEarly, bare)).toEqual({ status: 'pass' });
   });
 
+  it('catches an engine whose budget exits stop short of the budget', () => {
+    const short = wrapped('short', (run, budget) => run(Math.max(1, budget - 1)));
+    const verdict = syncPointEquivalence(program, short, bare);
+    expect(verdict.status === 'fail' && verdict.reason).toMatch(
+      /budget exit: \d+ retired ≠ \d+ asked/,
+    );
+  });
+
   it('catches an engine that runs past its budget, with the stop and instruction count', () => {
     // Runs one instruction more than asked (as a block-at-a-time engine might) and hides it.
     const overshoots = wrapped('overshoots', (run, budget) => {
