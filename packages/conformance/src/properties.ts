@@ -14,13 +14,14 @@ import type {
   ProgramOutcome,
   ProgramRunner,
   RunExit,
+  Vm,
 } from './contract.js';
 import { DUMP_HEADER, type DumpDifference, diffDumps, type ParsedDump } from './dump.js';
 import { buildImage, harnessSource } from './harness.js';
 import type { Program } from './program/model.js';
 import { renderProgram } from './program/render.js';
 import { expectedResourceFaults, RESOURCE_COUNTERS } from './program/templates.js';
-import { budgetSchedule, compareSplitRun, compareSyncPoints } from './sync-points.js';
+import { budgetSchedule, compareSplitRun, compareSyncPoints, imagePages } from './sync-points.js';
 
 /** The properties of the suite. */
 export type PropertyName =
@@ -341,10 +342,11 @@ export async function checkResourceControl(
 }
 
 /**
- * Snapshot round trip, for in-process engines declaring `snapshot`: a VM runs half of a
- * program and is snapshotted (through JSON); a fresh VM restored from the snapshot has the same
- * guest state (pc, registers, CSRs, instret), console and data page as the original at that
- * point, and both then run to the same end.
+ * Snapshot round trip, for in-process engines declaring `snapshot`: one VM runs the program
+ * and is snapshotted (through JSON) at three sync points — after the first budget of its
+ * {@link budgetSchedule}, half-way, and one instruction before the end; a fresh VM restored
+ * from each snapshot has the same guest state, console and image pages as the original there,
+ * and every VM then runs to the same end (exit, state, console, pages).
  */
 export async function checkSnapshot(
   program: Program,
@@ -354,35 +356,47 @@ export async function checkSnapshot(
   if (!engine.capabilities.snapshot)
     return { status: 'skip', reason: `${engine.name} does not declare snapshot support` };
   const image = programImage(program);
+  const pages = imagePages(image);
   const probe = engine.createVm();
   probe.load(image);
   const total = probe.run(budget).instructions;
-  const half = Math.max(1, Math.floor(total / 2));
-  const original = engine.createVm();
-  original.load(image);
-  original.run(half);
-  if (original.snapshot === undefined)
-    return fail(`${engine.name} declares snapshot but its VMs have no snapshot()`);
-  const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
-  const restored = engine.createVm();
-  if (restored.restore === undefined)
-    return fail(`${engine.name} declares snapshot but its VMs have no restore()`);
-  restored.restore(snapshot);
-  const view = (vm: typeof original) => {
-    const data = image.segments[0]?.address;
-    return JSON.stringify({
+  const first = budgetSchedule(programSource(program))[0] ?? 1;
+  const points = [...new Set([first, Math.floor(total / 2), total - 1])]
+    .filter((p) => p >= 1 && p < total)
+    .sort((a, b) => a - b);
+  const view = (vm: Vm) =>
+    JSON.stringify({
       state: vm.state(),
       console: Buffer.from(vm.console()).toString('latin1'),
-      digest: data === undefined ? undefined : vm.pageDigest(data & ~0xfff),
+      pages: pages.map((page) => vm.pageDigest(page)),
     });
-  };
-  if (view(original) !== view(restored))
-    return fail(
-      `the state restored from a snapshot after ${half} instructions differs from the original`,
-    );
-  original.run(budget);
-  restored.run(budget);
-  if (view(original) !== view(restored))
-    return fail('the original and the restored VM end differently');
+  const original = engine.createVm();
+  original.load(image);
+  const restored: Vm[] = [];
+  let at = 0;
+  for (const point of points) {
+    original.run(point - at);
+    at = point;
+    if (original.snapshot === undefined)
+      return fail(`${engine.name} declares snapshot but its VMs have no snapshot()`);
+    const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
+    const copy = engine.createVm();
+    if (copy.restore === undefined)
+      return fail(`${engine.name} declares snapshot but its VMs have no restore()`);
+    copy.restore(snapshot);
+    if (view(copy) !== view(original))
+      return fail(
+        `the state restored from a snapshot after ${point} instructions differs from the original`,
+      );
+    restored.push(copy);
+  }
+  const end = original.run(budget);
+  for (const [i, copy] of restored.entries()) {
+    const exit = copy.run(budget);
+    if (exit.kind !== end.kind || exit.code !== end.code || view(copy) !== view(original))
+      return fail(
+        `the VM restored after ${points[i]} instructions ends differently from the original (${exit.kind} ${exit.code} vs ${end.kind} ${end.code})`,
+      );
+  }
   return PASS;
 }

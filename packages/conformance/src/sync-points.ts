@@ -56,7 +56,7 @@ function stateDump(vm: Vm, pages: readonly number[]): DumpedState {
 }
 
 /** Page addresses the image's segments cover (code, harness data, page tables). */
-function imagePages(image: GuestImage): number[] {
+export function imagePages(image: GuestImage): number[] {
   const pages = new Set<number>();
   for (const segment of image.segments) {
     const start = (segment.address & ~0xfff) >>> 0;
@@ -149,7 +149,9 @@ export function compareSyncPoints(
     if (stop === budgets.length || (a.exit !== undefined && !continues(a.exit))) break;
     const asked = budgets[stop] as number;
     a.exit = a.vm.run(asked);
-    b.exit = runExactly(b.vm, a.exit.instructions);
+    // The reference follows an early stop instruction for instruction; after a final exit it
+    // gets the same budget (an `idle` or `stuck` exit comes after the last retired instruction).
+    b.exit = runExactly(b.vm, continues(a.exit) ? a.exit.instructions : asked);
     retired += a.exit.instructions;
     // A budget exit retires exactly the budget (contract section 3); stopping short is a breakpoint.
     if (a.exit.kind === 'budget' && a.exit.instructions !== asked)

@@ -107,3 +107,23 @@ describe('equivalence at sync points', () => {
     expect(splitRunDeterminism(program, overshoots).status).toBe('fail');
   });
 });
+
+describe('final exits at sync points', () => {
+  const ending = (setup: string): Program => ({ template: 'alu', setup, body: [] });
+  it('are the same sync point on both sides when the hart waits forever or is stuck', () => {
+    // WFI with nothing that can wake the hart: an idle error exit.
+    const idle = ending('  csrw mie, zero\n  wfi\n  j __body');
+    // A trap vector that faults: a trap loop, the stuck error exit.
+    const stuck = ending('  csrw mtvec, zero\n  ecall');
+    for (const program of [idle, stuck]) {
+      const exit = (() => {
+        const vm = bare.createVm();
+        vm.load(programImage(program));
+        return vm.run(2_000_000);
+      })();
+      expect(exit.kind).toBe('error');
+      expect(syncPointEquivalence(program, bare, bare)).toEqual({ status: 'pass' });
+      expect(splitRunDeterminism(program, bare)).toEqual({ status: 'pass' });
+    }
+  });
+});

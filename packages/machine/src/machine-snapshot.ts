@@ -6,12 +6,18 @@
  *
  * @module
  */
-import type {
-  ClintSnapshot,
-  GoldfishRtcSnapshot,
-  PlicSnapshot,
-  TestFinisherSnapshot,
-  Uart16550Snapshot,
+import {
+  Clint,
+  type ClintSnapshot,
+  DeviceError,
+  GoldfishRtc,
+  type GoldfishRtcSnapshot,
+  Plic,
+  type PlicSnapshot,
+  TestFinisher,
+  type TestFinisherSnapshot,
+  Uart16550,
+  type Uart16550Snapshot,
 } from '@trapeze/devices';
 import type { CsrSnapshot, HartSnapshot } from '@trapeze/isa';
 import type { PmpSnapshot } from '@trapeze/mmu';
@@ -122,14 +128,37 @@ export function checkSnapshot(
   if (typeof hart.waiting !== 'boolean') throw fail('hart.waiting', 'must be a boolean');
   for (const key of ['retired', 'countedTraps', 'traps', 'trapStreak'])
     int(hart[key], `hart.${key}`, 0, MAX);
+  int(hart.trapRetired, 'hart.trapRetired', -1, MAX);
   const csr = object(s.csr, 'csr');
   for (const key of csrKeys) int(csr[key], `csr.${key}`, 0, 0xffff_ffff);
+  // Values no CSR write can produce (the hart would act on a reserved encoding).
+  if (((csr.mstatus as number) >>> 11) % 4 === 2)
+    throw fail('csr.mstatus', 'has the reserved MPP value 2');
+  for (const key of ['mtvec', 'stvec'])
+    if (key in csr && (csr[key] as number) % 4 >= 2)
+      throw fail(`csr.${key}`, 'has a reserved MODE (2 or 3)');
   const pmp = object(s.pmp, 'pmp');
   ints(pmp.cfg, 'pmp.cfg', 16, 0, 0xff);
   ints(pmp.addr, 'pmp.addr', 16, 0, 0xffff_ffff);
   const counters = object(s.counters, 'counters');
-  ints(counters.offset, 'counters.offset', 2, -MAX, MAX);
-  ints(counters.frozen, 'counters.frozen', 2, -1, MAX);
+  const u64s = (v: unknown, field: string, nullable: boolean): void => {
+    if (!Array.isArray(v) || v.length !== 2) throw fail(field, 'must be an array of 2 values');
+    for (const [i, item] of v.entries())
+      if (
+        !(nullable && item === null) &&
+        !(
+          typeof item === 'string' &&
+          /^(0|[1-9][0-9]{0,19})$/.test(item) &&
+          BigInt(item) < 2n ** 64n
+        )
+      )
+        throw fail(
+          `${field}[${i}]`,
+          `must be a decimal string of an unsigned 64-bit value${nullable ? ' or null' : ''}`,
+        );
+  };
+  u64s(counters.offset, 'counters.offset', false);
+  u64s(counters.frozen, 'counters.frozen', true);
   int(s.skippedNs, 'skippedNs', 0, MAX);
   for (const device of ['clint', 'plic', 'uart', 'rtc', 'finisher']) object(s[device], device);
   const rom = pageBytes(s.rom, 4096);
@@ -144,4 +173,24 @@ export function checkSnapshot(
     pages.push([offset, bytes]);
   }
   return { snapshot: value as MachineSnapshot, rom, pages };
+}
+
+/**
+ * Checks the devices' parts of a snapshot by restoring them into scratch devices (each device
+ * knows its own fields), so that a machine's devices are only touched by parts that restore.
+ *
+ * @throws {@link MachineError} `BAD_SNAPSHOT` with the device's message.
+ */
+export function checkDeviceParts(snapshot: MachineSnapshot): void {
+  const time = () => 0;
+  try {
+    new Uart16550({ time }).restore(snapshot.uart);
+    new GoldfishRtc({ time }).restore(snapshot.rtc);
+    new Clint({ time, nanoseconds: time }).restore(snapshot.clint);
+    new TestFinisher().restore(snapshot.finisher);
+    new Plic({}).restore(snapshot.plic);
+  } catch (error) {
+    if (error instanceof DeviceError) throw new MachineError('BAD_SNAPSHOT', error.message);
+    throw error;
+  }
 }

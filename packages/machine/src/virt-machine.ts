@@ -27,6 +27,7 @@ import { MachineError } from './errors.js';
 import { MachineMemory } from './machine-memory.js';
 import {
   type CheckedSnapshot,
+  checkDeviceParts,
   checkSnapshot,
   type MachineSnapshot,
   SNAPSHOT_FORMAT,
@@ -184,9 +185,11 @@ export class VirtMachine {
   /**
    * A snapshot of the machine: hart, CSRs, PMP, counters, virtual time, devices, boot ROM and
    * the RAM pages that are not zero, as plain JSON-serializable data. Not included: the UART's
-   * host side (its backend), breakpoints, caches (restored machines start with empty ones).
+   * host side (its backend), breakpoints, caches. The TLB is flushed (as a hart may do at any
+   * time), so that this machine and any restored from the snapshot go on from the same state.
    */
   snapshot(): MachineSnapshot {
+    this.mmu.invalidate();
     const ram: Record<string, string> = {};
     const words = this.ram.i32;
     for (let page = 0; page < words.length; page += 1024) {
@@ -220,33 +223,29 @@ export class VirtMachine {
 
   /**
    * Restores a {@link VirtMachine.snapshot} (for instance after `JSON.parse`) into this
-   * machine, which must have the same RAM size. A snapshot is checked before anything changes;
-   * if a device refuses its part, the machine is put back as it was.
+   * machine, which must have the same RAM size. Every part of the snapshot (the devices' too)
+   * is checked before anything changes, so a refused snapshot leaves the machine as it was.
    *
    * @throws {@link MachineError} `BAD_SNAPSHOT` naming the field that is wrong.
    */
   restore(snapshot: unknown): void {
     const csrKeys = Object.keys(this.hart.csr.snapshot());
     const checked = checkSnapshot(snapshot, this.ram.size, csrKeys);
-    const before = checkSnapshot(this.snapshot(), this.ram.size, csrKeys);
-    try {
-      this.apply(checked);
-    } catch (error) {
-      this.apply(before);
-      throw new MachineError(
-        'BAD_SNAPSHOT',
-        error instanceof Error ? error.message : String(error),
-      );
-    }
+    checkDeviceParts(checked.snapshot);
+    this.apply(checked);
   }
 
-  /** Puts a checked snapshot in place (devices first: they check their own parts). */
+  /**
+   * Puts a checked snapshot in place. The devices whose lines feed the PLIC come first, then
+   * the PLIC (so that its pending bits are the snapshot's, not re-raised by a line), then the
+   * hart and its CSRs (so that `mip` is the snapshot's).
+   */
   private apply({ snapshot: s, rom, pages }: CheckedSnapshot): void {
-    this.clint.restore(s.clint);
-    this.plic.restore(s.plic);
     this.uart.restore(s.uart);
     this.rtc.restore(s.rtc);
+    this.clint.restore(s.clint);
     this.finisher.restore(s.finisher);
+    this.plic.restore(s.plic);
     this.hart.restore(s.hart);
     this.hart.csr.restore(s.csr);
     this.pmp.restore(s.pmp);
@@ -406,16 +405,16 @@ export class VirtMachine {
     switch (csr) {
       case CYCLE:
       case MCYCLE:
-        return this.counters.value(0) >>> 0;
+        return this.counters.half(0, false);
       case INSTRET:
       case MINSTRET:
-        return this.counters.value(2) >>> 0;
+        return this.counters.half(2, false);
       case CYCLE + HIGH:
       case MCYCLE + HIGH:
-        return Math.floor(this.counters.value(0) / 2 ** 32) >>> 0;
+        return this.counters.half(0, true);
       case INSTRET + HIGH:
       case MINSTRET + HIGH:
-        return Math.floor(this.counters.value(2) / 2 ** 32) >>> 0;
+        return this.counters.half(2, true);
       case TIME:
         return Number(this.clint.mtime & 0xffffffffn);
       case TIME + HIGH:

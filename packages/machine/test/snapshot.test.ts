@@ -101,6 +101,50 @@ describe('machine snapshots', () => {
     }
   }, 60_000);
 
+  it('keep 64-bit counters exact, whatever the guest wrote to them', () => {
+    const machine = new VirtMachine({ ramSize: 0x10000 });
+    const csr = machine.hart.csr;
+    csr.writeRaw(0xb00, 0xffff_fff0); // mcycle
+    csr.writeRaw(0xb80, 0xffff_ffff); // mcycleh
+    csr.writeRaw(0xb02, 7); // minstret
+    expect(csr.readRaw(0xb80)).toBe(0xffff_ffff);
+    expect(csr.readRaw(0xb00)).toBe(0xffff_fff0);
+    expect(csr.readRaw(0xb02)).toBe(7);
+    const copy = new VirtMachine({ ramSize: 0x10000 });
+    copy.restore(JSON.parse(JSON.stringify(machine.snapshot())));
+    for (const n of [0xb00, 0xb80, 0xb02, 0xb82])
+      expect(copy.hart.csr.readRaw(n), n.toString(16)).toBe(csr.readRaw(n));
+  });
+
+  it('keep a claimed interrupt claimed: the PLIC is restored after the lines that feed it', () => {
+    const machine = new VirtMachine({ ramSize: 0x10000 });
+    const uartIrq = 10;
+    machine.plic.write(4 * uartIrq, 4, 1); // priority
+    machine.plic.write(0x2000, 4, 1 << uartIrq); // enabled for context 0 (M)
+    machine.uart.write(1, 1, 0x02); // IER.THRI: the transmitter is empty, the line goes high
+    expect(machine.plic.read(0x1000, 4) & (1 << uartIrq)).not.toBe(0);
+    expect(machine.plic.read(0x20_0004, 4)).toBe(uartIrq); // claim
+    expect(machine.plic.read(0x1000, 4) & (1 << uartIrq)).toBe(0);
+    const snapshot = machine.snapshot();
+    const copy = new VirtMachine({ ramSize: 0x10000 });
+    copy.restore(snapshot);
+    expect(copy.plic.read(0x1000, 4)).toBe(machine.plic.read(0x1000, 4));
+    expect(copy.snapshot()).toEqual(snapshot);
+  });
+
+  it('take no input from the host when a device refuses its part', () => {
+    const serial = new BufferBackend();
+    serial.receive('abc');
+    const machine = new VirtMachine({ ramSize: 0x10000, serial });
+    const good = machine.snapshot();
+    const available = serial.available;
+    expect(() => machine.restore({ ...good, rtc: { ...good.rtc, alarm: 'x' } })).toThrow(
+      MachineError,
+    );
+    expect(serial.available).toBe(available);
+    expect(machine.snapshot()).toEqual(good);
+  });
+
   it('never throw anything but a MachineError on a mangled snapshot', () => {
     const machine = new VirtMachine({ ramSize: 0x10000 });
     const good = machine.snapshot() as unknown as Record<string, unknown>;

@@ -129,6 +129,12 @@ export class Pmp {
         'INVALID_ARGUMENT',
         `Pmp: a snapshot holds ${PMP_ENTRIES} configuration bytes and ${PMP_ENTRIES} address words`,
       );
+    // Bytes a pmpcfg write never stores in this mode (reserved bits 6:5, W without R).
+    if (!this.keepAll && cfg.some((b) => (b & 0x60) !== 0 || (b & (PMP_R | PMP_W)) === PMP_W))
+      throw new MmuError(
+        'INVALID_ARGUMENT',
+        'Pmp: a snapshot configuration byte has reserved bits 6:5 set or W without R',
+      );
     this.cfg.set(cfg);
     this.addr.set(addr);
     this.update();

@@ -114,13 +114,15 @@ describe('Pmp snapshots', () => {
     expect(copy.readAddr(0)).toBe(pmp.readAddr(0));
   });
 
-  it('refuse a snapshot of the wrong shape with INVALID_ARGUMENT', () => {
+  it('refuse a snapshot of the wrong shape, or with bytes no write stores, with INVALID_ARGUMENT', () => {
     const pmp = new Pmp();
     const good = pmp.snapshot();
     for (const bad of [
       { ...good, cfg: [1, 2] },
       { ...good, addr: good.addr.map(() => -1) },
       { ...good, cfg: good.cfg.map(() => 256) },
+      { ...good, cfg: good.cfg.map((_, i) => (i === 3 ? PMP_W : 0)) }, // W without R
+      { ...good, cfg: good.cfg.map((_, i) => (i === 3 ? 0x60 | PMP_R : 0)) }, // bits 6:5
     ])
       expect(() => pmp.restore(bad)).toThrow(MmuError);
     expect(pmp.snapshot()).toEqual(good);

@@ -242,10 +242,11 @@ export const run: Command = {
     ],
     [
       '--save-snapshot FILE writes the whole machine (hart, CSRs, devices, virtual time, RAM in',
-      'use) as JSON when the run stops; --restore FILE continues from it exactly where it stopped',
-      '(its RAM size unless --mem says otherwise; an IMAGE given with --restore is not loaded,',
-      'only read for --break symbols). The guest console printed before the snapshot is not',
-      'printed again.',
+      'use) as JSON when the run stops; --restore FILE continues from it exactly where it stopped,',
+      "with the snapshot's RAM size (a --mem must match it; --append cannot be used: the device",
+      "tree is in the snapshot's RAM). An IMAGE given with --restore is not loaded, only read for",
+      '--break symbols. Console output from before the snapshot is not printed again, and input',
+      'the guest had not read when the snapshot was written is not in it.',
     ],
     [
       'With --json the final guest state (pc, x0-x31, privilege, CSRs, instret, exit) is printed',
@@ -320,6 +321,12 @@ export const run: Command = {
         NAME,
       );
     }
+    if (restorePath !== undefined && args.values.has('append'))
+      throw new UsageError(
+        'CONFLICTING_OPTIONS',
+        "--append cannot be used with --restore (the device tree is in the snapshot's RAM)",
+        NAME,
+      );
     const bytes = file === undefined ? undefined : await readInput(io, file, NAME);
     const snapshot =
       restorePath === undefined

@@ -272,6 +272,11 @@ describe('trapeze run: snapshots', () => {
     });
     expect(otherRam.code).toBe(2);
     expect(otherRam.stderr).toMatch(/this machine has 67108864 bytes of RAM/);
+    const append = await run(['run', '--append', 'x', '--restore', 's.json'], {
+      files: { 's.json': saved },
+    });
+    expect(append.code).toBe(2);
+    expect(append.stderr).toContain('--append cannot be used with --restore');
     const unwritable = await run(['run', '--save-snapshot', 'ro.json', 'guest.elf'], {
       files: { 'guest.elf': elfOf(HELLO) },
       failing: { 'ro.json': 'EACCES' },

@@ -259,19 +259,28 @@ class BareVm implements Vm {
     if (typeof snapshot !== 'object' || snapshot === null)
       throw bad('a snapshot must be an object');
     const s = snapshot as Partial<Record<keyof BareSnapshot, unknown>>;
-    if (typeof s.retiredAtLoad !== 'number' || !Number.isSafeInteger(s.retiredAtLoad))
-      throw bad('snapshot field retiredAtLoad must be an integer');
-    if (typeof s.console !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(s.console))
+    if (
+      typeof s.retiredAtLoad !== 'number' ||
+      !Number.isSafeInteger(s.retiredAtLoad) ||
+      s.retiredAtLoad < 0
+    )
+      throw bad('snapshot field retiredAtLoad must be a non-negative integer');
+    if (
+      typeof s.console !== 'string' ||
+      s.console.length % 4 !== 0 ||
+      !/^[A-Za-z0-9+/]*={0,2}$/.test(s.console)
+    )
       throw bad('snapshot field console must be base64');
-    const halted = s.halted;
+    const halted = s.halted as Partial<RunExit> | null | undefined;
     if (
       halted !== null &&
       !(
         typeof halted === 'object' &&
         halted !== undefined &&
-        ['halt', 'error'].includes((halted as RunExit).kind) &&
-        Number.isSafeInteger((halted as RunExit).code) &&
-        Number.isSafeInteger((halted as RunExit).instructions)
+        (halted.kind === 'halt' || halted.kind === 'error') &&
+        Number.isSafeInteger(halted.code) &&
+        Number.isSafeInteger(halted.instructions) &&
+        (halted.message === undefined || typeof halted.message === 'string')
       )
     )
       throw bad('snapshot field halted must be null or a halt or error exit');
@@ -283,6 +292,8 @@ class BareVm implements Vm {
       if (error instanceof MachineError) throw bad(error.message);
       throw error;
     }
+    if (s.retiredAtLoad > machine.hart.retired)
+      throw bad('snapshot field retiredAtLoad is past the instructions the hart retired');
     this.machine = machine;
     this.serial = serial;
     this.consoleBefore = new Uint8Array(Buffer.from(s.console, 'base64'));

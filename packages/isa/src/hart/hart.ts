@@ -58,6 +58,8 @@ export interface HartSnapshot {
   readonly traps: number;
   /** {@link Hart.trapStreak}. */
   readonly trapStreak: number;
+  /** {@link Hart.retired} at the last trap (-1 before the first): where the streak counts from. */
+  readonly trapRetired: number;
 }
 
 /** One RV32 hart. */
@@ -272,6 +274,7 @@ export class Hart {
       countedTraps: this.countedTraps,
       traps: this.traps,
       trapStreak: this.trapStreak,
+      trapRetired: this.trapRetired,
     };
   }
 
@@ -290,8 +293,7 @@ export class Hart {
     this.countedTraps = snapshot.countedTraps;
     this.traps = snapshot.traps;
     this.trapStreak = snapshot.trapStreak;
-    // The streak continues only if nothing retires before the next trap.
-    this.trapRetired = snapshot.trapStreak > 0 ? snapshot.retired : -1;
+    this.trapRetired = snapshot.trapRetired;
   }
 }
 
