@@ -5,7 +5,12 @@
  * @module
  */
 import { BufferBackend } from '@trapeze/devices';
-import { MachineError, type MachineSnapshot, VirtMachine } from '@trapeze/machine';
+import {
+  MachineError,
+  type RunExit as MachineRunExit,
+  type MachineSnapshot,
+  VirtMachine,
+} from '@trapeze/machine';
 import type {
   Capabilities,
   Engine,
@@ -115,6 +120,29 @@ export function machinePageDigest(machine: VirtMachine, address: number): number
   return bytes === undefined ? undefined : fnv1a32(bytes);
 }
 
+/** Why the `virt` board's run loop stops, as the contract's exit (section 3). */
+export function contractExit(exit: MachineRunExit): RunExit {
+  const { instructions } = exit;
+  switch (exit.kind) {
+    case 'pass':
+      return { kind: 'halt', code: 0, instructions };
+    case 'fail':
+      return { kind: 'halt', code: exit.code, instructions };
+    case 'budget':
+    case 'breakpoint':
+      return { kind: exit.kind, code: 0, instructions };
+    case 'reset':
+      return error('reset: the guest wrote the finisher reset command (0x7777)');
+    case 'idle':
+      return error('idle: the hart waits (wfi) with nothing that could wake it');
+    case 'stuck':
+      return error('stuck: a trap loop (1,000 traps without a retired instruction)');
+  }
+  function error(message: string): RunExit {
+    return { kind: 'error', code: 0, instructions, message };
+  }
+}
+
 /** A bare VM's snapshot ({@link Vm.snapshot}). */
 export interface BareSnapshot {
   readonly machine: MachineSnapshot;
@@ -177,42 +205,9 @@ class BareVm implements Vm {
     if (!Number.isSafeInteger(budget) || budget < 0)
       throw new EngineError('BAD_USE', `bare VM: budget ${budget} is not a non-negative integer`);
     if (this.halted !== undefined) return { ...this.halted, instructions: 0 };
-    const exit = m.run(budget);
-    const instructions = exit.instructions;
-    switch (exit.kind) {
-      case 'pass':
-        this.halted = { kind: 'halt', code: 0, instructions };
-        return this.halted;
-      case 'fail':
-        this.halted = { kind: 'halt', code: exit.code, instructions };
-        return this.halted;
-      case 'budget':
-        return { kind: 'budget', code: 0, instructions };
-      case 'reset':
-        this.halted = {
-          kind: 'error',
-          code: 0,
-          instructions,
-          message: 'reset: the guest wrote the finisher reset command (0x7777)',
-        };
-        return this.halted;
-      case 'idle':
-        this.halted = {
-          kind: 'error',
-          code: 0,
-          instructions,
-          message: 'idle: the hart waits (wfi) with nothing that could wake it',
-        };
-        return this.halted;
-      default:
-        this.halted = {
-          kind: 'error',
-          code: 0,
-          instructions,
-          message: 'stuck: a trap loop (1,000 traps without a retired instruction)',
-        };
-        return this.halted;
-    }
+    const exit = contractExit(m.run(budget));
+    if (exit.kind === 'halt' || exit.kind === 'error') this.halted = exit;
+    return exit;
   }
 
   state(): GuestState {

@@ -16,6 +16,7 @@ import type {
 import { CONTRACT_VERSION } from '../../src/contract.js';
 import {
   BARE_CAPABILITIES,
+  contractExit,
   machineGuestState,
   machinePageDigest,
   machineReadMemory,
@@ -80,13 +81,9 @@ class PlantedVm implements Vm {
         if (exit.kind !== 'budget') break;
       }
     }
-    const instructions = m.hart.retired - start;
-    if (exit.kind === 'budget') return { kind: 'budget', code: 0, instructions };
-    this.halted =
-      exit.kind === 'pass' || exit.kind === 'fail'
-        ? { kind: 'halt', code: exit.code, instructions }
-        : { kind: 'error', code: 0, instructions, message: exit.kind };
-    return this.halted;
+    const out = contractExit({ ...exit, instructions: m.hart.retired - start });
+    if (out.kind === 'halt' || out.kind === 'error') this.halted = out;
+    return out;
   }
 
   state(): GuestState {
