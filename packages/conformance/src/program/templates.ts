@@ -5,6 +5,23 @@
  *
  * @module
  */
+import {
+  PMP_L,
+  PMP_NA4,
+  PMP_NAPOT,
+  PMP_OFF,
+  PMP_R,
+  PMP_TOR,
+  PMP_W,
+  PMP_X,
+  PTE_A,
+  PTE_D,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+} from '@trapeze/mmu';
 import fc from 'fast-check';
 import type { GenContext } from './context.js';
 import {
@@ -291,15 +308,6 @@ function privilegeTemplate(): Template {
   };
 }
 
-/** PTE permission bits. */
-const V = 1;
-const R = 2;
-const W = 4;
-const X = 8;
-const U = 16;
-const A = 64;
-const D = 128;
-
 /** Virtual base of the Sv32 template's test pages (4 KiB aliases of `__data`). */
 const SV32_ALIAS = 0x4000_0000;
 /** Virtual base of its code page alias (`__xpage`). */
@@ -316,7 +324,10 @@ function sv32Template(): Template {
   const perms = (ad: boolean) =>
     fc
       .record({ bits: fc.integer({ min: 0, max: 31 }), a: fc.boolean(), d: fc.boolean() })
-      .map(({ bits, a, d }) => (bits | (ad ? (a ? A : 0) | (d ? D : 0) : A | D)) & 0xff);
+      .map(
+        ({ bits, a, d }) =>
+          (bits | (ad ? (a ? PTE_A : 0) | (d ? PTE_D : 0) : PTE_A | PTE_D)) & 0xff,
+      );
   return {
     name,
     description:
@@ -356,7 +367,7 @@ function sv32Template(): Template {
           ),
         })
         .map(({ setup, body: b }): Program => {
-          const user = setup.mode === 'U' ? U : 0;
+          const user = setup.mode === 'U' ? PTE_U : 0;
           const lines: string[] = [
             '  la s0, __pt_root',
             '  la s1, __pt_ram',
@@ -367,7 +378,7 @@ function sv32Template(): Template {
             '  li t2, 1024',
             `1:`,
             '  srli t3, t0, 2',
-            `  ori t3, t3, ${hex(V | R | W | X | A | D)}`,
+            `  ori t3, t3, ${hex(PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)}`,
             '  sw t3, 0(t1)',
             '  li t4, 4096',
             '  add t0, t0, t4',
@@ -379,11 +390,11 @@ function sv32Template(): Template {
             '  li t1, 0x800',
             '  add t1, s0, t1',
             '  sw t0, 0(t1)', // root[0x200]: RAM 0x80000000–0x803fffff via __pt_ram
-            `  li t0, ${hex((0x0 >>> 2) | V | R | W | A | D)}`,
+            `  li t0, ${hex((0x0 >>> 2) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)}`,
             '  sw t0, 0(s0)', // 0x00000000 megapage: finisher (and holes)
-            `  li t0, ${hex((0x1000_0000 >>> 2) | V | R | W | A | D)}`,
+            `  li t0, ${hex((0x1000_0000 >>> 2) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)}`,
             '  sw t0, 0x100(s0)', // 0x10000000 megapage: UART
-            `  li t0, ${hex((0x0200_0000 >>> 2) | V | R | W | A | D)}`,
+            `  li t0, ${hex((0x0200_0000 >>> 2) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)}`,
             '  sw t0, 0x020(s0)', // 0x02000000 megapage: CLINT
           ];
           if (user) {
@@ -398,7 +409,7 @@ function sv32Template(): Template {
               '  and t1, t1, t2',
               '  add t1, s1, t1',
               '  lw t3, 0(t1)',
-              `  ori t3, t3, ${U}`,
+              `  ori t3, t3, ${PTE_U}`,
               '  sw t3, 0(t1)',
               '  li t4, 4096',
               '  add t0, t0, t4',
@@ -411,7 +422,7 @@ function sv32Template(): Template {
               '  and t1, t1, t2',
               '  add t1, s1, t1',
               '  lw t3, 0(t1)',
-              `  ori t3, t3, ${U}`,
+              `  ori t3, t3, ${PTE_U}`,
               '  sw t3, 0(t1)',
             );
           }
@@ -508,16 +519,6 @@ function sv32FetchArb(): Arb {
   );
 }
 
-/** PMP permission bits. */
-const PMP_R = 1;
-const PMP_W = 2;
-const PMP_X = 4;
-/** PMP address-matching modes. */
-const OFF = 0;
-const TOR = 1;
-const NA4 = 2;
-const NAPOT = 3;
-
 /**
  * PMP: random entries over a 16 KiB test area (`__pmp_area`), some locked (those never cover
  * the harness), then one entry that opens everything else; the body runs in M, S or U.
@@ -526,7 +527,7 @@ function pmpTemplate(): Template {
   const name = 'pmp';
   const entry = fc.record({
     // TOR and NAPOT (large regions) most often, so that accesses meet restrictive entries.
-    mode: fc.constantFrom(OFF, TOR, NA4, NAPOT, TOR, NAPOT),
+    mode: fc.constantFrom(PMP_OFF, PMP_TOR, PMP_NA4, PMP_NAPOT, PMP_TOR, PMP_NAPOT),
     // R, W, X (never the reserved W without R), restrictive ones (none, R only) twice as often.
     perms: fc.constantFrom(
       0,
@@ -574,12 +575,12 @@ function pmpTemplate(): Template {
           setup.entries.forEach((e, i) => {
             const region = pmpRegion(setup.entries, i);
             lines.push(`  li t0, ${region.offset}`, '  add t0, s0, t0', '  srli t0, t0, 2');
-            if (region.mode === NAPOT) lines.push(`  ori t0, t0, ${hex(region.size / 8 - 1)}`);
+            if (region.mode === PMP_NAPOT) lines.push(`  ori t0, t0, ${hex(region.size / 8 - 1)}`);
             // Every pmpaddr lies in the area, so a TOR entry (never entry 0) covers only the
             // area too: any entry may be locked without locking M-mode out of the harness.
-            const locked = e.locked && region.mode !== OFF;
+            const locked = e.locked && region.mode !== PMP_OFF;
             lines.push(`  csrw pmpaddr${i}, t0`);
-            const byte = (locked ? 0x80 : 0) | (region.mode << 3) | e.perms;
+            const byte = (locked ? PMP_L : 0) | (region.mode << 3) | e.perms;
             if (i < 4) cfg0 |= byte << (8 * i);
             else cfg1 |= byte << (8 * (i - 4));
           });
@@ -650,8 +651,8 @@ function pmpRegion(
   i: number,
 ): { mode: number; offset: number; size: number } {
   const e = entries[i] as PmpEntry;
-  const mode = e.mode === TOR && i === 0 ? NA4 : e.mode;
-  if (mode !== NAPOT) return { mode, offset: e.offset, size: 4 };
+  const mode = e.mode === PMP_TOR && i === 0 ? PMP_NA4 : e.mode;
+  if (mode !== PMP_NAPOT) return { mode, offset: e.offset, size: 4 };
   const size = 2 ** (e.size + 1);
   return { mode, offset: Math.floor(e.offset / size) * size, size };
 }
@@ -667,13 +668,13 @@ function pmpBoundaries(entries: readonly PmpEntry[]): number[] {
   };
   entries.forEach((_, i) => {
     const region = pmpRegion(entries, i);
-    if (region.mode === NAPOT || region.mode === NA4)
+    if (region.mode === PMP_NAPOT || region.mode === PMP_NA4)
       edge(region.offset, region.offset + region.size);
-    else if (region.mode === TOR) {
+    else if (region.mode === PMP_TOR) {
       // The region starts at the previous entry's pmpaddr (×4), whatever its mode.
       const previous = pmpRegion(entries, i - 1);
       const low =
-        previous.mode === NAPOT ? previous.offset + previous.size / 2 - 4 : previous.offset;
+        previous.mode === PMP_NAPOT ? previous.offset + previous.size / 2 - 4 : previous.offset;
       edge(low, region.offset);
     }
   });
@@ -897,7 +898,7 @@ function resourceTemplate(): Template {
               '  srli t0, t0, 2',
               '  ori t0, t0, 0x1ff',
               '  csrw pmpaddr2, t0',
-              `  li t0, ${hex((((NAPOT << 3) | PMP_R | PMP_W) << 16) | (((TOR << 3) | PMP_X) << 8) | (TOR << 3))}`,
+              `  li t0, ${hex((((PMP_NAPOT << 3) | PMP_R | PMP_W) << 16) | (((PMP_TOR << 3) | PMP_X) << 8) | (PMP_TOR << 3))}`,
               '  csrw pmpcfg0, t0',
               'li s2, 0',
               'li s3, 0',
