@@ -264,7 +264,8 @@ export interface CsrAccess {
 
 const w = (name: string): CsrAccess => ({ name, write: true, restore: false });
 const r = (name: string): CsrAccess => ({ name, write: true, restore: true });
-const ro = (name: string): CsrAccess => ({ name, write: true, restore: false });
+/** A read-only CSR: writes are attempted as for any other, and must trap. */
+const ro = w;
 
 /** CSRs an M-mode body reads and writes (Zicsr template). */
 export function machineCsrs(ctx: GenContext): CsrAccess[] {
@@ -304,11 +305,8 @@ export function machineCsrs(ctx: GenContext): CsrAccess[] {
   for (let i = 0; i < 4; i++) list.push({ ...r(`pmpcfg${i}`), writeMask: 0x7f7f_7f7f });
   for (let i = 0; i < Math.min(16, ctx.pmpEntries); i++) list.push(r(`pmpaddr${i}`));
   if (ctx.counters) {
-    const counter = ctx.avoid.has('counter-write') ? ro : w;
-    for (const name of ['mcycle', 'minstret', 'mcycleh', 'minstreth']) {
-      const access = counter(name);
-      list.push(ctx.avoid.has('counter-write') ? { ...access, write: false } : access);
-    }
+    for (const name of ['mcycle', 'minstret', 'mcycleh', 'minstreth'])
+      list.push(ctx.avoid.has('counter-write') ? { ...w(name), write: false } : w(name));
     for (const name of ['cycle', 'instret', 'time', 'cycleh', 'instreth', 'timeh'])
       list.push(ro(name));
   }
