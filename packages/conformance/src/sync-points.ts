@@ -38,21 +38,19 @@ export function budgetSchedule(key: string): BudgetSchedule {
   return out;
 }
 
-/** The guest state of `vm` as a dump (registers, CSRs, digests of `pages`), for comparison. */
-function stateDump(vm: Vm, pages: readonly number[]): DumpedState {
+/**
+ * The guest state of `vm` as a dump (registers, CSRs, digests of `pages`), for comparison,
+ * and its instret (which a dump does not carry).
+ */
+function stateDump(vm: Vm, pages: readonly number[]): { dump: DumpedState; instret: number } {
   const state = vm.state();
   const digests: Record<string, number> = {};
   for (const page of pages) {
     const digest = vm.pageDigest(page);
     if (digest !== undefined) digests[hex8(page)] = digest;
   }
-  return {
-    pc: state.pc,
-    privilege: state.privilege,
-    x: state.x,
-    csrs: state.csrs,
-    pages: digests,
-  };
+  const { pc, privilege, x, csrs, instret } = state;
+  return { dump: { pc, privilege, x, csrs, pages: digests }, instret };
 }
 
 /** Page addresses the image's segments cover (code, harness data, page tables). */
@@ -105,10 +103,9 @@ function compareAt(
   b: { vm: Vm; exit?: RunExit; engine: Engine },
   pages: readonly number[],
 ): DumpDifference[] {
-  const out = diffDumps(stateDump(a.vm, pages), stateDump(b.vm, pages), {
-    a: a.engine.capabilities,
-    b: b.engine.capabilities,
-  });
+  const sa = stateDump(a.vm, pages);
+  const sb = stateDump(b.vm, pages);
+  const out = diffDumps(sa.dump, sb.dump, { a: a.engine.capabilities, b: b.engine.capabilities });
   const push = (field: string, x: string, y: string) => {
     if (x !== y) out.push({ field, a: x, b: y });
   };
@@ -116,7 +113,7 @@ function compareAt(
     push('exit', exitText(a.exit), exitText(b.exit));
     push('retired', String(a.exit.instructions), String(b.exit.instructions));
   }
-  push('instret', String(a.vm.state().instret), String(b.vm.state().instret));
+  push('instret', String(sa.instret), String(sb.instret));
   const ca = Buffer.from(a.vm.console()).toString('latin1');
   const cb = Buffer.from(b.vm.console()).toString('latin1');
   if (ca !== cb) push('console', `${ca.length} bytes`, `${cb.length} bytes`);
