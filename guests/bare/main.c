@@ -14,8 +14,9 @@ int main(void) {
   uint32_t before = csr_read(minstret);
   uint32_t sum = compute_workload(ROUNDS);
   uint32_t after = csr_read(minstret);
-  /* 32-bit delta: exact while the workload retires fewer than 2^32 instructions. */
-  fmt_print(uart_fmt_putc, 0, "compute rounds=%u checksum=%08x instret=%u\n", (unsigned)ROUNDS, sum,
-            after - before);
+  /* 32-bit delta: exact while the workload retires fewer than 2^32 instructions. The casts:
+   * uint32_t is unsigned int for clang but unsigned long for GNU's riscv64-unknown-elf-gcc. */
+  fmt_print(uart_fmt_putc, 0, "compute rounds=%u checksum=%08x instret=%u\n", (unsigned)ROUNDS,
+            (unsigned)sum, (unsigned)(after - before));
   return 0;
 }

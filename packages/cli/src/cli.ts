@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConformanceError } from '@trapeze/conformance';
 import { ElfError, IsaStringError } from '@trapeze/isa';
 import { suggest, wantsHelp } from './args.js';
 import type { Command } from './command.js';
@@ -44,6 +45,11 @@ function report(io: Io, error: unknown, command: string | null): number {
   if (error instanceof ElfError || error instanceof IsaStringError) {
     return report(io, new UsageError('BAD_INPUT', error.message, command), command);
   }
+  // An option the command passed on unchanged that the library finds out of range
+  // (`--concurrency 5000`): a usage error, not an internal one.
+  if (error instanceof ConformanceError && error.code === 'BAD_OPTION') {
+    return report(io, new UsageError('BAD_VALUE', error.message, command), command);
+  }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`trapeze: internal error: ${message}\n`);
   io.stderr('This is a bug in trapeze; please report it with the command that caused it.\n');
@@ -64,7 +70,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (first === 'help') {
-    const [topic, extra] = rest;
+    // `help --help` and `help run -h` ask for help too: the flags add nothing.
+    const words = rest.filter((arg) => arg !== '--help' && arg !== '-h');
+    const option = words.find((arg) => arg.startsWith('-'));
+    if (option !== undefined) throw new UsageError('UNKNOWN_OPTION', `unknown option '${option}'`);
+    const [topic, extra] = words;
     if (extra !== undefined) {
       throw new UsageError(
         'EXTRA_ARGUMENT',
@@ -85,14 +95,65 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 
 /**
  * Runs `trapeze` with `argv` (the arguments after the program name) and resolves to the exit
- * status: 0 on success, 1 when the command failed (assembly errors, an unwritable output),
- * 2 for usage errors and bad input. Never rejects: every error is reported on `io.stderr`.
+ * status: 2 for usage errors and bad input, else the command's own (each command's help lists
+ * them; 0 is success). Never rejects: every error is reported on `io.stderr`.
+ *
+ * From a shell, the same commands are the `trapeze` bin (in this repository, after `npm start`:
+ * `node packages/cli/dist/main.js run guest.elf`).
  *
  * @example
  * ```ts
- * import { main } from '@trapeze/cli';
+ * import { type Io, main } from '@trapeze/cli';
  *
- * process.exitCode = await main(['disasm', '--hex', '0x00a58533']);
+ * // An Io in memory: a test, or a host that is not a terminal.
+ * const files = new Map<string, Uint8Array>();
+ * let out = '';
+ * let err = '';
+ * const io: Io = {
+ *   stdout: (text) => {
+ *     out += text;
+ *   },
+ *   stderr: (text) => {
+ *     err += text;
+ *   },
+ *   readFile: async (path) => {
+ *     const data = files.get(path);
+ *     if (data === undefined) throw Object.assign(new Error(path), { code: 'ENOENT' });
+ *     return data;
+ *   },
+ *   writeFile: async (path, data) => {
+ *     files.set(path, data);
+ *   },
+ *   readStdin: async () => '',
+ * };
+ *
+ * // trapeze asm --elf hi.S -o hi.elf: a guest that prints "hi" and fails with code 7.
+ * const source = `_start:
+ *   li t0, 0x10000000
+ *   li t1, 'h'
+ *   sb t1, 0(t0)
+ *   li t1, 'i'
+ *   sb t1, 0(t0)
+ *   li t0, 0x100000
+ *   li t1, (7 << 16) | 0x3333
+ *   sw t1, 0(t0)
+ * 1: j 1b
+ * `;
+ * files.set('hi.S', new TextEncoder().encode(source));
+ * await main(['asm', '--elf', 'hi.S', '-o', 'hi.elf'], io); // → 0
+ *
+ * // trapeze run hi.elf: the guest's console on stdout, the exit status is its code.
+ * await main(['run', 'hi.elf'], io); // → 7
+ * out; // → 'hi'
+ * err; // → '\ntrapeze run: the guest failed with code 7\n'
+ *
+ * out = '';
+ * await main(['disasm', '--format=tsv', '--hex', '0x00a58533', '4505'], io); // → 0
+ * out; // → '00000000\t00a58533\tadd a0, a1, a0\n00000004\t4505\tli a0, 1\n'
+ *
+ * err = '';
+ * await main(['run', 'missing.elf'], io); // → 2
+ * err; // → "trapeze run: error: cannot read 'missing.elf': no such file or directory\nRun 'trapeze run --help' for usage.\n"
  * ```
  */
 export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {

@@ -16,8 +16,13 @@ export interface Command {
   /** Paragraphs of `trapeze COMMAND --help`, each a list of lines. */
   readonly description: readonly (readonly string[])[];
   readonly options: readonly OptionSpec[];
-  /** Example invocations, without the leading `trapeze `. */
+  /**
+   * Example invocations, without the leading `trapeze ` (a later command on the same line,
+   * after `;`, `&&` or `|`, spells out its `trapeze`).
+   */
   readonly examples: readonly string[];
+  /** The exit statuses of the command, as lines ending its `--help`. */
+  readonly exitStatus: readonly string[];
   /**
    * Runs the command with its arguments (after the command name) and resolves to the exit
    * status. Throws {@link UsageError} or {@link CommandFailed}; {@link main} reports them.

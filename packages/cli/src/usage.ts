@@ -11,10 +11,14 @@ function optionLabel(option: OptionSpec): string {
   return option.short === undefined ? `    ${long}` : `-${option.short}, ${long}`;
 }
 
-/** The exit statuses, as help prints them. */
+/**
+ * What `trapeze --help` says about exit statuses: only what holds for every command (each
+ * command's own statuses are in its help, and may give 1 or other numbers other meanings).
+ */
 export const EXIT_STATUS = [
-  'Exit status: 0 success, 1 the command failed (assembly errors, an unwritable output),',
-  '2 usage errors and bad input (unknown option, unreadable file, malformed ELF).',
+  'Exit status: 2 for a usage error or bad input (an unknown command or option, an unreadable',
+  "file, a malformed ELF), whatever the command; the other statuses are each command's own",
+  '(trapeze COMMAND --help).',
 ];
 
 /** `trapeze COMMAND --help`. */
@@ -34,7 +38,7 @@ export function commandHelp(command: Command): string {
     'Examples:',
     ...command.examples.map((e) => `  trapeze ${e}`),
     '',
-    ...EXIT_STATUS,
+    ...command.exitStatus,
   ];
   return `${lines.join('\n')}\n`;
 }

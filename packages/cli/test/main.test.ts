@@ -2,11 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../../test-support.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const built = existsSync(BIN);
-if (!built) console.warn('dist/main.js not built: run `npx tsup` to test the trapeze bin');
+const built = requireTool(
+  'packages/cli/dist/main.js',
+  existsSync(BIN),
+  'the built trapeze bin is not tested (build first: npx -y pnpm@12.4.2 run build)',
+);
 
 function trapeze(args: readonly string[], input?: string) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input });

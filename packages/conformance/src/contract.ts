@@ -112,6 +112,12 @@ export interface Capabilities {
   readonly counters: 'retired' | 'icount';
   /** Snapshot and restore (the round-trip property applies). */
   readonly snapshot: boolean;
+  /**
+   * Debug triggers (`tselect`, `tdata1`–`tdata3`, `tinfo`) with QEMU 7.2's semantics
+   * (docs/qemu-virt.md, "Debug triggers"): how many. Absent means 0: the `trigger` template
+   * does not run on the engine.
+   */
+  readonly triggers?: number;
 }
 
 /** Options of a new VM. */

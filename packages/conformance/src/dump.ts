@@ -4,8 +4,10 @@
  *
  * @module
  */
+
 import type { Capabilities, DumpedState, DumpedTrap, Privilege } from './contract.js';
 import { COUNTER_CSRS, GUEST_CSRS } from './contract.js';
+import { type ConformanceError, checkRange } from './errors.js';
 
 /** First line of a dump; the number is the contract version. */
 export const DUMP_HEADER = 'TRAPEZE-STATE 1';
@@ -142,8 +144,13 @@ export function parseDump(console: Uint8Array | string): ParsedDump | undefined 
   }
 }
 
-/** A page address as the dump prints it and {@link DumpedState.pages} keys it. */
+/**
+ * A page address as the dump prints it and {@link DumpedState.pages} keys it.
+ *
+ * @param n a 32-bit value, signed or unsigned ({@link ConformanceError} `BAD_ARGUMENT` otherwise)
+ */
 export function hex8(n: number): string {
+  checkRange(n, 'hex8: n', -0x8000_0000, 0xffff_ffff);
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -208,6 +215,20 @@ export function compareMask(name: string, a?: Capabilities, b?: Capabilities): n
  * the trap log and page digests exactly — except that when the engines' `misalignedAmoCause`
  * differ, those two cause values are taken as equal (in the trap log, `mcause` and `scause`).
  * An empty list means equivalent.
+ *
+ * @example
+ * ```ts
+ * import { bareEngine, buildProgram, diffDumps } from '@trapeze/conformance';
+ *
+ * const bare = bareEngine();
+ * const run = async (body: string) => (await bare.runProgram(buildProgram({ setup: '', body }), 1e7)).dump;
+ * const a = await run('li a0, 0x1234; sw a0, 8(s11)');
+ * const b = await run('li a0, 0x5678; sw a0, 8(s11)');
+ * if (a === undefined || b === undefined) throw new Error('no dump');
+ * diffDumps(a, b).map((d) => d.field); // → ['x10', 'page 80001000']
+ * diffDumps(a, b)[0]; // → { field: 'x10', a: '00001234', b: '00005678' }
+ * diffDumps(a, a); // → []
+ * ```
  */
 export function diffDumps(
   a: DumpedState,

@@ -8,8 +8,10 @@
  *
  * @module
  */
+
 import { assemble, elfImage } from '@trapeze/isa';
 import { COUNTER_CSRS, GUEST_CSRS, type GuestImage } from './contract.js';
+import { type ConformanceError, checkRange } from './errors.js';
 
 /** A program for the harness. */
 export interface HarnessProgram {
@@ -45,13 +47,22 @@ export const END_MAGIC = 0x5452_4150;
 /** Traps the harness handles before it dumps anyway (a program that traps forever still ends). */
 export const TRAP_LIMIT = 64;
 
-/** Initial value of register x`i` (before the set-up): `i · 0x01010101` (sp and s11 excepted). */
+/**
+ * Initial value of register x`i` (before the set-up): `i · 0x01010101` (sp and s11 excepted).
+ *
+ * @param i a register number, an integer in 0…31 ({@link ConformanceError} `BAD_ARGUMENT` otherwise)
+ */
 export function initialRegister(i: number): number {
+  checkRange(i, 'initialRegister: i', 0, 31);
   return Math.imul(i, 0x0101_0101) >>> 0;
 }
 
-/** Word `i` (0…1023) of the harness data page `__data` as loaded. */
+/**
+ * Word `i` (an integer in 0…1023; {@link ConformanceError} `BAD_ARGUMENT` otherwise) of the
+ * harness data page `__data` as loaded.
+ */
 export function dataPatternWord(i: number): number {
+  checkRange(i, 'dataPatternWord: i', 0, 1023);
   // Fibonacci hashing of the index: every byte differs, no word is zero.
   return (Math.imul(i + 1, 0x9e37_79b9) ^ 0x5a5a_5a5a) >>> 0;
 }
@@ -549,7 +560,23 @@ export function buildImage(source: string): GuestImage {
   };
 }
 
-/** {@link harnessSource} then {@link buildImage}. */
+/**
+ * {@link harnessSource} then {@link buildImage}: a contract-v1 guest image of a program.
+ *
+ * @example
+ * ```ts
+ * import { buildProgram, harnessSource } from '@trapeze/conformance';
+ *
+ * const program = {
+ *   setup: '', // M-mode set-up; falls through to the body
+ *   body: 'li a0, 0x1234; sw a0, 8(s11)', // s11 = the harness data page
+ * };
+ * const image = buildProgram(program);
+ * [image.entry, image.entryPrivilege]; // → [0x80000000, 'M']
+ * image.elf.subarray(0, 4); // → new Uint8Array([0x7f, 0x45, 0x4c, 0x46])
+ * harnessSource(program).includes('li a0, 0x1234'); // → true
+ * ```
+ */
 export function buildProgram(program: HarnessProgram): GuestImage {
   return buildImage(harnessSource(program));
 }

@@ -71,6 +71,8 @@ export {
 } from './engines/qemu.js';
 export type { TrapezeRunOptions } from './engines/trapeze-run.js';
 export { trapezeRunExitStatus, trapezeRunRunner } from './engines/trapeze-run.js';
+export type { ConformanceErrorCode } from './errors.js';
+export { ConformanceError } from './errors.js';
 export type { HarnessProgram } from './harness.js';
 export {
   buildImage,
@@ -154,6 +156,6 @@ export type {
   Shard,
   TemplateResult,
 } from './runner.js';
-export { runCampaign, runSeed, shardRange } from './runner.js';
+export { MAX_CONCURRENCY, MAX_RECORDS, runCampaign, runSeed, shardRange } from './runner.js';
 export type { BudgetSchedule, SyncMismatch } from './sync-points.js';
 export { budgetSchedule, compareSplitRun, compareSyncPoints } from './sync-points.js';

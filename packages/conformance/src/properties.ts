@@ -6,6 +6,7 @@
  *
  * @module
  */
+
 import type {
   Capabilities,
   Engine,
@@ -17,6 +18,7 @@ import type {
   Vm,
 } from './contract.js';
 import { DUMP_HEADER, type DumpDifference, diffDumps, type ParsedDump } from './dump.js';
+import { type ConformanceError, checkRange } from './errors.js';
 import { buildImage, harnessSource } from './harness.js';
 import type { Program } from './program/model.js';
 import { renderProgram } from './program/render.js';
@@ -77,12 +79,16 @@ export function programImage(program: Program): GuestImage {
   return image;
 }
 
-/** Runs a program on an engine. */
+/**
+ * Runs a program on an engine, with a budget of instructions (a non-negative safe integer;
+ * {@link ConformanceError} `BAD_ARGUMENT` otherwise).
+ */
 export function runProgram(
   runner: ProgramRunner,
   program: Program,
   budget = DEFAULT_BUDGET,
 ): Promise<ProgramOutcome> {
+  checkRange(budget, 'runProgram: budget', 0, Number.MAX_SAFE_INTEGER);
   return runner.runProgram(programImage(program), budget);
 }
 
@@ -136,8 +142,9 @@ export function compareOutcomes(
   return out;
 }
 
-/** A short description of differences (at most `limit` of them). */
+/** A short description of differences (at most `limit`, a non-negative integer, of them). */
 export function describeDifferences(differences: readonly DumpDifference[], limit = 8): string {
+  checkRange(limit, 'describeDifferences: limit', 0, Number.MAX_SAFE_INTEGER);
   const shown = differences.slice(0, limit).map((d) => `${d.field}: ${d.a} ≠ ${d.b}`);
   if (differences.length > limit) shown.push(`… ${differences.length - limit} more`);
   return shown.join('; ');
@@ -262,6 +269,7 @@ export async function checkDeterminism(
  * that report no statistics.
  */
 export function efficiency(outcome: ProgramOutcome, floor: number): Verdict {
+  checkRange(floor, 'efficiency: floor', 0, 1, 'BAD_ARGUMENT', 'number');
   const stats = outcome.stats;
   if (stats === undefined) return { status: 'skip', reason: 'the engine reports no statistics' };
   if (stats.instructions === 0) return { status: 'skip', reason: 'no instructions executed' };
@@ -327,6 +335,7 @@ export async function checkResourceControl(
   budget = DEFAULT_BUDGET,
   inProcess?: Engine,
 ): Promise<Verdict> {
+  checkRange(budget, 'checkResourceControl: budget', 0, Number.MAX_SAFE_INTEGER);
   if (inProcess === undefined)
     return resourceControl(program, await runProgram(engine, program, budget));
   const image = programImage(program);
@@ -353,6 +362,7 @@ export async function checkSnapshot(
   engine: Engine,
   budget = DEFAULT_BUDGET,
 ): Promise<Verdict> {
+  checkRange(budget, 'checkSnapshot: budget', 0, Number.MAX_SAFE_INTEGER);
   if (!engine.capabilities.snapshot)
     return { status: 'skip', reason: `${engine.name} does not declare snapshot support` };
   const image = programImage(program);

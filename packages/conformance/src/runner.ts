@@ -6,10 +6,12 @@
  *
  * @module
  */
+
 import fc from 'fast-check';
 import type { Engine, ProgramRunner } from './contract.js';
 import { writeCorpusCase } from './corpus.js';
 import { programRunnerFor } from './engines/in-process-runner.js';
+import { ConformanceError, type ConformanceErrorCode, checkRange } from './errors.js';
 import { type Avoidable, genContext } from './program/context.js';
 import type { Program } from './program/model.js';
 import { instructionCount } from './program/model.js';
@@ -32,7 +34,10 @@ import {
   type Verdict,
 } from './properties.js';
 
-/** A shard: the `index`-th (1-based) of `count` disjoint slices of the run indices. */
+/**
+ * A shard: the `index`-th (1-based) of `count` disjoint slices of the run indices; `count` is
+ * a positive safe integer and `index` an integer in 1…`count`.
+ */
 export interface Shard {
   readonly index: number;
   readonly count: number;
@@ -48,22 +53,22 @@ export interface CampaignOptions {
   readonly templates?: readonly string[];
   /** Properties to check (default: all that apply). */
   readonly properties?: readonly PropertyName[];
-  /** Programs per template (default 100), before sharding. */
+  /** Programs per template (default 100), before sharding: a non-negative safe integer. */
   readonly runs?: number;
-  /** Campaign seed (default: random). */
+  /** Campaign seed (default: random): a 32-bit integer, signed or unsigned. */
   readonly seed?: number;
   readonly shard?: Shard;
-  /** Instruction budget per program (default {@link DEFAULT_BUDGET}). */
+  /** Instruction budget per program (default {@link DEFAULT_BUDGET}): a positive safe integer. */
   readonly budget?: number;
-  /** Least share of directly executed instructions (default 1 for `bare`, else 0). */
+  /** Least share of directly executed instructions, a number in 0…1 (default 1 for `bare`, else 0). */
   readonly efficiencyFloor?: number;
   /** Where shrunk failures are written (`false`: nowhere). */
   readonly corpusDir?: string | false;
   /** Behaviour left out of the programs (engines known to differ on it). */
   readonly avoid?: readonly Avoidable[];
-  /** Most records per body (default 24). */
+  /** Most records per body: an integer in 1…{@link MAX_RECORDS} (default 24). */
   readonly maxRecords?: number;
-  /** Runs in flight at once (default 1; process engines gain from more). */
+  /** Runs in flight at once: an integer in 1…{@link MAX_CONCURRENCY} (default 1; process engines gain from more). */
   readonly concurrency?: number;
   /** Called after every run. */
   readonly onProgress?: (progress: CampaignProgress) => void;
@@ -144,15 +149,42 @@ function isEngine(x: Engine | ProgramRunner): x is Engine {
   return typeof (x as Partial<Engine>).createVm === 'function';
 }
 
-/** The range of run indices of `shard` among `runs`. */
+/** The largest {@link CampaignOptions.maxRecords}. */
+export const MAX_RECORDS = 1000;
+/** The largest {@link CampaignOptions.concurrency}. */
+export const MAX_CONCURRENCY = 1024;
+
+/** Checks a shard against its rules ({@link Shard}). */
+function checkShard(shard: Shard, what: string, code: ConformanceErrorCode): Shard {
+  if (typeof shard !== 'object' || shard === null)
+    throw new ConformanceError(code, `${what} must be an object { index, count }`);
+  const count = checkRange(shard.count, `${what}.count`, 1, Number.MAX_SAFE_INTEGER, code);
+  checkRange(shard.index, `${what}.index`, 1, count, code);
+  return shard;
+}
+
+/**
+ * The range of run indices of `shard` among `runs` (a non-negative safe integer).
+ *
+ * @throws {@link ConformanceError} `BAD_ARGUMENT` for `runs` or a shard out of range.
+ */
 export function shardRange(runs: number, shard: Shard): [number, number] {
+  checkRange(runs, 'shardRange: runs', 0, Number.MAX_SAFE_INTEGER);
+  checkShard(shard, 'shardRange: shard', 'BAD_ARGUMENT');
   const start = Math.floor((runs * (shard.index - 1)) / shard.count);
   const end = Math.floor((runs * shard.index) / shard.count);
   return [start, end];
 }
 
-/** The fast-check seed of run `index` of `template` in a campaign of seed `seed`. */
+/**
+ * The fast-check seed of run `index` (a non-negative safe integer) of `template` in a campaign
+ * of seed `seed` (a 32-bit integer, signed or unsigned).
+ *
+ * @throws {@link ConformanceError} `BAD_ARGUMENT` for a seed or an index out of range.
+ */
 export function runSeed(seed: number, template: string, index: number): number {
+  checkRange(seed, 'runSeed: seed', -0x8000_0000, 0xffff_ffff);
+  checkRange(index, 'runSeed: index', 0, Number.MAX_SAFE_INTEGER);
   let h = (seed ^ 0x9e37_79b9) >>> 0;
   const mix = (v: number) => {
     h = Math.imul(h ^ v, 0x0100_0193) >>> 0;
@@ -187,6 +219,24 @@ function inapplicable(
 /**
  * Runs a campaign: for each template, its runs (this shard's slice), checking every
  * applicable property on each program; a failure is shrunk and written to the corpus.
+ *
+ * @example
+ * ```ts
+ * import { bareEngine, runCampaign, summaryTable } from '@trapeze/conformance';
+ *
+ * const result = await runCampaign({
+ *   engine: bareEngine(), // the engine under test: an Engine or a ProgramRunner
+ *   against: bareEngine(), // the reference; qemuRunner() with avoid: KNOWN_QEMU_DIFFERENCES
+ *   templates: ['alu'],
+ *   runs: 3,
+ *   seed: 42, // the same seed generates the same programs
+ *   properties: ['equivalence', 'determinism'],
+ *   corpusDir: false, // keep shrunk failures nowhere
+ * });
+ * result.ok; // → true
+ * result.templates[0]?.properties.map((p) => [p.property, p.status, p.passed]); // → [['equivalence', 'passed', 3], ['determinism', 'passed', 3]]
+ * summaryTable(result).includes('alu       3'); // → true
+ * ```
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
@@ -200,11 +250,28 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         : programRunnerFor(options.against);
   const inProcessAgainst =
     options.against !== undefined && isEngine(options.against) ? options.against : undefined;
-  const seed = options.seed ?? (Math.random() * 2 ** 31) | 0;
-  const runs = options.runs ?? 100;
-  const shard = options.shard ?? { index: 1, count: 1 };
-  const budget = options.budget ?? DEFAULT_BUDGET;
-  const floor = options.efficiencyFloor ?? (engine.name === 'bare' ? 1 : 0);
+  const option = (value: unknown, name: string, min: number, max: number, kind?: 'number') =>
+    checkRange(value, `runCampaign: ${name}`, min, max, 'BAD_OPTION', kind);
+  const seed =
+    options.seed === undefined
+      ? (Math.random() * 2 ** 31) | 0
+      : option(options.seed, 'seed', -0x8000_0000, 0xffff_ffff);
+  const runs = option(options.runs ?? 100, 'runs', 0, Number.MAX_SAFE_INTEGER);
+  const shard = checkShard(
+    options.shard ?? { index: 1, count: 1 },
+    'runCampaign: shard',
+    'BAD_OPTION',
+  );
+  const budget = option(options.budget ?? DEFAULT_BUDGET, 'budget', 1, Number.MAX_SAFE_INTEGER);
+  const floor = option(
+    options.efficiencyFloor ?? (engine.name === 'bare' ? 1 : 0),
+    'efficiencyFloor',
+    0,
+    1,
+    'number',
+  );
+  if (options.maxRecords !== undefined) option(options.maxRecords, 'maxRecords', 1, MAX_RECORDS);
+  const concurrency = option(options.concurrency ?? 1, 'concurrency', 1, MAX_CONCURRENCY);
   const avoid = options.avoid ?? [];
   const wanted = options.properties ?? PROPERTY_NAMES;
   const ctx = genContext(
@@ -216,7 +283,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       ? TEMPLATES
       : options.templates.map((name) => {
           const t = TEMPLATES.find((x) => x.name === name);
-          if (t === undefined) throw new Error(`unknown template '${name}'`);
+          if (t === undefined)
+            throw new ConformanceError(
+              'BAD_OPTION',
+              `runCampaign: unknown template '${name}' (known: ${TEMPLATES.map((x) => x.name).join(', ')})`,
+            );
           return t;
         });
   const [first, last] = shardRange(runs, shard);
@@ -345,7 +416,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           failed: failedRuns,
         });
       };
-      const concurrency = Math.max(1, options.concurrency ?? 1);
       let next = first;
       const worker = async () => {
         while (next < last) {

@@ -6,9 +6,23 @@
  *
  * @module
  */
+
 import type { DumpedState, Engine, GuestImage, RunExit, Vm } from './contract.js';
 import { type DumpDifference, diffDumps, hex8 } from './dump.js';
 import { fnv1a32 } from './engines/fnv.js';
+import { type ConformanceError, checkRange } from './errors.js';
+
+/**
+ * Checks a budget schedule and a final budget: non-negative safe integers.
+ *
+ * @throws {@link ConformanceError} `BAD_ARGUMENT` naming the budget out of range.
+ */
+function checkSchedule(schedule: BudgetSchedule, budget: number, what: string): void {
+  schedule.forEach((b, i) => {
+    checkRange(b, `${what}: schedule[${i}]`, 0, Number.MAX_SAFE_INTEGER);
+  });
+  checkRange(budget, `${what}: budget`, 0, Number.MAX_SAFE_INTEGER);
+}
 
 /** A budget sequence: the budgets of the runs before the last, which runs to the end. */
 export type BudgetSchedule = readonly number[];
@@ -133,6 +147,7 @@ export function compareSyncPoints(
   schedule: BudgetSchedule,
   budget: number,
 ): SyncMismatch | undefined {
+  checkSchedule(schedule, budget, 'compareSyncPoints');
   const pages = imagePages(image);
   const a = { vm: engine.createVm(), engine, exit: undefined as RunExit | undefined };
   const b = { vm: reference.createVm(), engine: reference, exit: undefined as RunExit | undefined };
@@ -173,6 +188,7 @@ export function compareSplitRun(
   schedule: BudgetSchedule,
   budget: number,
 ): readonly DumpDifference[] {
+  checkSchedule(schedule, budget, 'compareSplitRun');
   const pages = imagePages(image);
   const whole = { vm: engine.createVm(), engine, exit: undefined as RunExit | undefined };
   const split = { vm: engine.createVm(), engine, exit: undefined as RunExit | undefined };

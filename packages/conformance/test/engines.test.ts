@@ -1,14 +1,15 @@
 /**
  * The engine adapters: the bare engine's VMs, the process protocol (typed errors, exit
  * statuses, timeouts), and the differential check that QEMU and `trapeze run` print the same
- * dumps as the bare engine (skipped with a message where QEMU or the built cli is missing).
+ * dumps as the bare engine (skipped with a message where QEMU or the built cli is missing; under
+ * CI, a failure: see test-support.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Hart } from '@trapeze/isa';
 import { VirtMachine } from '@trapeze/machine';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { CONTRACT_VERSION, type DumpedState, type Engine, GUEST_CSRS } from '../src/contract.js';
 import { diffDumps, formatDump, parseDumpStrict } from '../src/dump.js';
 import {
@@ -25,16 +26,19 @@ import { QEMU_BINARY, qemuCommand, qemuRunner } from '../src/engines/qemu.js';
 import { trapezeRunRunner } from '../src/engines/trapeze-run.js';
 import { buildProgram, type HarnessProgram, initialDataPage } from '../src/harness.js';
 
-const QEMU_AVAILABLE = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!QEMU_AVAILABLE)
-  console.warn(
-    `${QEMU_BINARY} not found: QEMU differential tests skipped (apt-get install qemu-system-misc)`,
-  );
+const QEMU_AVAILABLE = requireTool(
+  QEMU_BINARY,
+  hasCommand(QEMU_BINARY),
+  'QEMU differential tests skipped (apt-get install qemu-system-misc; CI installs it)',
+);
 const CLI_PACKAGE = fileURLToPath(new URL('../../cli', import.meta.url));
 const CLI = `${CLI_PACKAGE}/dist/main.js`;
-const CLI_AVAILABLE = existsSync(CLI);
-if (!CLI_AVAILABLE)
-  console.warn(`${CLI} not found: trapeze-run tests skipped (build the workspace first)`);
+// turbo runs this package's tests after @trapeze/cli#build (turbo.json).
+const CLI_AVAILABLE = requireTool(
+  'packages/cli/dist/main.js',
+  existsSync(CLI),
+  'trapeze-run tests skipped (build the workspace first: npx -y pnpm@12.4.2 run build)',
+);
 
 /** Programs every engine must dump identically (under the capabilities' masks). */
 const PROGRAMS: Record<string, HarnessProgram> = {

@@ -3,8 +3,8 @@
  * planted-fault engine must still catch it; every case must now run the same on bare and on
  * QEMU (where QEMU is installed) and run deterministically to an intact dump on bare.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { readCorpus } from '../src/corpus.js';
 import { bareEngine } from '../src/engines/bare.js';
 import { programRunnerFor } from '../src/engines/in-process-runner.js';
@@ -12,7 +12,11 @@ import { QEMU_BINARY, qemuRunner } from '../src/engines/qemu.js';
 import { checkDeterminism, checkEquivalence, runProgram } from '../src/properties.js';
 import { PLANTED, plantedEngine } from './support/planted.js';
 
-const QEMU_AVAILABLE = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
+const QEMU_AVAILABLE = requireTool(
+  QEMU_BINARY,
+  hasCommand(QEMU_BINARY),
+  'corpus cases are not replayed on QEMU (apt-get install qemu-system-misc; CI installs it)',
+);
 const bare = bareEngine();
 const qemu = qemuRunner();
 const cases = readCorpus();

@@ -5,9 +5,9 @@
  * 3); TRAPEZE_FC_SEED replays a seed. A failure prints seed and path and keeps the shrunk case
  * in test/corpus.
  */
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import type { Engine, GuestImage, ProgramOutcome } from '../src/contract.js';
 import { DEFAULT_CORPUS_DIR, writeCorpusCase } from '../src/corpus.js';
 import { bareEngine } from '../src/engines/bare.js';
@@ -37,11 +37,11 @@ import {
   type Verdict,
 } from '../src/properties.js';
 
-const QEMU_AVAILABLE = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!QEMU_AVAILABLE)
-  console.warn(
-    `${QEMU_BINARY} not found: bare-against-QEMU conformance tests skipped (apt-get install qemu-system-misc; CI installs it)`,
-  );
+const QEMU_AVAILABLE = requireTool(
+  QEMU_BINARY,
+  hasCommand(QEMU_BINARY),
+  'bare-against-QEMU conformance tests skipped (apt-get install qemu-system-misc; CI installs it)',
+);
 
 const bare = bareEngine();
 const qemu = qemuRunner();

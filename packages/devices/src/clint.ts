@@ -4,9 +4,11 @@
  *
  * @module
  */
+
 import type { AccessSize, MmioDevice } from '@trapeze/mmu';
+import { DeviceError } from './errors.js';
 import type { IrqLine, TimeSource } from './signals.js';
-import { deadlineField, SnapshotReader, u64 } from './validate.js';
+import { checkedTime, deadlineField, SnapshotReader, u64 } from './validate.js';
 
 /** Offset of hart 0's `msip` register (bit 0 only). */
 export const CLINT_MSIP = 0x0000;
@@ -68,6 +70,28 @@ export interface ClintSnapshot {
  * high until the guest programs `mtimecmp`. Only 32-bit accesses at 4-byte aligned offsets
  * reach registers (QEMU faults narrower ones, and so does the bus, through `validSizes`); everything
  * else in the window reads 0 and ignores writes.
+ *
+ * @example
+ * ```ts
+ * import { CLINT_MTIME, CLINT_MTIMECMP, Clint } from '@trapeze/devices';
+ *
+ * let ticks = 0; // virtual time: the machine derives it from retired instructions
+ * let mtip = false;
+ * const clint = new Clint({ time: () => ticks, mtip: (level) => (mtip = level) });
+ * mtip; // → true
+ *
+ * // The guest arms the timer 1,000 ticks ahead (high half first, as RV32 code must).
+ * clint.write(CLINT_MTIMECMP + 4, 4, 0);
+ * clint.write(CLINT_MTIMECMP, 4, 1000);
+ * mtip; // → false
+ * clint.nextDeadline(); // → 1000
+ *
+ * // The run loop stops at the deadline (or skips to it on WFI) and updates the device.
+ * ticks = clint.nextDeadline();
+ * clint.update();
+ * mtip; // → true
+ * clint.read(CLINT_MTIME, 4); // → 1000
+ * ```
  */
 export class Clint implements MmioDevice {
   readonly name: string;
@@ -87,8 +111,11 @@ export class Clint implements MmioDevice {
   private deadline = Number.POSITIVE_INFINITY;
 
   constructor(options: ClintOptions) {
-    this.time = options.time;
-    this.nanoseconds = options.nanoseconds;
+    this.time = checkedTime(options.time, options.name ?? 'clint');
+    this.nanoseconds =
+      options.nanoseconds === undefined
+        ? undefined
+        : checkedTime(options.nanoseconds, options.name ?? 'clint', 'nanoseconds');
     this.msipLine = options.msip;
     this.mtipLine = options.mtip;
     this.name = options.name ?? 'clint';
@@ -147,8 +174,14 @@ export class Clint implements MmioDevice {
     return u64(BigInt(this.time()) + this.delta);
   }
 
-  /** Sets `mtime`, as a guest write of both halves would, and re-evaluates MTIP. */
+  /**
+   * Sets `mtime` (a bigint, taken modulo 2^64), as a guest write of both halves would, and
+   * re-evaluates MTIP.
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` when `value` is not a bigint.
+   */
   setMtime(value: bigint): void {
+    this.checkBigint(value, 'mtime');
     const delta = u64(u64(value) - BigInt(this.time()));
     this.deltaLo = Number(delta & 0xffffffffn);
     this.deltaHi = Number(delta >> 32n);
@@ -160,8 +193,14 @@ export class Clint implements MmioDevice {
     return this.cmp;
   }
 
-  /** Sets `mtimecmp`, as a guest write would, and re-evaluates MTIP. */
+  /**
+   * Sets `mtimecmp` (a bigint, taken modulo 2^64), as a guest write would, and re-evaluates
+   * MTIP.
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` when `value` is not a bigint.
+   */
   setMtimecmp(value: bigint): void {
+    this.checkBigint(value, 'mtimecmp');
     this.cmp = u64(value);
     const now = this.time();
     const mtime = u64(BigInt(now) + this.delta);
@@ -177,6 +216,15 @@ export class Clint implements MmioDevice {
         ? BigInt(now) + (this.cmp - mtime)
         : BigInt(this.nanoseconds()) + (this.cmp - mtime) * NS_PER_TICK;
     this.deadline = at <= MAX_SAFE ? Number(at) : Number.POSITIVE_INFINITY;
+  }
+
+  private checkBigint(value: unknown, what: string): void {
+    if (typeof value !== 'bigint')
+      throw new DeviceError(
+        'BAD_ARGUMENT',
+        this.name,
+        `${what} must be a bigint, got ${typeof value}`,
+      );
   }
 
   /** Level of the software interrupt line. */

@@ -6,7 +6,7 @@
 import type { AccessSize, MmioDevice } from '@trapeze/mmu';
 import { DeviceError } from './errors.js';
 import type { IrqLine, TimeSource } from './signals.js';
-import { deadlineField, SnapshotReader, u64 } from './validate.js';
+import { checkedTime, deadlineField, SnapshotReader, u64 } from './validate.js';
 
 /** Register offsets. */
 export const RTC_REG = {
@@ -74,6 +74,20 @@ export interface GoldfishRtcSnapshot {
  * time do not move an armed alarm, as in QEMU). The line is `pending && enabled`. Only 32-bit
  * accesses reach registers (QEMU faults others, and so does the bus, through `validSizes`); unknown
  * offsets read 0 and ignore writes.
+ *
+ * @example
+ * ```ts
+ * import { GoldfishRtc, RTC_REG } from '@trapeze/devices';
+ *
+ * let ticks = 0;
+ * const rtc = new GoldfishRtc({ time: () => ticks, epochNs: 1_000_000_000n });
+ * ticks = 10_000_000; // one second of virtual time
+ * rtc.nanoseconds; // → 2_000_000_000n
+ * // A guest reads TIME_LOW first, which latches TIME_HIGH.
+ * const low = rtc.read(RTC_REG.TIME_LOW, 4);
+ * const high = rtc.read(RTC_REG.TIME_HIGH, 4);
+ * high * 2 ** 32 + low; // → 2_000_000_000
+ * ```
  */
 export class GoldfishRtc implements MmioDevice {
   readonly name: string;
@@ -97,7 +111,7 @@ export class GoldfishRtc implements MmioDevice {
     const epoch = options.epochNs ?? 0n;
     if (typeof epoch !== 'bigint' || epoch < 0n || epoch >= 1n << 64n)
       throw new DeviceError('BAD_OPTION', this.name, 'epochNs must be a bigint in 0…2^64-1');
-    this.time = options.time;
+    this.time = checkedTime(options.time, this.name);
     this.irqLine = options.irq;
     this.offset = epoch;
   }

@@ -7,7 +7,7 @@
 import type { AccessSize, MmioDevice } from '@trapeze/mmu';
 import { DeviceError } from './errors.js';
 import type { IrqLine } from './signals.js';
-import { SnapshotReader } from './validate.js';
+import { checkInteger, SnapshotReader } from './validate.js';
 
 /** Interrupt sources including the reserved source 0 (`VIRT_IRQCHIP_NUM_SOURCES`): 1…95 are usable. */
 export const PLIC_NUM_SOURCES = 96;
@@ -76,6 +76,25 @@ export interface PlicSnapshot {
  * at 0x1000 (read-only), enables at 0x2000 + 0x80·context, threshold at 0x200000 +
  * 0x1000·context (WARL, `value mod 8`), claim/complete at threshold + 4 (a completion with a
  * source number ≥ 96 is ignored; QEMU does not check that the source is enabled or claimed).
+ *
+ * @example
+ * ```ts
+ * import { PLIC_CONTEXT_BASE, PLIC_ENABLE_BASE, Plic } from '@trapeze/devices';
+ *
+ * let meip = false;
+ * const plic = new Plic({ meip: (level) => (meip = level) });
+ * const uartLine = plic.line(10); // what a device drives
+ *
+ * // The guest gives source 10 priority 1 and enables it for context 0 (hart 0, M-mode).
+ * plic.write(10 * 4, 4, 1);
+ * plic.write(PLIC_ENABLE_BASE, 4, 1 << 10);
+ * uartLine(true);
+ * meip; // → true
+ * plic.read(PLIC_CONTEXT_BASE + 4, 4); // → 10
+ * meip; // → false
+ * uartLine(false);
+ * plic.write(PLIC_CONTEXT_BASE + 4, 4, 10); // complete
+ * ```
  */
 export class Plic implements MmioDevice {
   readonly name: string;
@@ -123,26 +142,33 @@ export class Plic implements MmioDevice {
     return (level) => this.setSourceLevel(source, level);
   }
 
-  /** Whether `source`'s pending bit is set. */
+  /**
+   * Whether `source`'s pending bit is set.
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` for a source outside 0…95.
+   */
   isPending(source: number): boolean {
-    return (
-      source >= 0 &&
-      source < PLIC_NUM_SOURCES &&
-      (this.pending[source >>> 5] & (1 << (source & 31))) !== 0
-    );
+    checkInteger(source, this.name, 'source', [0, PLIC_NUM_SOURCES - 1]);
+    return (this.pending[source >>> 5] & (1 << (source & 31))) !== 0;
   }
 
-  /** Whether `source` has been claimed and not yet completed. */
+  /**
+   * Whether `source` has been claimed and not yet completed.
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` for a source outside 0…95.
+   */
   isClaimed(source: number): boolean {
-    return (
-      source >= 0 &&
-      source < PLIC_NUM_SOURCES &&
-      (this.claimed[source >>> 5] & (1 << (source & 31))) !== 0
-    );
+    checkInteger(source, this.name, 'source', [0, PLIC_NUM_SOURCES - 1]);
+    return (this.claimed[source >>> 5] & (1 << (source & 31))) !== 0;
   }
 
-  /** Level of the output line of `context` (0 = MEIP, 1 = SEIP). */
+  /**
+   * Level of the output line of `context` (0 = MEIP, 1 = SEIP).
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` for a context other than 0 or 1.
+   */
   outputLevel(context: number): boolean {
+    this.checkContext(context);
     return this.outputs[context] ?? false;
   }
 

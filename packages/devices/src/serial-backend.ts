@@ -4,7 +4,9 @@
  *
  * @module
  */
+
 import { DeviceError } from './errors.js';
+import { checkInteger } from './validate.js';
 
 /**
  * The host side of a serial port. The UART calls {@link SerialBackend.transmit} for every byte
@@ -31,6 +33,13 @@ export type SerialInput = Uint8Array | readonly number[] | string;
 
 const encoder = new TextEncoder();
 
+/** The largest {@link TerminalBackendOptions.bufferSize}: 16 MiB. */
+const MAX_BUFFER_SIZE = 0x100_0000;
+
+function checkByte(byte: number): void {
+  checkInteger(byte, 'serial', 'transmitted byte', [0, 255]);
+}
+
 /**
  * A backend with an input queue: the host calls {@link QueuedSerialBackend.receive} and the
  * UART drains the queue as the guest reads. Subclasses decide where output goes.
@@ -50,12 +59,19 @@ export abstract class QueuedSerialBackend implements SerialBackend {
   /**
    * Queues input for the guest and tells the UART.
    *
-   * @throws {@link DeviceError} `BAD_ARGUMENT` for an array element that is not a byte.
+   * @throws {@link DeviceError} `BAD_ARGUMENT` for an array element that is not a byte, or
+   * input of another kind.
    */
   receive(input: SerialInput): void {
     let bytes: Uint8Array;
     if (typeof input === 'string') bytes = encoder.encode(input);
     else if (input instanceof Uint8Array) bytes = input.slice();
+    else if (!Array.isArray(input))
+      throw new DeviceError(
+        'BAD_ARGUMENT',
+        'serial',
+        'input must be a string, a Uint8Array or an array of bytes',
+      );
     else {
       for (const b of input)
         if (!Number.isInteger(b) || b < 0 || b > 255)
@@ -95,12 +111,30 @@ export abstract class QueuedSerialBackend implements SerialBackend {
 /**
  * A backend that keeps the guest's output in memory and lets tests and hosts queue input.
  * Deterministic: nothing here depends on host time.
+ *
+ * @example
+ * ```ts
+ * import { BufferBackend } from '@trapeze/devices';
+ *
+ * const serial = new BufferBackend();
+ * serial.transmit(0x68); // what the UART does with each byte the guest sends
+ * serial.transmit(0x69);
+ * serial.text(); // → 'hi'
+ * serial.receive('y\n'); // input for the guest
+ * [serial.available, serial.take()]; // → [2, 0x79]
+ * ```
  */
 export class BufferBackend extends QueuedSerialBackend {
   private out = new Uint8Array(256);
   private length = 0;
 
+  /**
+   * Collects one byte the guest sent.
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` when `byte` is not an integer in 0…255.
+   */
   transmit(byte: number): void {
+    checkByte(byte);
     if (this.length === this.out.length) {
       const bigger = new Uint8Array(this.out.length * 2);
       bigger.set(this.out);
@@ -135,7 +169,10 @@ export interface ByteSink {
 export interface TerminalBackendOptions {
   /** Output stream (`process.stdout` for a console). */
   readonly output: ByteSink;
-  /** Bytes buffered before a write (default 1024). Output is also written at every newline. */
+  /**
+   * Bytes buffered before a write: an integer in 1…16 MiB (default 1024). Output is also
+   * written at every newline.
+   */
   readonly bufferSize?: number;
 }
 
@@ -145,6 +182,20 @@ export interface TerminalBackendOptions {
  * events). Output is batched and written at each newline, when the buffer is full, at the end
  * of the current JavaScript task, and on {@link TerminalBackend.flush}; call `flush()` before
  * exiting the process.
+ *
+ * @example
+ * ```ts
+ * import { TerminalBackend } from '@trapeze/devices';
+ *
+ * const chunks: string[] = [];
+ * const term = new TerminalBackend({ output: { write: (chunk) => chunks.push(Buffer.from(chunk).toString()) } });
+ * for (const c of 'boot\nok') term.transmit(c.charCodeAt(0));
+ * chunks; // → ['boot\n']
+ * term.flush();
+ * chunks; // → ['boot\n', 'ok']
+ * // With a real terminal: new TerminalBackend({ output: process.stdout }), and
+ * // process.stdin.on('data', (chunk) => term.receive(chunk)).
+ * ```
  */
 export class TerminalBackend extends QueuedSerialBackend {
   private readonly output: ByteSink;
@@ -154,18 +205,25 @@ export class TerminalBackend extends QueuedSerialBackend {
 
   constructor(options: TerminalBackendOptions) {
     super();
-    const size = options.bufferSize ?? 1024;
-    if (!Number.isInteger(size) || size < 1)
-      throw new DeviceError(
-        'BAD_OPTION',
-        'terminal',
-        `bufferSize ${size} is not a positive integer`,
-      );
+    const size = checkInteger(
+      options.bufferSize ?? 1024,
+      'terminal',
+      'bufferSize',
+      [1, MAX_BUFFER_SIZE],
+      'BAD_OPTION',
+    );
     this.output = options.output;
     this.buffer = new Uint8Array(size);
   }
 
+  /**
+   * Buffers one byte the guest sent (written at a newline, a full buffer, or the end of the
+   * current task).
+   *
+   * @throws {@link DeviceError} `BAD_ARGUMENT` when `byte` is not an integer in 0…255.
+   */
   transmit(byte: number): void {
+    checkByte(byte);
     this.buffer[this.length++] = byte & 0xff;
     if (byte === 0x0a || this.length === this.buffer.length) this.flush();
     else if (!this.scheduled) {

@@ -6,7 +6,8 @@
 
 /**
  * Virtual time in timer ticks (10 MHz timebase: one tick is 100 ns). A non-negative integer
- * below 2^53, derived from retired instructions by the machine, never from host time.
+ * below 2^53, derived from retired instructions by the machine, never from host time. A device
+ * that reads anything else from it throws a {@link DeviceError} `BAD_OPTION`.
  */
 export type TimeSource = () => number;
 

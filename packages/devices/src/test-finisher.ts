@@ -47,6 +47,19 @@ export interface TestFinisherSnapshot {
  * `validSizes`). The first
  * request stays latched, and later ones are ignored, until the machine calls
  * {@link TestFinisher.clear} (after a reset, say) — QEMU stops at the first.
+ *
+ * @example
+ * ```ts
+ * import { FINISHER_FAIL, TestFinisher } from '@trapeze/devices';
+ *
+ * const finisher = new TestFinisher();
+ * finisher.exit; // → undefined
+ * finisher.write(0, 4, (3 << 16) | FINISHER_FAIL); // the guest fails with code 3
+ * finisher.exit; // → { kind: 'fail', code: 3 }
+ * finisher.clear();
+ * finisher.write(0, 4, 0x5555);
+ * finisher.exit; // → { kind: 'pass', code: 0 }
+ * ```
  */
 export class TestFinisher implements MmioDevice {
   readonly name: string;

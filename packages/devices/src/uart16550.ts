@@ -8,7 +8,7 @@ import type { AccessSize, MmioDevice } from '@trapeze/mmu';
 import { DeviceError } from './errors.js';
 import { BufferBackend, type SerialBackend } from './serial-backend.js';
 import type { IrqLine, TimeSource } from './signals.js';
-import { deadlineField, SnapshotReader } from './validate.js';
+import { checkedTime, checkInteger, deadlineField, SnapshotReader } from './validate.js';
 
 /** Register offsets (DLAB selects the divisor latch at 0 and 1). */
 export const UART_REG = {
@@ -159,6 +159,27 @@ export interface Uart16550Snapshot {
  * it zero-extended, wider writes use the low byte), as QEMU's `serial_mm` does. The register window is 8 bytes, as
  * QEMU's: the rest of the 0x100-byte slot of the memory map is unassigned, and the bus answers
  * accesses there with access faults.
+ *
+ * @example
+ * ```ts
+ * import { BufferBackend, IER, LSR, UART_REG, Uart16550 } from '@trapeze/devices';
+ *
+ * const console0 = new BufferBackend();
+ * let irq = false;
+ * const uart = new Uart16550({ backend: console0, irq: (level) => (irq = level) });
+ *
+ * // Output: the guest writes THR (offset 0), the backend gets the byte at once.
+ * for (const c of 'ok\n') uart.write(0, 1, c.charCodeAt(0));
+ * console0.text(); // → 'ok\n'
+ *
+ * // Input: the host queues bytes, the guest sees LSR.DR and reads RBR.
+ * uart.write(UART_REG.IER, 1, IER.RDI);
+ * console0.receive('hi');
+ * irq; // → true
+ * (uart.read(UART_REG.LSR, 1) & LSR.DR) !== 0; // → true
+ * String.fromCharCode(uart.read(UART_REG.RBR, 1), uart.read(UART_REG.RBR, 1)); // → 'hi'
+ * irq; // → false
+ * ```
  */
 export class Uart16550 implements MmioDevice {
   readonly name: string;
@@ -194,16 +215,10 @@ export class Uart16550 implements MmioDevice {
   constructor(options: Uart16550Options = {}) {
     this.name = options.name ?? 'uart0';
     const baudBase = options.baudBase ?? VIRT_UART_BAUD_BASE;
-    if (!Number.isInteger(baudBase) || baudBase < 1)
-      throw new DeviceError(
-        'BAD_OPTION',
-        this.name,
-        `baudBase ${baudBase} is not a positive integer`,
-      );
-    this.baudBase = baudBase;
+    this.baudBase = checkInteger(baudBase, this.name, 'baudBase', [1, 0xffff_ffff], 'BAD_OPTION');
     this.backend = options.backend ?? new BufferBackend();
     this.irqLine = options.irq;
-    this.time = options.time ?? (() => 0);
+    this.time = options.time === undefined ? () => 0 : checkedTime(options.time, this.name);
     this.overrun = options.overrun ?? false;
     this.updateCharTime();
     this.backend.connect(() => this.pullInput());

@@ -1,10 +1,12 @@
 /**
- * Checks for snapshot objects handed to `restore()`: each reader names the field that is wrong.
+ * Checks of what the host hands the devices: snapshot objects given to `restore()` (each
+ * reader names the field that is wrong) and numeric arguments, options and time readings.
  *
  * @module
  * @internal
  */
-import { DeviceError } from './errors.js';
+import { DeviceError, type DeviceErrorCode } from './errors.js';
+import type { TimeSource } from './signals.js';
 
 const U64_LIMIT = 1n << 64n;
 
@@ -77,6 +79,49 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (Array.isArray(v)) return 'an array';
   return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * `value` when it is an integer in `min…max`; else a {@link DeviceError} (`BAD_ARGUMENT` by
+ * default) naming the device, `what`, the range and the value.
+ */
+export function checkInteger(
+  value: unknown,
+  device: string,
+  what: string,
+  [min, max]: readonly [number, number],
+  code: DeviceErrorCode = 'BAD_ARGUMENT',
+): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+    return value;
+  throw new DeviceError(
+    code,
+    device,
+    `${what} must be an integer in ${min}…${max}, got ${describe(value)}`,
+  );
+}
+
+/**
+ * `time` with every reading checked: virtual time must be a non-negative safe integer (a bad
+ * time source is a `BAD_OPTION` when read, not a `RangeError` from `BigInt` or a `NaN`
+ * deadline that never comes).
+ */
+export function checkedTime(time: TimeSource, device: string, what = 'time'): TimeSource {
+  if (typeof time !== 'function')
+    throw new DeviceError(
+      'BAD_OPTION',
+      device,
+      `option ${what} must be a function, got ${describe(time)}`,
+    );
+  return () => {
+    const now = time();
+    if (Number.isSafeInteger(now) && now >= 0) return now;
+    throw new DeviceError(
+      'BAD_OPTION',
+      device,
+      `${what}() returned ${describe(now)}; it must return a non-negative safe integer`,
+    );
+  };
 }
 
 /** Encodes a tick deadline for a snapshot (`null` for never). */

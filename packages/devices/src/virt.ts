@@ -17,6 +17,19 @@ export interface VirtRegion {
 /**
  * The `virt` memory map for the devices here (QEMU 7.2 `hw/riscv/virt.c`). RAM starts at
  * `0x8000_0000`; virtio-mmio slots are at `0x1000_1000 + i·0x1000` with sources 1…8.
+ *
+ * @example
+ * ```ts
+ * import { Bus } from '@trapeze/mmu';
+ * import { TestFinisher, Uart16550, VIRT_MAP } from '@trapeze/devices';
+ *
+ * const bus = new Bus();
+ * const uart = new Uart16550();
+ * bus.mapDevice(VIRT_MAP.uart0.base, uart);
+ * bus.mapDevice(VIRT_MAP.test.base, new TestFinisher());
+ * bus.regions.map((r) => [r.name, r.base]); // → [['uart0', 0x10000000], ['test', 0x100000]]
+ * VIRT_MAP.uart0.irq; // → 10
+ * ```
  */
 export const VIRT_MAP = {
   /** SiFive test finisher. */

@@ -21,6 +21,15 @@ export const VIRTIO_MMIO_SIZE = 0x200;
  * every other register reads 0 and ignores writes. A read of any width returns the register at
  * exactly that offset, truncated to the width (a byte read of offset 0 gives 0x76), as QEMU
  * does. The window is 0x200 bytes; the rest of the 4 KiB slot faults on the bus.
+ *
+ * @example
+ * ```ts
+ * import { VIRTIO_MMIO_MAGIC, VirtioMmioSlot } from '@trapeze/devices';
+ *
+ * const slot = new VirtioMmioSlot('virtio-mmio0');
+ * slot.read(0x000, 4) === VIRTIO_MMIO_MAGIC; // → true
+ * slot.read(0x008, 4); // → 0
+ * ```
  */
 export class VirtioMmioSlot implements MmioDevice {
   readonly name: string;

@@ -100,3 +100,33 @@ export function anyInstruction(isa: IsaConfig = RV32IMAC): fc.Arbitrary<Instruct
 export function anyWord(): fc.Arbitrary<number> {
   return fc.integer({ min: 0, max: 0xffffffff });
 }
+
+/**
+ * Values that are not an integer in `min…max`: `NaN`, the infinities, fractions, integers
+ * just outside the range and far from it, unsafe integers, and values of other types (a
+ * numeric string, `null`, an object, a bigint). For property tests that a host-facing
+ * function rejects bad arguments with a typed error rather than hanging or crashing.
+ */
+export function notAnInteger(min: number, max: number): fc.Arbitrary<unknown> {
+  const outside = (x: unknown) =>
+    !(Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
+  return fc
+    .oneof(
+      fc.constantFrom<unknown>(
+        Number.NaN,
+        Infinity,
+        -Infinity,
+        min - 1,
+        max + 1,
+        min + 0.5,
+        2 ** 53,
+      ),
+      fc.double().filter(outside),
+      fc.oneof(
+        fc.integer({ max: -1 }).map((k) => min + k),
+        fc.integer({ min: 1 }).map((k) => max + k),
+      ),
+      fc.constantFrom<unknown>(`${min}`, null, {}, [min], true, BigInt(Math.trunc(min))),
+    )
+    .filter(outside);
+}

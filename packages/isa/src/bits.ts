@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkInteger, checkWord } from './errors.js';
 
 /** One contiguous run of instruction bits `[hi:lo]` that holds immediate bits starting at `immLo`. */
 export type Segment = readonly [hi: number, lo: number, immLo: number];
@@ -28,8 +29,16 @@ export interface ImmediateScheme {
   readonly wrap20?: boolean;
 }
 
-/** Sign-extends the low `bits` bits of `value`. */
+/**
+ * Sign-extends the low `bits` bits of `value`.
+ *
+ * @param value a 32-bit word, signed or unsigned (an integer in `-2^31 … 2^32 − 1`)
+ * @param bits an integer in 1…32
+ * @throws {@link IsaError} `BAD_ARGUMENT` for anything else
+ */
 export function signExtend(value: number, bits: number): number {
+  checkWord(value, 'signExtend: value');
+  checkInteger(bits, 'signExtend: bits', 1, 32);
   const shift = 32 - bits;
   return (value << shift) >> shift;
 }

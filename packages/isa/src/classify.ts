@@ -123,7 +123,20 @@ function classifyCsr(i: Instruction, mode: PrivilegeMode): Classification {
   );
 }
 
-/** Classifies a decoded instruction executed in `mode`. Illegal encodings always trap. */
+/**
+ * Classifies a decoded instruction executed in `mode`. Illegal encodings always trap.
+ *
+ * @example
+ * ```ts
+ * import { classify, decode } from '@trapeze/isa';
+ *
+ * // csrr a0, mstatus in a guest kernel run deprivileged in U-mode: it traps, and can be emulated.
+ * classify(decode(0x30002573), 'U'); // → { class: 'privileged', traps: 'always' }
+ * // The same instruction where it is legal reads machine state without trapping.
+ * classify(decode(0x30002573), 'M').class; // → 'sensitive'
+ * classify(decode(0x00a58533), 'U').class; // → 'innocuous'
+ * ```
+ */
 export function classify(i: Instruction, mode: PrivilegeMode): Classification {
   if (!i.legal)
     return result(

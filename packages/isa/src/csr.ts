@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkInteger } from './errors.js';
 
 /** Lowest privilege that may access a CSR. `D` is debug mode. */
 export type CsrPrivilege = 'U' | 'S' | 'H' | 'M' | 'D';
@@ -94,6 +95,26 @@ const PMPCFG: FieldList = range(0, 3).flatMap((i) => {
     [`pmp${i}L`, b + 7],
   ] as const;
 });
+
+/** `tdata1` as an address-match trigger (`mcontrol`, type 2) on RV32 (debug spec 0.13). */
+const MCONTROL: FieldList = [
+  ['load', 0],
+  ['store', 1],
+  ['execute', 2],
+  ['u', 3],
+  ['s', 4],
+  ['m', 6],
+  ['match', 10, 7],
+  ['chain', 11],
+  ['action', 15, 12],
+  ['sizelo', 17, 16],
+  ['timing', 18],
+  ['select', 19],
+  ['hit', 20],
+  ['maskmax', 26, 21],
+  ['dmode', 27],
+  ['type', 31, 28],
+];
 
 function range(from: number, to: number): number[] {
   const out: number[] = [];
@@ -258,9 +279,10 @@ const ROWS: Row[] = [
   [0x320, 'mcountinhibit', 'base', COUNTERS.filter(([name]) => name !== 'TM')],
   ...range(3, 31).map((i): Row => [0x320 + i, `mhpmevent${i}`]),
   ...range(3, 31).map((i): Row => [0x720 + i, `mhpmevent${i}h`, 'Sscofpmf']),
-  // Debug and trace.
+  // Debug and trace. tdata1's fields are those of an address-match trigger (mcontrol, type 2);
+  // tinfo (0x7a4), tcontrol (0x7a5) and mscontext (0x7aa) have no name in LLVM 14, so none here.
   [0x7a0, 'tselect', 'debug'],
-  [0x7a1, 'tdata1', 'debug'],
+  [0x7a1, 'tdata1', 'debug', MCONTROL],
   [0x7a2, 'tdata2', 'debug'],
   [0x7a3, 'tdata3', 'debug'],
   [0x7a8, 'mcontext', 'debug'],
@@ -272,14 +294,20 @@ const ROWS: Row[] = [
 
 const PRIVILEGES: readonly CsrPrivilege[] = ['U', 'S', 'H', 'M'];
 
-/** Lowest privilege that may access a CSR address, from its bits [9:8] (debug CSRs: `D`). */
+/**
+ * Lowest privilege that may access a CSR address, from its bits [9:8] (debug CSRs: `D`).
+ * Every function of this module that takes a CSR address takes an integer in 0…4095 (12 bits)
+ * and throws {@link IsaError} `BAD_ARGUMENT` for anything else.
+ */
 export function csrPrivilege(address: number): CsrPrivilege {
+  checkCsrAddress(address, 'csrPrivilege');
   if (address >= 0x7b0 && address <= 0x7bf) return 'D';
   return PRIVILEGES[(address >>> 8) & 3] as CsrPrivilege;
 }
 
 /** Whether a CSR address is read-only by convention (bits [11:10] = 11). */
 export function csrReadOnly(address: number): boolean {
+  checkCsrAddress(address, 'csrReadOnly');
   return ((address >>> 10) & 3) === 3;
 }
 
@@ -302,7 +330,7 @@ const BY_NAME = new Map(CSRS.map((csr) => [csr.name, csr]));
 
 /** The catalogue entry for a CSR address, or `undefined`. */
 export function csrByAddress(address: number): CsrInfo | undefined {
-  return BY_ADDRESS.get(address);
+  return BY_ADDRESS.get(checkCsrAddress(address, 'csrByAddress'));
 }
 
 /** The catalogue entry for a CSR name (case-insensitive), or `undefined`. */
@@ -312,5 +340,9 @@ export function csrByName(name: string): CsrInfo | undefined {
 
 /** The name of a CSR address, or its decimal number when it has none (as LLVM prints it). */
 export function csrName(address: number): string {
-  return BY_ADDRESS.get(address)?.name ?? String(address);
+  return BY_ADDRESS.get(checkCsrAddress(address, 'csrName'))?.name ?? String(address);
+}
+
+function checkCsrAddress(address: number, caller: string): number {
+  return checkInteger(address, `${caller}: CSR address`, 0, 0xfff);
 }

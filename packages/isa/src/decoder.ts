@@ -10,6 +10,7 @@
  */
 
 import { buildTableDecoder, type MutableInstruction, type TableDecoder } from './decoder-tables.js';
+import { checkWord } from './errors.js';
 import { type Instruction, illegalInstruction, isExcluded, readFields } from './instruction.js';
 import { type IsaConfig, RV32IMAC } from './isa.js';
 import type { InstructionSpec } from './spec.js';
@@ -112,9 +113,14 @@ function lookup(root: DecodeNode, word: number): InstructionSpec | null {
   return null;
 }
 
-/** Whether bits [1:0] of a word mark a 32-bit (or longer) instruction. */
+/**
+ * Whether bits [1:0] of a word mark a 16-bit (compressed) instruction.
+ *
+ * @param word an instruction word, signed or unsigned (an integer in `-2^31 … 2^32 − 1`)
+ * @throws {@link IsaError} `BAD_ARGUMENT` for anything else
+ */
 export function isCompressed(word: number): boolean {
-  return (word & 3) !== 3;
+  return (checkWord(word, 'isCompressed: word') & 3) !== 3;
 }
 
 const TABLES = new Map<string, TableDecoder>();
@@ -128,7 +134,24 @@ export interface DecoderOptions {
   readonly interpreted?: boolean;
 }
 
-/** Builds a decoder for the extensions of `isa`. */
+/**
+ * Builds a decoder for the extensions of `isa`.
+ *
+ * @example
+ * ```ts
+ * import { createDecoder, createInstructionRecord, parseIsa } from '@trapeze/isa';
+ *
+ * // Without the M extension, mul a0, a0, a1 is not an instruction.
+ * const rv32i = createDecoder(parseIsa('rv32i'));
+ * rv32i.decode(0x02b50533).legal; // → false
+ *
+ * // The allocation-free form an interpreter uses: one record, decoded into again and again.
+ * const decoder = createDecoder(parseIsa('rv32imac'));
+ * const record = createInstructionRecord();
+ * decoder.decodeInto(0x02b50533, record).spec.name; // → 'mul'
+ * decoder.decodeSpec(0x4505)?.name; // → 'c.li'
+ * ```
+ */
 export function createDecoder(isa: IsaConfig = RV32IMAC, options: DecoderOptions = {}): Decoder {
   const enabled = INSTRUCTIONS.filter((spec) => isa.extensions.has(spec.extension));
   const root32 = buildNode(
@@ -181,14 +204,25 @@ export function rv32imacDecoder(): Decoder {
 /**
  * Decodes one instruction for RV32IMAC (+ Zicsr, Zifencei, privileged instructions).
  * If bits [1:0] of `word` are not `11`, the low halfword is decoded as a compressed
- * instruction and the upper half is ignored. Never throws: illegal and reserved
- * encodings give an instruction with `legal === false`.
+ * instruction and the upper half is ignored. Illegal and reserved encodings give an
+ * instruction with `legal === false`.
+ *
+ * @param word the instruction word, signed or unsigned (an integer in `-2^31 … 2^32 − 1`)
+ * @throws {@link IsaError} `BAD_ARGUMENT` when `word` is not such an integer (`NaN`, `1.5`,
+ * `2^32`): never for a 32-bit word. ({@link Decoder}'s own methods, on the hart's hot path,
+ * do not check.)
  *
  * @example
  * ```ts
- * decode(0x00a58533).spec.name; // 'add'
+ * import { decode } from '@trapeze/isa';
+ *
+ * const add = decode(0x00a58533); // add a0, a1, a0
+ * add.spec.name; // → 'add'
+ * [add.rd, add.rs1, add.rs2, add.size]; // → [10, 11, 10, 4]
+ * decode(0x4505).spec.name; // → 'c.li'
+ * decode(0xffffffff).legal; // → false
  * ```
  */
 export function decode(word: number): Instruction {
-  return (defaultDecoder ?? rv32imacDecoder()).decode(word);
+  return (defaultDecoder ?? rv32imacDecoder()).decode(checkWord(word, 'decode: word'));
 }

@@ -7,9 +7,11 @@
  *
  * @module
  */
+
 import { type AliasRule, aliasesOf } from './aliases.js';
 import { csrName } from './csr.js';
 import { decode } from './decoder.js';
+import { checkInteger, checkWord, describeValue, IsaError } from './errors.js';
 import { DecodedInstruction, type Instruction } from './instruction.js';
 import { registerName } from './registers.js';
 import type { InstructionSpec, OperandToken } from './spec.js';
@@ -19,7 +21,10 @@ import { instructionsByName } from './table/index.js';
 export interface DisassembleOptions {
   /** Print aliases (default `true`), like `llvm-objdump`; `false` is `-M no-aliases`. */
   readonly aliases?: boolean;
-  /** Address of the instruction, for PC-relative targets (default 0). */
+  /**
+   * Address of the instruction, for PC-relative targets (default 0): a 32-bit address, signed
+   * or unsigned (an integer in `-2^31 … 2^32 − 1`).
+   */
   readonly address?: number;
 }
 
@@ -28,8 +33,14 @@ export const UNKNOWN = '<unknown>';
 
 const FENCE_LETTERS = ['w', 'r', 'o', 'i'] as const;
 
-/** A fence set as `iorw` letters; an empty set is `unknown`, as LLVM prints it. */
+/**
+ * A fence set as `iorw` letters; an empty set is `unknown`, as LLVM prints it.
+ *
+ * @param set the 4-bit field (an integer in 0…15)
+ * @throws {@link IsaError} `BAD_ARGUMENT` for anything else
+ */
 export function fenceSetText(set: number): string {
+  checkInteger(set, 'fenceSetText: set', 0, 15);
   let text = '';
   for (let bit = 3; bit >= 0; bit--) if ((set >> bit) & 1) text += FENCE_LETTERS[bit];
   return text === '' ? 'unknown' : text;
@@ -112,19 +123,37 @@ function printsExpanded(i: Instruction, spec: InstructionSpec): boolean {
 /**
  * Disassembles one instruction (a decoded {@link Instruction} or a raw word) to text.
  *
+ * @throws {@link IsaError} `BAD_ARGUMENT` when `instruction` is neither a decoded instruction
+ * nor a 32-bit word (see {@link decode}), or `options.address` is not a 32-bit address.
+ *
  * @example
  * ```ts
- * disassemble(0x00000513); // 'li\ta0, 0'
- * disassemble(0x00000513, { aliases: false }); // 'addi\ta0, zero, 0'
+ * import { decode, disassemble } from '@trapeze/isa';
+ *
+ * disassemble(0x00000513); // → 'li\ta0, 0'
+ * disassemble(0x00000513, { aliases: false }); // → 'addi\ta0, zero, 0'
+ * disassemble(0x4505); // → 'li\ta0, 1'
+ * // Branch targets are absolute, from the instruction's address:
+ * disassemble(decode(0xfe000ee3), { address: 0x80000010 }); // → 'beqz\tzero, 0x8000000c'
+ * disassemble(0xffffffff); // → '<unknown>'
  * ```
  */
 export function disassemble(
   instruction: Instruction | number,
   options: DisassembleOptions = {},
 ): string {
-  const i = typeof instruction === 'number' ? decode(instruction) : instruction;
+  const i =
+    typeof instruction === 'object' && instruction !== null
+      ? instruction
+      : decode(checkWord(instruction, 'disassemble: instruction'));
+  if (typeof i.legal !== 'boolean')
+    throw new IsaError(
+      'BAD_ARGUMENT',
+      `disassemble: instruction must be a word or a decoded instruction, got ${describeValue(instruction)}`,
+    );
   const aliases = options.aliases ?? true;
-  const address = options.address ?? 0;
+  const address =
+    options.address === undefined ? 0 : checkWord(options.address, 'disassemble: options.address');
   // The all-zero halfword is illegal by definition; LLVM names it `c.unimp` (`unimp` with aliases).
   if (!i.legal) return i.size === 2 && i.raw === 0 ? (aliases ? 'unimp' : 'c.unimp') : UNKNOWN;
   const spec = i.spec;

@@ -18,7 +18,85 @@ const SHT_NOBITS = 8;
 const SHF_WRITE = 0x1;
 const SHF_ALLOC = 0x2;
 const SHF_EXECINSTR = 0x4;
-const PT_LOAD = 1;
+/** `p_type`: an unused program header (its other fields mean nothing). */
+export const PT_NULL = 0;
+/** `p_type`: a loadable segment, `p_filesz` bytes from the file then zeros up to `p_memsz`. */
+export const PT_LOAD = 1;
+/** `p_type`: dynamic linking information (`.dynamic`). */
+export const PT_DYNAMIC = 2;
+/** `p_type`: the path of the program interpreter (the dynamic linker) a program needs. */
+export const PT_INTERP = 3;
+/** `p_type`: auxiliary information (notes). */
+export const PT_NOTE = 4;
+/** `p_type`: reserved by the gABI, with unspecified semantics. */
+export const PT_SHLIB = 5;
+/** `p_type`: the program header table itself. */
+export const PT_PHDR = 6;
+/** `p_type`: the thread-local storage template. */
+export const PT_TLS = 7;
+/** First `p_type` of the operating-system-specific range. */
+export const PT_LOOS = 0x6000_0000;
+/** Last `p_type` of the operating-system-specific range. */
+export const PT_HIOS = 0x6fff_ffff;
+/** First `p_type` of the processor-specific range. */
+export const PT_LOPROC = 0x7000_0000;
+/** Last `p_type` of the processor-specific range. */
+export const PT_HIPROC = 0x7fff_ffff;
+/** `p_type` (GNU): the `.eh_frame_hdr` unwind table. */
+export const PT_GNU_EH_FRAME = 0x6474_e550;
+/** `p_type` (GNU): the stack's permissions (no file contents). */
+export const PT_GNU_STACK = 0x6474_e551;
+/** `p_type` (GNU): memory made read-only after relocation. */
+export const PT_GNU_RELRO = 0x6474_e552;
+/** `p_type` (GNU): the `.note.gnu.property` notes. */
+export const PT_GNU_PROPERTY = 0x6474_e553;
+/**
+ * `p_type` (RISC-V psABI): the `.riscv.attributes` section. GNU ld gives every executable one,
+ * with a memory size of 0: it is read from the file, never loaded.
+ */
+export const PT_RISCV_ATTRIBUTES = 0x7000_0003;
+
+const SEGMENT_TYPE_NAMES: Readonly<Record<number, string>> = {
+  [PT_NULL]: 'PT_NULL',
+  [PT_LOAD]: 'PT_LOAD',
+  [PT_DYNAMIC]: 'PT_DYNAMIC',
+  [PT_INTERP]: 'PT_INTERP',
+  [PT_NOTE]: 'PT_NOTE',
+  [PT_SHLIB]: 'PT_SHLIB',
+  [PT_PHDR]: 'PT_PHDR',
+  [PT_TLS]: 'PT_TLS',
+  [PT_GNU_EH_FRAME]: 'PT_GNU_EH_FRAME',
+  [PT_GNU_STACK]: 'PT_GNU_STACK',
+  [PT_GNU_RELRO]: 'PT_GNU_RELRO',
+  [PT_GNU_PROPERTY]: 'PT_GNU_PROPERTY',
+  [PT_RISCV_ATTRIBUTES]: 'PT_RISCV_ATTRIBUTES',
+};
+
+/**
+ * The name of a program header type (`p_type`): `PT_LOAD`, `PT_RISCV_ATTRIBUTES`…, or for a
+ * type without a name here its range and number (`OS-specific 0x60000001`,
+ * `processor-specific 0x70000001`, `unknown 0x00000008`).
+ */
+export function segmentTypeName(type: number): string {
+  const t = type >>> 0;
+  const name = SEGMENT_TYPE_NAMES[t];
+  if (name !== undefined) return name;
+  const number = `0x${t.toString(16).padStart(8, '0')}`;
+  if (t >= PT_LOOS && t <= PT_HIOS) return `OS-specific ${number}`;
+  if (t >= PT_LOPROC && t <= PT_HIPROC) return `processor-specific ${number}`;
+  return `unknown ${number}`;
+}
+
+/**
+ * Whether the ELF gABI or the RISC-V psABI gives `type` a meaning: one of the eight generic
+ * types (`PT_NULL` … `PT_TLS`), or a type in the OS-specific or processor-specific range
+ * (`PT_GNU_*`, `PT_RISCV_ATTRIBUTES` and any others there, which a loader that does not
+ * know them ignores).
+ */
+function isDefinedSegmentType(type: number): boolean {
+  return (type >= PT_NULL && type <= PT_TLS) || (type >= PT_LOOS && type <= PT_HIPROC);
+}
+
 const PF_X = 1;
 const PF_W = 2;
 const PF_R = 4;
@@ -38,7 +116,8 @@ export type ElfErrorCode =
   | 'ELF_TYPE'
   | 'ELF_HEADER_SIZE'
   | 'ELF_BOUNDS'
-  | 'ELF_STRING';
+  | 'ELF_STRING'
+  | 'ELF_SEGMENT_TYPE';
 
 /** A malformed or unsupported ELF file. */
 export class ElfError extends Error {
@@ -64,13 +143,17 @@ export interface ElfSection {
   readonly executable: boolean;
 }
 
-/** A loadable segment of an ELF file. */
+/**
+ * A program header of an ELF file and the bytes it describes: every header of the file, in
+ * order, whatever its type (a loader loads the `PT_LOAD` ones).
+ */
 export interface ElfSegment {
+  /** `p_type`: {@link PT_LOAD}, {@link PT_RISCV_ATTRIBUTES}… (see {@link segmentTypeName}). */
   readonly type: number;
   readonly flags: number;
   readonly virtualAddress: number;
   readonly physicalAddress: number;
-  /** File bytes of the segment (`p_filesz` of them). */
+  /** File bytes of the segment (`p_filesz` of them; none for `PT_NULL`). */
   readonly data: Uint8Array;
   /** Size in memory; bytes past the file data are zero. */
   readonly memorySize: number;
@@ -124,7 +207,30 @@ function checkRange(bytes: Uint8Array, offset: number, size: number, what: strin
   }
 }
 
-/** Parses an ELF32 little-endian RISC-V file. */
+/**
+ * Parses an ELF32 little-endian RISC-V file.
+ *
+ * @throws {@link ElfError} with a `code` saying what is malformed and where.
+ *
+ * @example
+ * ```ts
+ * import { ElfError, parseElf, writeElf } from '@trapeze/isa';
+ *
+ * const bytes = writeElf({
+ *   entry: 0x80000000,
+ *   sections: [{ name: '.text', address: 0x80000000, data: new Uint8Array([0x13, 0, 0, 0]), executable: true }],
+ *   symbols: [{ name: '_start', value: 0x80000000, section: '.text', global: true }],
+ * });
+ * const elf = parseElf(bytes);
+ * elf.entry; // → 0x80000000
+ * elf.symbols.find((s) => s.name === '_start')?.value; // → 0x80000000
+ * try {
+ *   parseElf(bytes.subarray(0, 20));
+ * } catch (error) {
+ *   (error as ElfError).code; // → 'ELF_TOO_SMALL'
+ * }
+ * ```
+ */
 export function parseElf(bytes: Uint8Array): ElfFile {
   if (bytes.length < ELF_HEADER_SIZE) {
     throw new ElfError(
@@ -173,22 +279,36 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const segments: ElfSegment[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * PROGRAM_HEADER_SIZE;
+    const segmentType = view.getUint32(at, true);
     const offset = view.getUint32(at + 4, true);
     const fileSize = view.getUint32(at + 16, true);
     const memorySize = view.getUint32(at + 20, true);
-    checkRange(bytes, offset, fileSize, `segment ${i}`);
-    if (memorySize < fileSize) {
+    const what = `segment ${i} (${segmentTypeName(segmentType)})`;
+    if (!isDefinedSegmentType(segmentType)) {
+      throw new ElfError(
+        'ELF_SEGMENT_TYPE',
+        `${what}: p_type is neither one the ELF gABI defines (0-7) nor in the OS-specific ` +
+          '(0x60000000-0x6fffffff) or processor-specific (0x70000000-0x7fffffff) range',
+      );
+    }
+    // PT_NULL: "the other members' values are undefined" (gABI). Every other header's file
+    // bytes must be in the file (they are handed out as `data`), and a loadable segment cannot
+    // hold more file bytes than memory (other types, like GNU ld's PT_RISCV_ATTRIBUTES with a
+    // memory size of 0, describe file contents that are never loaded).
+    const hasData = segmentType !== PT_NULL && fileSize > 0;
+    if (hasData) checkRange(bytes, offset, fileSize, what);
+    if (segmentType === PT_LOAD && memorySize < fileSize) {
       throw new ElfError(
         'ELF_BOUNDS',
-        `segment ${i}: memory size ${memorySize} is smaller than file size ${fileSize}`,
+        `${what}: memory size ${memorySize} is smaller than file size ${fileSize}`,
       );
     }
     segments.push({
-      type: view.getUint32(at, true),
+      type: segmentType,
       flags: view.getUint32(at + 24, true),
       virtualAddress: view.getUint32(at + 8, true),
       physicalAddress: view.getUint32(at + 12, true),
-      data: bytes.subarray(offset, offset + fileSize),
+      data: hasData ? bytes.subarray(offset, offset + fileSize) : new Uint8Array(0),
       memorySize,
     });
   }

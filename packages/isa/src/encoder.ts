@@ -48,7 +48,13 @@ export class EncodeError extends Error {
 }
 
 function resolve(spec: InstructionSpec | string): InstructionSpec {
-  if (typeof spec !== 'string') return spec;
+  if (typeof spec === 'object' && spec !== null && typeof spec.match === 'number') return spec;
+  if (typeof spec !== 'string')
+    throw new EncodeError(
+      'UNKNOWN_INSTRUCTION',
+      'spec',
+      'spec must be a table entry or its id (a string such as "addi")',
+    );
   const found = instructionById(spec);
   if (!found) throw new EncodeError('UNKNOWN_INSTRUCTION', 'spec', `unknown instruction "${spec}"`);
   return found;
@@ -137,7 +143,15 @@ export function describeImmediate(spec: InstructionSpec): string {
  *
  * @example
  * ```ts
- * encode({ spec: 'addi', rd: 10, rs1: 10, imm: 1 }); // 0x00150513
+ * import { EncodeError, encode } from '@trapeze/isa';
+ *
+ * encode({ spec: 'addi', rd: 10, rs1: 10, imm: 1 }); // → 0x00150513
+ * encode({ spec: 'c.li', rd: 10, imm: 1 }); // → 0x4505
+ * try {
+ *   encode({ spec: 'addi', rd: 10, rs1: 10, imm: 5000 });
+ * } catch (error) {
+ *   (error as EncodeError).message; // → 'addi: immediate 5000 must be an integer in [-2048, 2047]'
+ * }
  * ```
  */
 export function encode(input: EncodeInput): number {

@@ -15,7 +15,8 @@ export type {
 export { assemble } from './assembler/assembler.js';
 export { elfImage } from './assembler/elf-image.js';
 export type { SourcePosition } from './assembler/errors.js';
-export { AssembleError, AssemblyError } from './assembler/errors.js';
+export { AssembleError, AssemblyError, MAX_QUOTED } from './assembler/errors.js';
+export { MAX_EXPRESSION_DEPTH } from './assembler/expression.js';
 export type { ImmediateRange, ImmediateScheme, Segment } from './bits.js';
 export {
   fitsImmediate,
@@ -46,9 +47,36 @@ export type {
   ElfSymbolInput,
   ElfWriteInput,
 } from './elf.js';
-export { EF_RISCV_RVC, ElfError, EM_RISCV, isElf, parseElf, writeElf } from './elf.js';
+export {
+  EF_RISCV_RVC,
+  ElfError,
+  EM_RISCV,
+  isElf,
+  PT_DYNAMIC,
+  PT_GNU_EH_FRAME,
+  PT_GNU_PROPERTY,
+  PT_GNU_RELRO,
+  PT_GNU_STACK,
+  PT_HIOS,
+  PT_HIPROC,
+  PT_INTERP,
+  PT_LOAD,
+  PT_LOOS,
+  PT_LOPROC,
+  PT_NOTE,
+  PT_NULL,
+  PT_PHDR,
+  PT_RISCV_ATTRIBUTES,
+  PT_SHLIB,
+  PT_TLS,
+  parseElf,
+  segmentTypeName,
+  writeElf,
+} from './elf.js';
 export type { EncodeErrorCode, EncodeInput } from './encoder.js';
 export { EncodeError, encode } from './encoder.js';
+export type { IsaErrorCode } from './errors.js';
+export { IsaError } from './errors.js';
 export { div, divu, mulh, mulhsu, mulhu, rem, remu } from './hart/arithmetic.js';
 export {
   causeName,
@@ -61,6 +89,7 @@ export {
 } from './hart/causes.js';
 export type { CsrSnapshot, ExternalCsrs, PrivilegeLevel } from './hart/csr-file.js';
 export {
+  CSR_SNAPSHOT_KEYS,
   CsrFile,
   MIP_MEIP,
   MIP_MSIP,
@@ -90,6 +119,26 @@ export type { HartSnapshot } from './hart/hart.js';
 export { Hart, STUCK_TRAPS } from './hart/hart.js';
 export type { AccessKind, HartMemory } from './hart/memory.js';
 export { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, fetchParcels } from './hart/memory.js';
+export type { TriggerSnapshot } from './hart/triggers.js';
+export {
+  isLegalTdata1,
+  legalTdata1,
+  TDATA1_RESET,
+  TINFO,
+  TRIGGER_ACCESS_AMO,
+  TRIGGER_ACCESS_LOAD,
+  TRIGGER_ACCESS_STORE,
+  TRIGGER_COUNT,
+  TRIGGER_EXECUTE,
+  TRIGGER_LOAD,
+  TRIGGER_M,
+  TRIGGER_S,
+  TRIGGER_STORE,
+  TRIGGER_U,
+  TRIGGER_VS,
+  TRIGGER_VU,
+  Triggers,
+} from './hart/triggers.js';
 export { isHint, isHintEncoding } from './hints.js';
 export type { Instruction } from './instruction.js';
 export { DecodedInstruction, ILLEGAL_16, ILLEGAL_32 } from './instruction.js';

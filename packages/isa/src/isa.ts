@@ -46,6 +46,20 @@ function canonicalName(extensions: ReadonlySet<Extension>): string {
  * Zicsr and Zifencei are implied (as in clang 14 and GNU as before ISA spec 20191213);
  * the privileged instructions are always present. `g`, `f`, `d` and `q` are rejected:
  * Trapeze has no FPU.
+ *
+ * @example
+ * ```ts
+ * import { parseIsa } from '@trapeze/isa';
+ *
+ * const isa = parseIsa('RV32IMAC');
+ * isa.name; // → 'rv32imac_zicsr_zifencei'
+ * isa.extensions.has('M'); // → true
+ * try {
+ *   parseIsa('rv32gc');
+ * } catch (error) {
+ *   (error as Error).name; // → 'IsaStringError'
+ * }
+ * ```
  */
 export function parseIsa(isa: string): IsaConfig {
   const lower = isa.trim().toLowerCase();

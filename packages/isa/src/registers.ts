@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger } from './errors.js';
 
 /** ABI names of x0…x31, as LLVM prints them (`s0`, not `fp`). */
 export const REGISTER_NAMES: readonly string[] = Object.freeze([
@@ -47,9 +48,14 @@ REGISTER_NAMES.forEach((name, index) => {
 for (let i = 0; i < 32; i++) BY_NAME.set(`x${i}`, i);
 BY_NAME.set('fp', 8);
 
-/** ABI name of register `index` (0…31). */
+/**
+ * ABI name of register `index`.
+ *
+ * @param index an integer in 0…31
+ * @throws {@link IsaError} `BAD_ARGUMENT` for anything else
+ */
 export function registerName(index: number): string {
-  return REGISTER_NAMES[index & 31] as string;
+  return REGISTER_NAMES[checkInteger(index, 'registerName: index', 0, 31)] as string;
 }
 
 /** Register number of an ABI name, `xN` or `fp` (case-insensitive), or `undefined`. */

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../../test-support.ts';
 import { instructionFields } from '../src/arbitraries.js';
 import { assemble } from '../src/assembler/assembler.js';
 import { decode } from '../src/decoder.js';
@@ -16,9 +17,15 @@ import { disassemble } from '../src/disassembler.js';
 import { encode } from '../src/encoder.js';
 import { RV32IMAC } from '../src/isa.js';
 import { INSTRUCTIONS } from '../src/table/index.js';
-import { LLVM_AVAILABLE, LLVM_MISSING, llvmMc, llvmMcAssemble } from './support/llvm.js';
+import {
+  LLVM_AVAILABLE,
+  LLVM_MISSING,
+  LLVM_TOOLS,
+  llvmMc,
+  llvmMcAssemble,
+} from './support/llvm.js';
 
-if (!LLVM_AVAILABLE) console.warn(LLVM_MISSING);
+const LLVM = requireTool(LLVM_TOOLS, LLVM_AVAILABLE, LLVM_MISSING);
 
 const CORPUS = join(import.meta.dirname, 'corpus');
 const SAMPLES_PER_FORM = 40;
@@ -69,7 +76,7 @@ function llvmBytes(lines: readonly string[], size: 2 | 4): number[] {
   return [...llvmMcAssemble(`${size === 4 ? '.option norvc\n' : ''}${lines.join('\n')}\n`)];
 }
 
-describe.skipIf(!LLVM_AVAILABLE)('assembly matches llvm-mc', () => {
+describe.skipIf(!LLVM)('assembly matches llvm-mc', () => {
   for (const size of [4, 2] as const) {
     for (const aliases of [false, true]) {
       if (aliases && size === 2) continue; // alias syntax shows compressed forms expanded

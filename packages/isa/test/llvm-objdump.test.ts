@@ -9,13 +9,14 @@
  * Trapeze follows the specification.
  */
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../../test-support.ts';
 import { decode } from '../src/decoder.js';
 import { disassemble } from '../src/disassembler.js';
 import type { Instruction } from '../src/instruction.js';
-import { LLVM_AVAILABLE, LLVM_MISSING, normalise, objdump } from './support/llvm.js';
+import { LLVM_AVAILABLE, LLVM_MISSING, LLVM_TOOLS, normalise, objdump } from './support/llvm.js';
 import { mulberry32 } from './support/random.js';
 
-if (!LLVM_AVAILABLE) console.warn(LLVM_MISSING);
+const LLVM = requireTool(LLVM_TOOLS, LLVM_AVAILABLE, LLVM_MISSING);
 
 type Deviation = (word: number, ours: Instruction, llvm: string) => string | null;
 
@@ -123,7 +124,7 @@ function report(tally: Tally): void {
   expect(tally.mismatches.slice(0, 20)).toEqual([]);
 }
 
-describe.skipIf(!LLVM_AVAILABLE)('disassembly matches llvm-objdump', () => {
+describe.skipIf(!LLVM)('disassembly matches llvm-objdump', () => {
   it('for every 16-bit halfword', () => {
     const halves: number[] = [];
     for (let h = 0; h < 0x10000; h++) if ((h & 3) !== 3) halves.push(h);

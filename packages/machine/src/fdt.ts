@@ -8,8 +8,14 @@
  *
  * @module
  */
+import { checkInteger, checkWord } from './arguments.js';
+import { MachineError } from './errors.js';
 
-/** A property value: a string, a list of strings, 32-bit cells, raw bytes, or empty (`true`). */
+/**
+ * A property value: a string, a list of strings, 32-bit cells (integers in `-2^31 … 2^32 − 1`,
+ * written unsigned; anything else is a {@link MachineError} `BAD_ARGUMENT`), raw bytes, or
+ * empty (`true`).
+ */
 export type FdtValue = string | readonly string[] | readonly number[] | Uint8Array | true;
 
 /** A device tree node. */
@@ -47,7 +53,7 @@ function valueBytes(value: FdtValue): Uint8Array {
   const bytes = new Uint8Array(cells.length * 4);
   const view = new DataView(bytes.buffer);
   cells.forEach((cell, i) => {
-    view.setUint32(i * 4, cell >>> 0);
+    view.setUint32(i * 4, checkWord(cell, `device tree cell ${i}`) >>> 0);
   });
   return bytes;
 }
@@ -85,6 +91,7 @@ function packBlob(structure: Uint8Array, strings: Uint8Array, bootCpu: number): 
  * order given, property names in the strings block in the order met, padding zero.
  */
 export function writeFdt(root: FdtNode, bootCpu = 0): Uint8Array {
+  checkInteger(bootCpu, 'writeFdt: bootCpu', 0, 0xffff_ffff);
   const structure: number[] = [];
   const strings: number[] = [];
   const stringOffsets = new Map<string, number>();
@@ -152,13 +159,16 @@ export class FdtBuilder {
     this.structureSize = 16;
   }
 
-  /** Adds the node at `path` (`/soc/serial@10000000`); its parent must exist, it must not. */
+  /**
+   * Adds the node at `path` (`/soc/serial@10000000`); its parent must exist, it must not
+   * ({@link MachineError} `BAD_ARGUMENT` otherwise).
+   */
   addNode(path: string): void {
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
     const parent = this.nodeOffset(path.slice(0, slash));
     if (name === '' || this.child(parent, name) !== undefined) {
-      throw new Error(`cannot add device tree node ${path}`);
+      throw new MachineError('BAD_ARGUMENT', `cannot add device tree node ${path}`);
     }
     let offset = this.next(parent);
     while ([FDT_PROP, FDT_NOP].includes(this.tag(offset))) offset = this.next(offset);
@@ -171,7 +181,10 @@ export class FdtBuilder {
     this.view().setUint32(offset + 4 + nameSize, FDT_END_NODE);
   }
 
-  /** Sets property `name` of the node at `path` (`/` for the root). */
+  /**
+   * Sets property `name` of the node at `path` (`/` for the root), which must exist
+   * ({@link MachineError} `BAD_ARGUMENT` otherwise, or for a cell out of range).
+   */
   setProperty(path: string, name: string, value: FdtValue): void {
     const node = this.nodeOffset(path);
     const bytes = valueBytes(value);
@@ -195,6 +208,7 @@ export class FdtBuilder {
 
   /** The blob, packed as QEMU loads it (`fdt_pack`). */
   toBlob(bootCpu = 0): Uint8Array {
+    checkInteger(bootCpu, 'FdtBuilder.toBlob: bootCpu', 0, 0xffff_ffff);
     const stringsOffset = STRUCTURE_OFFSET + this.structureSize;
     return packBlob(
       this.buffer.subarray(STRUCTURE_OFFSET, stringsOffset),
@@ -234,7 +248,8 @@ export class FdtBuilder {
     let offset = STRUCTURE_OFFSET;
     for (const name of path.split('/').filter((part) => part !== '')) {
       const child = this.child(offset, name);
-      if (child === undefined) throw new Error(`no device tree node ${path}`);
+      if (child === undefined)
+        throw new MachineError('BAD_ARGUMENT', `no device tree node ${path}`);
       offset = child;
     }
     return offset;

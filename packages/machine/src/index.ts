@@ -18,6 +18,12 @@ export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
 export { RESET_VECTOR, resetRom } from './reset-rom.js';
 export type { VirtFdtOptions } from './virt-fdt.js';
 export { TIMEBASE_FREQUENCY, VIRT_ISA, virtFdt } from './virt-fdt.js';
-export type { ExitKind, RunExit, VirtMachineOptions } from './virt-machine.js';
+export type {
+  ExitKind,
+  IdleMode,
+  LoadedImage,
+  RunExit,
+  VirtMachineOptions,
+} from './virt-machine.js';
 export { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';
 export { NS_PER_TICK, VirtualClock } from './virtual-clock.js';

@@ -206,6 +206,15 @@ export class MachineMemory implements HartMemory {
     this.fault = this.bus.fault ? accessFaultCause('write') : -1;
   }
 
+  /**
+   * Translates an access without making it (the hart does this for a load or store a debug
+   * trigger stops): the page-table walk sets A and D as it would; faults are ignored.
+   */
+  touch(vaddr: number, _size: 1 | 2 | 4, kind: AccessKind): void {
+    this.fast(vaddr >>> 0, kind);
+    this.fault = -1;
+  }
+
   fenceVma(vaddr: number | undefined, asid: number | undefined): void {
     this.mmu.sfenceVma(vaddr, asid);
   }

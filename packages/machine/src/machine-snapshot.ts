@@ -19,7 +19,7 @@ import {
   Uart16550,
   type Uart16550Snapshot,
 } from '@trapeze/devices';
-import type { CsrSnapshot, HartSnapshot } from '@trapeze/isa';
+import { type CsrSnapshot, type HartSnapshot, isLegalTdata1, TRIGGER_COUNT } from '@trapeze/isa';
 import type { PmpSnapshot } from '@trapeze/mmu';
 import type { CountersSnapshot } from './counters.js';
 import { MachineError } from './errors.js';
@@ -79,8 +79,9 @@ export interface CheckedSnapshot {
 
 /**
  * Checks that `value` is a machine snapshot this package can restore into a machine with
- * `ramSize` bytes of RAM and CSR fields `csrKeys`: the machine-level fields here (the devices
- * check their own parts as they restore).
+ * `ramSize` bytes of RAM and numeric CSR fields `csrKeys`, and the trigger module's state
+ * `csr.triggers` (absent in snapshots written before triggers existed: they restore reset): the
+ * machine-level fields here (the devices check their own parts as they restore).
  *
  * @throws {@link MachineError} `BAD_SNAPSHOT` naming the first field that is wrong.
  */
@@ -137,6 +138,15 @@ export function checkSnapshot(
   for (const key of ['mtvec', 'stvec'])
     if (key in csr && (csr[key] as number) % 4 >= 2)
       throw fail(`csr.${key}`, 'has a reserved MODE (2 or 3)');
+  if (csr.triggers !== undefined) {
+    const triggers = object(csr.triggers, 'csr.triggers');
+    int(triggers.select, 'csr.triggers.select', 0, TRIGGER_COUNT - 1);
+    ints(triggers.tdata1, 'csr.triggers.tdata1', TRIGGER_COUNT, 0, 0xffff_ffff);
+    ints(triggers.tdata2, 'csr.triggers.tdata2', TRIGGER_COUNT, 0, 0xffff_ffff);
+    for (const [i, value] of (triggers.tdata1 as number[]).entries())
+      if (!isLegalTdata1(value))
+        throw fail(`csr.triggers.tdata1[${i}]`, 'is a value no write to tdata1 produces');
+  }
   const pmp = object(s.pmp, 'pmp');
   ints(pmp.cfg, 'pmp.cfg', 16, 0, 0xff);
   ints(pmp.addr, 'pmp.addr', 16, 0, 0xffff_ffff);

@@ -5,13 +5,21 @@
  *
  * @module
  */
+
 import { assemble } from '@trapeze/isa';
+import { checkWord } from './arguments.js';
 
 /** Physical address of the boot ROM. */
 export const RESET_VECTOR = 0x1000;
 
-/** The boot ROM's bytes for an image entry point and a device tree address. */
+/**
+ * The boot ROM's bytes for an image entry point and a device tree address: 32-bit addresses,
+ * signed or unsigned (integers in `-2^31 … 2^32 − 1`; {@link MachineError} `BAD_ARGUMENT`
+ * otherwise).
+ */
 export function resetRom(entry: number, fdt: number): Uint8Array {
+  checkWord(entry, 'resetRom: entry');
+  checkWord(fdt, 'resetRom: fdt');
   const source = `
     .option norvc
     auipc t0, 0

@@ -10,13 +10,17 @@
  *
  * @module
  */
+
 import { VIRT_MAP, VIRT_VIRTIO_SLOTS } from '@trapeze/devices';
 import { Interrupt } from '@trapeze/isa';
+import { checkInteger } from './arguments.js';
 import { FdtBuilder } from './fdt.js';
 
 /** What the device tree says about a machine. */
 export interface VirtFdtOptions {
+  /** Physical base of RAM: a non-negative safe integer (written as two cells). */
   readonly ramBase: number;
+  /** RAM size in bytes: a positive safe integer (written as two cells). */
   readonly ramSize: number;
   /** The ISA string of the hart (`riscv,isa`); {@link VIRT_ISA}, QEMU's, by default. */
   readonly isa?: string;
@@ -106,8 +110,14 @@ function reg(base: number, size: number): number[] {
 
 const hex = (n: number) => n.toString(16);
 
-/** Builds the `virt` device tree blob. */
+/**
+ * Builds the `virt` device tree blob.
+ *
+ * @throws {@link MachineError} `BAD_ARGUMENT` for a `ramBase` or `ramSize` out of range.
+ */
 export function virtFdt(options: VirtFdtOptions): Uint8Array {
+  checkInteger(options.ramBase, 'virtFdt: ramBase', 0, Number.MAX_SAFE_INTEGER);
+  checkInteger(options.ramSize, 'virtFdt: ramSize', 1, Number.MAX_SAFE_INTEGER);
   const { clint, plic, uart0, test, rtc } = VIRT_MAP;
   const { platformBus, fwCfg, flash, pcieEcam, pciePio, pcieMmio, pcieHighMmio } = QEMU_VIRT_MAP;
   const fdt = new FdtBuilder();

@@ -20,10 +20,20 @@ import {
   VIRT_VIRTIO_SLOTS,
   VirtioMmioSlot,
 } from '@trapeze/devices';
-import { Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP, parseElf, STUCK_TRAPS } from '@trapeze/isa';
+import {
+  CSR_SNAPSHOT_KEYS,
+  Hart,
+  MIP_MEIP,
+  MIP_MSIP,
+  MIP_MTIP,
+  MIP_SEIP,
+  STUCK_TRAPS,
+} from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
+import { checkInteger } from './arguments.js';
 import { Counters } from './counters.js';
 import { MachineError } from './errors.js';
+import { checkPlan, elfPlan, type ImagePlan, imageFormat, rawPlan } from './image.js';
 import { MachineMemory } from './machine-memory.js';
 import {
   type CheckedSnapshot,
@@ -51,11 +61,25 @@ export interface VirtMachineOptions {
   readonly serial?: SerialBackend;
   /** Kernel command line for the device tree's `/chosen/bootargs` (QEMU's `-append`). */
   readonly bootargs?: string;
+  /**
+   * What {@link VirtMachine.run} does when the hart waits (WFI) and a device deadline (the
+   * timer, the UART's receive timeout, the RTC alarm) will wake it. `'skip'`, the default, is
+   * QEMU's `-icount sleep=off`: virtual time jumps to the deadline and the run goes on, so a
+   * run's result depends on nothing but its input. `'stop'` ends the run there instead, with an
+   * `idle` exit whose {@link RunExit.wakeNs} is the deadline and virtual time left as it was, so
+   * that the caller can wait in host time, as QEMU's `sleep=on` does, for the deadline or for
+   * input, move {@link VirtMachine.clock} forward (`clock.skipToNs`) by the time waited, and
+   * run again (a run that finds the hart still waiting stops at once, having executed nothing).
+   */
+  readonly idle?: IdleMode;
 }
+
+/** What an idle hart does with virtual time: see {@link VirtMachineOptions.idle}. */
+export type IdleMode = 'skip' | 'stop';
 
 /**
  * Why {@link VirtMachine.run} stopped: the finisher reported `pass`, `fail` or `reset`; the
- * `budget` ran out; the hart reached a `breakpoint` (its pc is the breakpoint's address); the hart is `idle` (WFI with nothing that could wake it); or the hart is
+ * `budget` ran out; the hart reached a `breakpoint` (its pc is the breakpoint's address); the hart is `idle` (WFI with nothing that could wake it; with the `idle: 'stop'` option, also WFI until the device deadline in {@link RunExit.wakeNs}); or the hart is
  * `stuck`: it took `STUCK_TRAPS` (1,000) traps in a row without retiring an instruction (a trap
  * vector that faults), a loop that never ends (QEMU spins in it forever).
  */
@@ -68,6 +92,26 @@ export interface RunExit {
   readonly code: number;
   /** Instructions retired by this run. */
   readonly instructions: number;
+  /**
+   * Only in an `idle` exit of a machine with `idle: 'stop'`, when a device deadline will wake
+   * the hart: the virtual time of that deadline in nanoseconds (on {@link VirtMachine.clock}).
+   * Absent when nothing but input could wake the hart.
+   */
+  readonly wakeNs?: number;
+}
+
+/**
+ * Bytes QEMU reserves for the device tree at its address: it registers the blob as a 1 MiB ROM
+ * region and refuses an image that overlaps it ("Some ROM regions are overlapping").
+ */
+const FDT_RESERVED = 0x10_0000;
+
+/** What {@link VirtMachine.loadImage} loaded. */
+export interface LoadedImage {
+  /** `elf`: an ELF executable; `raw`: a raw image at the start of RAM. */
+  readonly format: 'elf' | 'raw';
+  /** Where the boot ROM jumps: the ELF entry point, or the start of RAM. */
+  readonly entry: number;
 }
 
 /** Counter CSRs the machine implements for the hart. */
@@ -78,7 +122,44 @@ const MCYCLE = 0xb00;
 const MINSTRET = 0xb02;
 const HIGH = 0x80;
 
-/** The `virt` board. */
+/**
+ * The `virt` board: one RV32IMAC hart with RAM, boot ROM, MMU, PMP and devices at QEMU's
+ * addresses, run in deterministic virtual time. Running a guest on it with no hypervisor is
+ * the bare engine, the reference every other engine is compared with.
+ *
+ * @example
+ * ```ts
+ * import { BufferBackend } from '@trapeze/devices';
+ * import { assemble, elfImage } from '@trapeze/isa';
+ * import { VirtMachine } from '@trapeze/machine';
+ *
+ * // A bare-metal guest: print a string on the UART, then tell the test finisher "pass".
+ * const elf = elfImage(
+ *   assemble(`
+ *   _start:
+ *     la a0, message
+ *     li t0, 0x10000000        # UART0's transmit register
+ *   1:lbu t1, 0(a0)
+ *     beqz t1, 2f
+ *     sb t1, 0(t0)
+ *     addi a0, a0, 1
+ *     j 1b
+ *   2:li t0, 0x100000          # the SiFive test finisher
+ *     li t1, 0x5555            # pass
+ *     sw t1, 0(t0)
+ *   3:j 3b
+ *   message: .asciz "hello\\n"
+ *   `),
+ * );
+ *
+ * const serial = new BufferBackend(); // the UART's host side (TerminalBackend for a terminal)
+ * const machine = new VirtMachine({ serial }); // 128 MiB of RAM at 0x80000000
+ * machine.loadElf(elf); // → 0x80000000
+ * machine.run(1_000_000); // → { kind: 'pass', code: 0, instructions: 45 }
+ * serial.text(); // → 'hello\n'
+ * machine.clock.ns; // → 45
+ * ```
+ */
 export class VirtMachine {
   readonly ram: Ram;
   readonly bus = new Bus();
@@ -108,6 +189,8 @@ export class VirtMachine {
   private readonly memory: MachineMemory;
   /** `mcycle` and `minstret`. */
   private readonly counters: Counters;
+  /** {@link VirtMachineOptions.idle}; may be changed between runs. */
+  idleMode: IdleMode;
 
   constructor(options: VirtMachineOptions = {}) {
     const ramSize = options.ramSize ?? DEFAULT_RAM_SIZE;
@@ -122,6 +205,7 @@ export class VirtMachine {
         `RAM size ${ramSize} must be a multiple of 4 KiB between 64 KiB and 2 GiB`,
       );
     }
+    this.idleMode = options.idle ?? 'skip';
     this.ram = new Ram(RAM_BASE, ramSize);
     this.bus.mapRam(this.ram);
     this.bus.mapRam(this.rom);
@@ -187,6 +271,39 @@ export class VirtMachine {
    * the RAM pages that are not zero, as plain JSON-serializable data. Not included: the UART's
    * host side (its backend), breakpoints, caches. The TLB is flushed (as a hart may do at any
    * time), so that this machine and any restored from the snapshot go on from the same state.
+   *
+   * @example
+   * ```ts
+   * import { BufferBackend } from '@trapeze/devices';
+   * import { assemble, elfImage } from '@trapeze/isa';
+   * import { VirtMachine } from '@trapeze/machine';
+   *
+   * const elf = elfImage(
+   *   assemble(`
+   *   _start:
+   *     li a0, 0
+   *   1:addi a0, a0, 1           # count to 1000
+   *     li t0, 1000
+   *     bne a0, t0, 1b
+   *     li t0, 0x100000
+   *     li t1, 0x5555
+   *     sw t1, 0(t0)             # pass
+   *   `),
+   * );
+   * const machine = new VirtMachine();
+   * machine.loadElf(elf);
+   * machine.run(500); // → { kind: 'budget', instructions: 500 }
+   *
+   * // The whole machine as JSON, restored into another machine with the same RAM size.
+   * const saved = JSON.stringify(machine.snapshot());
+   * const copy = new VirtMachine({ serial: new BufferBackend() });
+   * copy.restore(JSON.parse(saved));
+   * copy.hart.x[10] === machine.hart.x[10]; // → true
+   * // Both go on exactly alike.
+   * const [a, b] = [machine.run(1_000_000), copy.run(1_000_000)];
+   * a; // → { kind: 'pass', code: 0 }
+   * b; // → a
+   * ```
    */
   snapshot(): MachineSnapshot {
     this.mmu.invalidate();
@@ -220,8 +337,7 @@ export class VirtMachine {
    * @throws {@link MachineError} `BAD_SNAPSHOT` naming the field that is wrong.
    */
   restore(snapshot: unknown): void {
-    const csrKeys = Object.keys(this.hart.csr.snapshot());
-    const checked = checkSnapshot(snapshot, this.ram.size, csrKeys);
+    const checked = checkSnapshot(snapshot, this.ram.size, CSR_SNAPSHOT_KEYS);
     checkDeviceParts(checked.snapshot);
     this.apply(checked);
   }
@@ -284,49 +400,114 @@ export class VirtMachine {
   }
 
   /**
-   * Loads an ELF32 RISC-V executable: every loadable segment at its physical address in RAM
-   * (bytes past the file data zeroed), and resets to its entry point.
+   * Loads a guest image as QEMU's `-kernel` does with `-bios none`: an ELF executable when the
+   * file starts with the ELF magic number ({@link VirtMachine.loadElf}), any other file as a
+   * raw image at the start of RAM, run from its first byte ({@link VirtMachine.loadRaw}); then
+   * resets. A file with the ELF magic number that is not a valid ELF executable is refused
+   * with its `ElfError` (QEMU would load such a file raw and run the ELF header).
    *
-   * @throws {@link MachineError} when a segment lies outside RAM; `ElfError` for a malformed file.
+   * @throws `ElfError` for a malformed ELF file; {@link MachineError} for an image that cannot
+   *   be loaded (see {@link VirtMachine.loadElf} and {@link VirtMachine.loadRaw}). A refused
+   *   image writes nothing.
+   *
+   * @example
+   * ```ts
+   * import { BufferBackend } from '@trapeze/devices';
+   * import { assemble } from '@trapeze/isa';
+   * import { VirtMachine } from '@trapeze/machine';
+   *
+   * // A raw image (what `objcopy -O binary` makes): code for 0x80000000, no header.
+   * const raw = assemble(`
+   *   li t0, 0x10000000
+   *   li t1, 'k'
+   *   sb t1, 0(t0)
+   *   li t0, 0x100000
+   *   li t1, 0x5555
+   *   sw t1, 0(t0)
+   * `).sections[0]?.bytes ?? new Uint8Array();
+   * const serial = new BufferBackend();
+   * const machine = new VirtMachine({ serial });
+   * machine.loadImage(raw); // → { format: 'raw', entry: 0x80000000 }
+   * machine.run(100).kind; // → 'pass'
+   * serial.text(); // → 'k'
+   * ```
    */
-  loadElf(bytes: Uint8Array): number {
-    const elf = parseElf(bytes);
-    // Every program header keeps its index (for errors); only PT_LOAD ones carry bytes.
-    const segments = elf.segments.map((segment) => {
-      const memory = new Uint8Array(segment.type === 1 ? segment.memorySize : 0);
-      memory.set(segment.data.subarray(0, memory.length));
-      return { address: segment.physicalAddress, bytes: memory };
-    });
-    this.loadSegments(segments, elf.entry);
-    return elf.entry;
+  loadImage(bytes: Uint8Array): LoadedImage {
+    const format = imageFormat(bytes);
+    const entry = format === 'elf' ? this.loadElf(bytes) : this.loadRaw(bytes);
+    return { format, entry };
   }
 
   /**
-   * Loads segments (bytes at guest-physical addresses) into RAM, checking first that every
-   * non-empty one lies in RAM, so that a bad image writes nothing, and resets to `entry`.
+   * Loads an ELF32 RISC-V executable: every `PT_LOAD` segment at its physical address in RAM
+   * (bytes past the file data zeroed; other program headers, such as GNU ld's
+   * `PT_RISCV_ATTRIBUTES`, load nothing), and resets to its entry point (moved into physical
+   * memory, as QEMU does, when it lies in an executable segment whose virtual and physical
+   * addresses differ). Returns the entry point.
    *
-   * @throws {@link MachineError} `IMAGE_OUTSIDE_RAM` naming the first segment outside RAM.
+   * Bytes of a segment that lie outside RAM but hold no allocated section (the ELF headers
+   * that `ld.lld -Ttext=…` loads at `0x10000` and GNU ld just below the program) are left out,
+   * as QEMU drops them.
+   *
+   * @throws `ElfError` for a malformed file; {@link MachineError} `UNSUPPORTED_IMAGE` for a
+   *   relocatable object or a dynamically linked program (`PT_INTERP`), `IMAGE_OUTSIDE_RAM` for
+   *   a section outside RAM, `IMAGE_EMPTY` when no `PT_LOAD` segment has a memory size in RAM,
+   *   and the errors of {@link VirtMachine.loadSegments}.
+   */
+  loadElf(bytes: Uint8Array): number {
+    const plan = elfPlan(bytes, RAM_BASE, this.ram.size);
+    this.place(plan);
+    return plan.entry;
+  }
+
+  /**
+   * Loads a raw image (a flat binary, as `objcopy -O binary` writes it) at the start of RAM,
+   * `0x80000000`, and resets to its first byte, as QEMU's `-kernel` does with a file that is
+   * not an ELF executable. Returns the entry point (`0x80000000`).
+   *
+   * @throws {@link MachineError} `IMAGE_EMPTY` for an empty file, `IMAGE_OUTSIDE_RAM` for a file
+   *   larger than RAM, `IMAGE_OVERLAPS_FDT` for one that reaches the device tree's region,
+   *   `UNSUPPORTED_IMAGE` for a U-Boot legacy image (`uImage`).
+   */
+  loadRaw(bytes: Uint8Array): number {
+    const plan = rawPlan(bytes, RAM_BASE, this.ram.size);
+    this.place(plan);
+    return plan.entry;
+  }
+
+  /**
+   * Loads segments (bytes at guest-physical addresses) into RAM and resets to `entry`. Every
+   * check comes first, so that a bad image writes nothing: every non-empty segment must lie in
+   * RAM and outside the device tree's region (from {@link VirtMachine.fdtAddress}, 1 MiB as
+   * QEMU reserves it, or up to the end of a small RAM), and `entry` in one of them.
+   *
+   * @throws {@link MachineError} `IMAGE_OUTSIDE_RAM` or `IMAGE_OVERLAPS_FDT` naming the first
+   *   segment at fault, `IMAGE_EMPTY` when no segment has bytes, `ENTRY_OUTSIDE_IMAGE` naming
+   *   the entry point and the ranges the image loads.
    */
   loadSegments(
     segments: readonly { readonly address: number; readonly bytes: Uint8Array }[],
     entry: number,
   ): void {
-    const end = RAM_BASE + this.ram.size;
-    segments.forEach((segment, i) => {
-      const start = segment.address >>> 0;
-      if (segment.bytes.length === 0) return;
-      if (start < RAM_BASE || start + segment.bytes.length > end) {
-        throw new MachineError(
-          'IMAGE_OUTSIDE_RAM',
-          `segment ${i} (0x${start.toString(16)}, ${segment.bytes.length} bytes) lies outside RAM ` +
-            `0x${RAM_BASE.toString(16)}–0x${(end - 1).toString(16)}`,
-        );
-      }
+    this.place({
+      segments: segments.map((segment, i) => ({ ...segment, name: `segment ${i}` })),
+      entry,
     });
-    for (const segment of segments) {
+  }
+
+  /** Checks an image plan, writes its segments and resets to its entry. */
+  private place(plan: ImagePlan): void {
+    const ramEnd = RAM_BASE + this.ram.size;
+    checkPlan(plan, {
+      ramBase: RAM_BASE,
+      ramSize: this.ram.size,
+      fdtStart: this.fdtAddress,
+      fdtEnd: Math.min(this.fdtAddress + FDT_RESERVED, ramEnd),
+    });
+    for (const segment of plan.segments) {
       if (segment.bytes.length > 0) this.ram.loadBytes(segment.address >>> 0, segment.bytes);
     }
-    this.reset(entry >>> 0);
+    this.reset(plan.entry >>> 0);
   }
 
   /**
@@ -334,8 +515,37 @@ export class VirtMachine {
    * to execute an instruction at one of the {@link VirtMachine.breakpoints} (not counting the
    * first instruction of the run, so that a run resumes from a breakpoint), or the hart waits
    * with nothing left that could wake it.
+   *
+   * @param budget instructions to retire at most: a non-negative safe integer (0 runs nothing
+   * and returns at once), or `Infinity` for no budget (the run then ends only with the guest).
+   * @throws {@link MachineError} `BAD_ARGUMENT` for any other budget (`NaN`, negative,
+   * fractional, above `Number.MAX_SAFE_INTEGER`), before anything runs.
+   *
+   * @example
+   * ```ts
+   * import { assemble, elfImage } from '@trapeze/isa';
+   * import { VirtMachine } from '@trapeze/machine';
+   *
+   * const program = assemble(`
+   *   _start:
+   *     li a0, 1
+   *   again:
+   *     slli a0, a0, 1
+   *     j again
+   * `);
+   * const machine = new VirtMachine();
+   * machine.loadElf(elfImage(program));
+   * machine.run(100); // → { kind: 'budget', code: 0, instructions: 100 }
+   *
+   * const again = program.symbols.find((s) => s.name === 'again')?.value ?? 0;
+   * machine.breakpoints.add(again);
+   * machine.run(100); // → { kind: 'breakpoint', code: 0 }
+   * machine.hart.pc === again; // → true
+   * machine.run(100).kind; // → 'breakpoint'
+   * ```
    */
   run(budget: number): RunExit {
+    checkInteger(budget, 'VirtMachine.run: budget', 0, Number.MAX_SAFE_INTEGER, true);
     const hart = this.hart;
     const clock = this.clock;
     const memory = this.memory;
@@ -383,10 +593,10 @@ export class VirtMachine {
         if (hart.trapStreak >= STUCK_TRAPS)
           return { kind: 'stuck', code: 0, instructions: hart.retired - start };
         if (idle) {
-          // WFI with nothing pending: skip virtual time to the next device event.
+          // WFI with nothing pending: skip virtual time to the next device event (or stop).
           next = this.nextEventNs();
-          if (!Number.isFinite(next))
-            return { kind: 'idle', code: 0, instructions: hart.retired - start };
+          if (!Number.isFinite(next) || this.idleMode === 'stop')
+            return this.idleExit(next, hart.retired - start);
           clock.skipToNs(next);
         }
       }
@@ -396,6 +606,13 @@ export class VirtMachine {
         this.rtc.update();
       }
     }
+  }
+
+  /** The `idle` exit of a hart waiting for the deadline `next` (`Infinity`: none). */
+  private idleExit(next: number, instructions: number): RunExit {
+    return Number.isFinite(next)
+      ? { kind: 'idle', code: 0, instructions, wakeNs: next }
+      : { kind: 'idle', code: 0, instructions };
   }
 
   /** Virtual time (ns) of the next device event: the timer, the UART timeout, the RTC alarm. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkInteger } from './arguments.js';
 
 /** Nanoseconds per timer tick (10 MHz timebase). */
 export const NS_PER_TICK = 100;
@@ -29,8 +30,12 @@ export class VirtualClock {
     return Math.floor(this.ns / NS_PER_TICK);
   }
 
-  /** Skips idle time forward so that the clock reads at least `ns` nanoseconds. */
+  /**
+   * Skips idle time forward so that the clock reads at least `ns` nanoseconds (a non-negative
+   * safe integer; {@link MachineError} `BAD_ARGUMENT` otherwise).
+   */
   skipToNs(ns: number): void {
+    checkInteger(ns, 'VirtualClock.skipToNs: ns', 0, Number.MAX_SAFE_INTEGER);
     if (ns > this.ns) this.skipped += ns - this.ns;
   }
 }

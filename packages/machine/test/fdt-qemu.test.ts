@@ -11,16 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assemble, elfImage } from '@trapeze/isa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { virtFdt } from '../src/virt-fdt.js';
 import { RAM_BASE } from '../src/virt-machine.js';
 
 const QEMU = 'qemu-system-riscv32';
-const QEMU_AVAILABLE = spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!QEMU_AVAILABLE)
-  console.warn(
-    `${QEMU} not found: device tree comparison with QEMU skipped (apt-get install qemu-system-misc; CI installs it)`,
-  );
+const QEMU_AVAILABLE = requireTool(
+  QEMU,
+  hasCommand(QEMU),
+  'device tree comparison with QEMU skipped (apt-get install qemu-system-misc; CI installs it)',
+);
 
 /** Prints the `totalsize` bytes of the blob at a1 as hex digits, then powers off. */
 const DUMP_GUEST = `

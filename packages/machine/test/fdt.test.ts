@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { FdtBuilder, writeFdt } from '../src/fdt.js';
 import { VIRT_ISA, virtFdt } from '../src/virt-fdt.js';
 import { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from '../src/virt-machine.js';
 
-const DTC_AVAILABLE = spawnSync('dtc', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!DTC_AVAILABLE)
-  console.warn(
-    'dtc not found: device tree decompilation checks skipped (apt-get install device-tree-compiler)',
-  );
+const DTC_AVAILABLE = requireTool(
+  'dtc',
+  hasCommand('dtc'),
+  'device tree decompilation checks skipped (apt-get install device-tree-compiler; CI installs it)',
+);
 
 /** Decompiles a blob with dtc (the reference reader). */
 function dts(blob: Uint8Array): string {

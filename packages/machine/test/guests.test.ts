@@ -10,20 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferBackend } from '@trapeze/devices';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { VirtMachine } from '../src/virt-machine.js';
 
 const GUESTS = new URL('../../../guests/', import.meta.url).pathname;
 const IMAGES = join(GUESTS, 'images');
 const QEMU = 'qemu-system-riscv32';
-const QEMU_AVAILABLE = spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
-const CLANG_AVAILABLE = ['clang', 'ld.lld', 'llvm-objcopy'].every(
-  (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0,
+const QEMU_AVAILABLE = requireTool(
+  QEMU,
+  hasCommand(QEMU),
+  'guest comparisons with QEMU skipped (apt-get install qemu-system-misc; CI installs it)',
 );
-if (!QEMU_AVAILABLE)
-  console.warn(`${QEMU} not found: guest comparisons with QEMU skipped (CI installs it)`);
-if (!CLANG_AVAILABLE)
-  console.warn('clang, ld.lld or llvm-objcopy not found: guest reproducibility check skipped');
+const CLANG_AVAILABLE = requireTool(
+  'clang, ld.lld or llvm-objcopy',
+  ['clang', 'ld.lld', 'llvm-objcopy'].every((tool) => hasCommand(tool)),
+  'guest reproducibility check skipped (apt-get install clang lld llvm; CI installs them)',
+);
 
 /** Runs an image on QEMU (console to a file: QEMU's stdout is non-blocking). */
 function onQemu(image: string, bootargs?: string): string {

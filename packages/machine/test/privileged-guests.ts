@@ -310,8 +310,175 @@ ${DATA}
   expected: () => lines(0x80000003, 0x80000001, 0, 2, 0x80000009, 0, 10, 8, 0, 2, 0x10002573, 8, 0),
 };
 
+/** Runs `routine` in privilege `mode` (MPP bits) and comes back to M when it executes `ecall`. */
+const inMode = (mode: number, routine: string) => `
+    li a1, ${mode}; la a2, ${routine}; call enter`;
+
+/**
+ * Debug triggers as QEMU 7.2 implements them (docs/qemu-virt.md, "Debug triggers"): the CSRs'
+ * WARL rules, execute, load and store triggers of types 2 and 6 in M, S and U (each firing
+ * only in the modes whose bit is set, before the instruction, with cause 3 and mtval 0), a
+ * breakpoint delegated to S, and the cost of a stopped instruction in virtual time (none).
+ */
+const triggers: PrivilegedGuest = {
+  source: `
+    .option norvc
+_start:
+    la sp, stack
+    la t0, mtrap; csrw mtvec, t0
+    la t0, strap; csrw stvec, t0
+    li t0, -1; csrw pmpaddr0, t0
+    li t0, 0x1f; csrw pmpcfg0, t0
+    la s2, word
+    li t0, 2; csrw tselect, t0; csrr a0, tselect; call puthex    # 0: only 0 and 1 exist
+    csrr a0, 0x7a4; call puthex                                  # tinfo: types 2 and 6
+    li t0, 0x2fffffff; csrw tdata1, t0; csrr a0, tdata1; call puthex
+    li t0, 0x6fffffff; csrw tdata1, t0; csrr a0, tdata1; call puthex
+    li t0, 0x3fffffff; csrw tdata1, t0; csrr a0, tdata1; call puthex   # type 3: ignored
+    li t0, 0x28000000; csrw tdata1, t0; csrr a0, tdata1; call puthex   # dmode reads 0
+    li t0, -1; csrw tdata3, t0; csrr a0, tdata3; call puthex
+    li t0, 1; csrw tselect, t0; csrr a0, tdata1; call puthex
+    # In each mode: trigger 0 (type 2) executes at t_x, trigger 1 (type 6) loads and stores
+    # the word; first with that mode's bit, then with the two others' (nothing fires).
+${[
+  [0, 0x08, 0x50],
+  [0x800, 0x10, 0x48],
+  [0x1800, 0x40, 0x18],
+]
+  .map(
+    ([mode, own, others]) => `
+    csrw tselect, zero; la t0, t_x; csrw tdata2, t0; li t0, ${0x2000_0004 | (own as number)}; csrw tdata1, t0
+    li t0, 1; csrw tselect, t0; csrw tdata2, s2; li t0, ${0x6000_0003 | (own as number)}; csrw tdata1, t0
+    ${inMode(mode as number, 't_x')}
+    csrw tselect, zero; li t0, ${0x2000_0004 | (others as number)}; csrw tdata1, t0
+    li t0, 1; csrw tselect, t0; li t0, ${0x6000_0003 | (others as number)}; csrw tdata1, t0
+    ${inMode(mode as number, 't_x')}`,
+  )
+  .join('\n')}
+    lw a0, 0(s2); call puthex                                    # 3: stored by the runs that did not fire
+    # A breakpoint from U delegated to S: scause 3, stval 0.
+    li t0, 8; csrw medeleg, t0
+    csrw tselect, zero; li t0, 0x20000008 | 0x4; csrw tdata1, t0
+    li t0, 1; csrw tselect, t0; li t0, 0x60000000; csrw tdata1, t0
+    ${inMode(0, 't_x')}
+    csrw medeleg, zero
+    # Virtual time: a stopped instruction does not count (QEMU's icount), an ebreak does.
+    la t0, qtrap; csrw mtvec, t0
+    csrw tselect, zero; la t0, q_x; csrw tdata2, t0; li t0, 0x20000044; csrw tdata1, t0
+    csrr s5, minstret
+q_x: addi a2, a2, 1
+    csrr s6, minstret
+    sub a0, s6, s5; call puthex
+    li t0, 0x20000041; csrw tdata2, s2; csrw tdata1, t0
+    csrr s5, minstret
+    lw a3, 0(s2)
+    csrr s6, minstret
+    sub a0, s6, s5; call puthex
+    li t0, 0x20000000; csrw tdata1, t0
+    csrr s5, minstret
+    ebreak
+    csrr s6, minstret
+    sub a0, s6, s5; call puthex
+    # A load crossing a page watched as two aligned words; a store on its bytes only.
+    la t0, mtrap; csrw mtvec, t0
+    la s3, page2
+    addi t0, s3, -4; csrw tdata2, t0; li t0, 0x20010043; csrw tdata1, t0
+x_l: lw a3, -2(s3)
+    sw a3, -2(s3)
+    li t0, 0x20000000; csrw tdata1, t0
+    j finish
+t_x: addi s7, s7, 1                # the routine of each mode
+t_l: lw s4, 0(s2)
+t_s: sw s7, 0(s2)                 # s7: how many times t_x ran
+    ecall
+enter:                             # a1: MPP bits, a2: routine; back at ra after its ecall
+    la t0, back; sw ra, 0(t0)
+    li t0, 0x1800; csrc mstatus, t0; csrs mstatus, a1
+    csrw mepc, a2
+    mret
+    .align 2
+mtrap:                             # prints mcause, mepc, mtval, MPP; skips the instruction
+    csrw mscratch, t0
+    la t0, tsave; sw ra, 0(t0); sw a0, 4(t0); sw t1, 8(t0)
+    csrr t1, mcause
+    li t0, 8; beq t1, t0, 1f
+    li t0, 9; beq t1, t0, 1f
+    li t0, 11; beq t1, t0, 1f
+    mv a0, t1; call puthex
+    csrr a0, mepc; call puthex
+    csrr a0, mtval; call puthex
+    csrr a0, mstatus; srli a0, a0, 11; andi a0, a0, 3; call puthex
+    csrr t0, mepc; addi t0, t0, 4; csrw mepc, t0
+    j 2f
+1:  la t0, back; lw t0, 0(t0); csrw mepc, t0       # ecall: back to M after \`call enter\`
+    li t0, 0x1800; csrs mstatus, t0
+2:  la t0, tsave; lw ra, 0(t0); lw a0, 4(t0); lw t1, 8(t0)
+    csrr t0, mscratch
+    mret
+    .align 2
+strap:                             # S: prints scause, sepc, stval; skips the instruction
+    csrw sscratch, ra
+    csrr a0, scause; call puthex
+    csrr a0, sepc; call puthex
+    csrr a0, stval; call puthex
+    csrr ra, sepc; addi ra, ra, 4; csrw sepc, ra
+    csrr ra, sscratch
+    sret
+    .align 2
+qtrap:                             # 4 instructions: skip, return
+    csrr t0, mepc; addi t0, t0, 4; csrw mepc, t0
+    mret
+${FINISH}
+    .data
+    .align 2
+back: .word 0
+tsave: .zero 16
+word: .word 0x5a5a5a5a
+    .align 12
+    .zero 4096 - 16
+page1_end: .zero 16
+page2: .word 0x12345678
+${DATA}
+`,
+  expected: (symbol) => {
+    const hit = (at: string, mode: number) => [3, symbol(at), 0, mode];
+    return lines(
+      0,
+      0x44,
+      0x2003_005f,
+      0x6180_005f,
+      0x6180_005f,
+      0x2000_0000,
+      0,
+      0x2000_0000,
+      ...hit('t_x', 0),
+      ...hit('t_l', 0),
+      ...hit('t_s', 0),
+      ...hit('t_x', 1),
+      ...hit('t_l', 1),
+      ...hit('t_s', 1),
+      ...hit('t_x', 3),
+      ...hit('t_l', 3),
+      ...hit('t_s', 3),
+      3,
+      3, // delegated: scause, sepc, stval
+      symbol('t_x'),
+      0,
+      5, // minstret across a stopped instruction and the 4-instruction handler: csrr + 4
+      5,
+      6, // ebreak counts
+      ...hit('x_l', 3),
+    );
+  },
+};
+
 /** The guests, by name. */
-export const PRIVILEGED_GUESTS: Record<string, PrivilegedGuest> = { sv32, pmp, interrupts };
+export const PRIVILEGED_GUESTS: Record<string, PrivilegedGuest> = {
+  sv32,
+  pmp,
+  interrupts,
+  triggers,
+};
 
 /** Assembles a guest at RAM's base; returns the result and a symbol lookup. */
 export function assembleGuest(guest: PrivilegedGuest) {

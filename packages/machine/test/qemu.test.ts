@@ -3,24 +3,25 @@
  * shift=0,sleep=off`, with F, D and H turned off): each guest prints to the UART and passes;
  * the console output must be byte-identical. Skips with a message where QEMU is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferBackend } from '@trapeze/devices';
 import { elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../test-support.ts';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { VirtMachine } from '../src/virt-machine.js';
 import { assembleGuest, DATA, FINISH, PRIVILEGED_GUESTS } from './privileged-guests.js';
 import { elfOf } from './support.js';
 
 const QEMU = 'qemu-system-riscv32';
-const QEMU_AVAILABLE = spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
-if (!QEMU_AVAILABLE)
-  console.warn(
-    `${QEMU} not found: QEMU differential tests skipped (apt-get install qemu-system-misc; CI installs it)`,
-  );
+const QEMU_AVAILABLE = requireTool(
+  QEMU,
+  hasCommand(QEMU),
+  'QEMU differential tests skipped (apt-get install qemu-system-misc; CI installs it)',
+);
 
 function onQemu(elf: Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'trapeze-qemu-'));

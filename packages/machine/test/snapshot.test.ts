@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { MachineError } from '../src/errors.js';
 import type { MachineSnapshot } from '../src/machine-snapshot.js';
 import { VirtMachine } from '../src/virt-machine.js';
+import { elfOf } from './support.js';
 
 const IMAGES = new URL('../../../guests/images/', import.meta.url).pathname;
 const OS = new Uint8Array(readFileSync(join(IMAGES, 'os.elf')));
@@ -166,5 +167,92 @@ describe('machine snapshots', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('keep the debug triggers: armed triggers fire after a restore as in the original', () => {
+    // Trigger 0 on the execution of \`target\`, trigger 1 on loads of \`data\`; the handler
+    // counts breakpoints in s1 and skips. The snapshot is taken with both armed.
+    const elf = elfOf(`
+      .option norvc
+    _start:
+      la t0, handler
+      csrw mtvec, t0
+      la t0, target
+      csrw tdata2, t0
+      li t0, 0x20000044
+      csrw tdata1, t0
+      li t0, 1
+      csrw tselect, t0
+      la t0, data
+      csrw tdata2, t0
+      li t0, 0x60010041
+      csrw tdata1, t0
+      nop
+      nop
+      nop
+      nop
+      nop
+      nop
+      nop
+      nop
+      nop
+      nop
+    target:
+      addi a0, a0, 1
+      la t0, data
+      lw a1, 0(t0)
+      li t0, 0x100000
+      li t1, 0x5555
+      sw t1, 0(t0)
+    1: j 1b
+      .balign 4
+    handler:
+      addi s1, s1, 1
+      csrr t0, mepc
+      addi t0, t0, 4
+      csrw mepc, t0
+      mret
+      .data
+    data: .word 7
+    `);
+    const machine = new VirtMachine({ ramSize: 1 << 20 });
+    machine.loadElf(elf);
+    expect(machine.run(30).kind).toBe('budget'); // both armed, target not reached yet
+    const snapshot = JSON.parse(JSON.stringify(machine.snapshot())) as MachineSnapshot;
+    expect(snapshot.csr.triggers).toMatchObject({ select: 1, tdata1: [0x2000_0044, 0x6001_0041] });
+    const copy = new VirtMachine({ ramSize: 1 << 20 });
+    copy.restore(snapshot);
+    expect(copy.snapshot()).toEqual(snapshot);
+    for (const m of [machine, copy]) {
+      expect(m.run(1000).kind).toBe('pass');
+      // Two breakpoints; neither the addi nor the load happened (a1 keeps the device tree).
+      expect([m.hart.get(9), m.hart.get(10)]).toEqual([2, 0]);
+      expect(m.hart.get(11)).not.toBe(7);
+    }
+    expect(observable(copy)).toEqual(observable(machine));
+    // A snapshot written before triggers existed restores them reset; bad values are refused.
+    const { triggers: _, ...csr } = snapshot.csr;
+    const old = new VirtMachine({ ramSize: 1 << 20 });
+    old.restore({ ...snapshot, csr });
+    expect(old.hart.csr.snapshot().triggers).toEqual({
+      select: 0,
+      tdata1: [0x2000_0000, 0x2000_0000],
+      tdata2: [0, 0],
+    });
+    const triggers = snapshot.csr.triggers as NonNullable<MachineSnapshot['csr']['triggers']>;
+    for (const [bad, message] of [
+      [{ ...triggers, select: 2 }, /csr\.triggers\.select/],
+      [{ ...triggers, tdata1: [0x3000_0000, 0x2000_0000] }, /csr\.triggers\.tdata1\[0\]/],
+      [{ ...triggers, tdata1: [0x2000_0020, 0x2000_0000] }, /csr\.triggers\.tdata1\[0\]/],
+      [{ ...triggers, tdata2: [0] }, /csr\.triggers\.tdata2/],
+      [7, /csr\.triggers must be an object/],
+    ] as const) {
+      const target = new VirtMachine({ ramSize: 1 << 20 });
+      const before = target.snapshot();
+      expect(() => target.restore({ ...snapshot, csr: { ...csr, triggers: bad } })).toThrow(
+        message,
+      );
+      expect(target.snapshot()).toEqual(before);
+    }
   });
 });

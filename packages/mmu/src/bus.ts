@@ -33,6 +33,35 @@ const MAX_REGIONS = 255;
  *
  * Addresses may be given unsigned or as signed 32-bit integers (as an `Int32Array` register
  * file holds them).
+ *
+ * @example
+ * ```ts
+ * import { Bus, type MmioDevice, Ram } from '@trapeze/mmu';
+ *
+ * const out: number[] = [];
+ * const port: MmioDevice = {
+ *   name: 'port',
+ *   size: 0x100,
+ *   read: (offset) => offset, // reads return their offset
+ *   write: (_offset, _size, value) => {
+ *     out.push(value);
+ *   },
+ * };
+ * const bus = new Bus();
+ * bus.mapRam(new Ram(0x8000_0000, 0x1_0000));
+ * bus.mapDevice(0x1000_0000, port);
+ *
+ * bus.store(0x8000_0000, 4, 0xcafe);
+ * bus.load(0x8000_0000, 4); // → 0xcafe
+ * bus.store(0x1000_0000, 1, 0x21);
+ * out; // → [0x21]
+ * bus.load(0x1000_0004, 4); // → 4
+ * bus.ramOffset(0x8000_0000); // → 0
+ *
+ * // Guest mistakes are not exceptions: an unmapped address reads 0 and sets `fault`.
+ * bus.load(0x2000_0000, 4); // → 0
+ * bus.fault; // → true
+ * ```
  */
 export class Bus {
   /**

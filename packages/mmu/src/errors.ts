@@ -33,7 +33,26 @@ export class MmuError extends Error {
   }
 }
 
-/** Formats a number as `0x` followed by 8 hex digits (or more for addresses above 4 GiB). */
+/**
+ * Formats a number as `0x` followed by 8 hex digits (or more for addresses above 4 GiB); a
+ * value that is not a non-negative integer (a bad argument being reported) as it is.
+ */
 export function hex(value: number): string {
+  if (!Number.isInteger(value) || value < 0)
+    return typeof value === 'object' ? 'an object' : String(value);
   return `0x${value.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * `value` when it is an integer in `min…max`.
+ *
+ * @throws {@link MmuError} `INVALID_ARGUMENT` naming `what`, the range and the value.
+ */
+export function checkInteger(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+    return value;
+  throw new MmuError(
+    'INVALID_ARGUMENT',
+    `${what} must be an integer in ${hex(min)}…${hex(max)}, got ${hex(value as number)}`,
+  );
 }

@@ -57,6 +57,32 @@ function permitted(
  * Faults are reported through fields, never thrown: a method returns -1 ({@link FAST_FAULT})
  * and sets {@link Mmu.cause} (12/13/15 page fault, 1/5/7 access fault when a page-table access
  * fails PMP or is not in RAM) and {@link Mmu.tval} (the virtual address).
+ *
+ * @example
+ * ```ts
+ * import { Bus, Mmu, PMP_NAPOT, PMP_R, PMP_W, PMP_X, Pmp, PTE_R, PTE_V, PTE_W, pte, Ram, satp } from '@trapeze/mmu';
+ *
+ * const ram = new Ram(0x8000_0000, 0x10_0000);
+ * const bus = new Bus();
+ * bus.mapRam(ram);
+ * const pmp = new Pmp();
+ * pmp.writeAddr(0, 0xffff_ffff); // NAPOT over everything: S- and U-mode may access all memory
+ * pmp.writeCfg(0, (PMP_NAPOT << 3) | PMP_R | PMP_W | PMP_X);
+ * const mmu = new Mmu(bus, pmp);
+ *
+ * // An Sv32 table at 0x80001000 mapping virtual 0x00400000 to physical 0x80002000 (S-mode, RW).
+ * ram.write(0x1000 + 1 * 4, 4, pte(0x80003, PTE_V)); // vpn[1] = 1 → the leaf table
+ * ram.write(0x3000 + 0 * 4, 4, pte(0x80002, PTE_V | PTE_R | PTE_W)); // vpn[0] = 0
+ * const root = satp(1, 0, 0x80001);
+ *
+ * mmu.translate(0x0040_0010, 'write', 'S', root, false, false); // → 0x8000_2010
+ * // The hot path returns a RAM offset (A and D were set in the PTE on the way).
+ * mmu.translateFast(0x0040_0010, 'read', 'S', root, false, false); // → 0x2010
+ * // A U-mode access to a supervisor page: a load page fault, reported through fields.
+ * mmu.translateFast(0x0040_0010, 'read', 'U', root, false, false); // → -1
+ * [mmu.cause, mmu.tval]; // → [13, 0x0040_0010]
+ * mmu.sfenceVma(); // SFENCE.VMA x0, x0: forget every cached translation
+ * ```
  */
 export class Mmu {
   /** The exception cause of the last failed translation. */

@@ -77,6 +77,26 @@ export interface PmpSnapshot {
  *
  * Each effective write bumps {@link Pmp.generation}, which the MMU watches to drop cached
  * PMP decisions (QEMU likewise flushes its TLB on every `pmpcfg`/`pmpaddr` write).
+ *
+ * @example
+ * ```ts
+ * import { PMP_L, PMP_NAPOT, PMP_R, PMP_TOR, PMP_X, Pmp } from '@trapeze/mmu';
+ *
+ * const pmp = new Pmp();
+ * // Entry 0: 0x80000000–0x80000fff read-only, locked (M-mode obeys it too).
+ * pmp.writeAddr(0, (0x8000_0000 >>> 2) | (0x1000 / 8 - 1)); // NAPOT: base | (size / 8 − 1)
+ * pmp.writeCfg(0, PMP_L | (PMP_NAPOT << 3) | PMP_R);
+ * // Entry 1: everything below 0x90000000 that entry 0 does not match, read and execute.
+ * pmp.writeAddr(1, 0x9000_0000 >>> 2);
+ * pmp.writeCfg(0, pmp.readCfg(0) | (((PMP_TOR << 3) | PMP_R | PMP_X) << 8));
+ *
+ * pmp.check(0x8000_0100, 4, 'read', 'M'); // → true
+ * pmp.check(0x8000_0100, 4, 'write', 'M'); // → false
+ * pmp.check(0x8000_2000, 4, 'exec', 'U'); // → true
+ * pmp.check(0x8000_2000, 4, 'write', 'S'); // → false
+ * pmp.check(0x9000_0000, 4, 'read', 'M'); // → true
+ * pmp.check(0x9000_0000, 4, 'read', 'U'); // → false
+ * ```
  */
 export class Pmp {
   /** Incremented by every write that changes a register. */

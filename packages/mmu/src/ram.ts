@@ -6,7 +6,7 @@
  */
 
 import type { AccessSize, MmioDevice } from './device.js';
-import { hex, MmuError } from './errors.js';
+import { checkInteger, hex, MmuError } from './errors.js';
 
 /** Size of a page (and of the bus's dispatch granule) in bytes. */
 export const PAGE_SIZE = 4096;
@@ -21,6 +21,18 @@ function littleEndianHost(): boolean {
  * be: the constructor checks). `read`/`write` take offsets relative to `base`, as for any
  * {@link MmioDevice}; hot loops index the views directly with offsets from
  * `Bus.ramOffset` or `Mmu.translateFast`.
+ *
+ * @example
+ * ```ts
+ * import { Ram } from '@trapeze/mmu';
+ *
+ * const ram = new Ram(0x8000_0000, 0x10_0000); // 1 MiB where QEMU's virt board has RAM
+ * ram.loadBytes(0x8000_0010, new Uint8Array([0x78, 0x56, 0x34, 0x12])); // physical address
+ * ram.read(0x10, 4); // → 0x12345678
+ * ram.i32[0x10 >> 2]; // → 0x12345678
+ * ram.write(0x11, 2, 0xbeef); // offsets need not be aligned
+ * ram.readBytes(0x8000_0010, 4); // → new Uint8Array([0x78, 0xef, 0xbe, 0x12])
+ * ```
  */
 export class Ram implements MmioDevice {
   /** Name for logs and the bus's region list. */
@@ -128,9 +140,13 @@ export class Ram implements MmioDevice {
   /**
    * Copies `bytes` into RAM at physical address `paddr` (for loading ELF segments and images).
    *
-   * @throws MmuError `OUT_OF_RANGE` when the bytes do not fit inside this RAM
+   * @throws MmuError `INVALID_ARGUMENT` when `paddr` is not an integer in 0…2^32 − 1 or
+   * `bytes` is not a `Uint8Array`; `OUT_OF_RANGE` when the bytes do not fit inside this RAM
    */
   loadBytes(paddr: number, bytes: Uint8Array): void {
+    checkInteger(paddr, `Ram ${this.name}: loadBytes address`, 0, 0xffff_ffff);
+    if (!(bytes instanceof Uint8Array))
+      throw new MmuError('INVALID_ARGUMENT', `Ram ${this.name}: loadBytes takes a Uint8Array`);
     if (!this.contains(paddr, bytes.length)) {
       throw new MmuError(
         'OUT_OF_RANGE',
@@ -143,9 +159,12 @@ export class Ram implements MmioDevice {
   /**
    * Copies `length` bytes out of RAM from physical address `paddr`.
    *
-   * @throws MmuError `OUT_OF_RANGE` when the range is not inside this RAM
+   * @throws MmuError `INVALID_ARGUMENT` when `paddr` is not an integer in 0…2^32 − 1 or
+   * `length` not one in 0…`size`; `OUT_OF_RANGE` when the range is not inside this RAM
    */
   readBytes(paddr: number, length: number): Uint8Array {
+    checkInteger(paddr, `Ram ${this.name}: readBytes address`, 0, 0xffff_ffff);
+    checkInteger(length, `Ram ${this.name}: readBytes length`, 0, this.size);
     if (!this.contains(paddr, length)) {
       throw new MmuError(
         'OUT_OF_RANGE',

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger } from './errors.js';
 
 /** PTE valid bit. */
 export const PTE_V = 0x01;
@@ -31,14 +32,28 @@ export const ASID_BITS = 9;
 /**
  * Builds a PTE from a physical page number (22 bits; physical address / 4096) and flag bits.
  *
- * @example pte(0x80000, PTE_V | PTE_R | PTE_W) // a 4 KiB page at 0x80000000
+ * @example
+ * ```ts
+ * import { PTE_R, PTE_V, PTE_W, pte } from '@trapeze/mmu';
+ *
+ * pte(0x80000, PTE_V | PTE_R | PTE_W); // → 0x20000007
+ * ```
  */
 export function pte(ppn: number, flags: number): number {
+  checkInteger(ppn, 'pte: ppn', 0, 0x3fffff);
+  checkInteger(flags, 'pte: flags', 0, 0x3ff);
   return (((ppn & 0x3fffff) << PTE_PPN_SHIFT) | (flags & 0x3ff)) >>> 0;
 }
 
-/** Builds a `satp` value: MODE (0 bare, 1 Sv32), ASID (9 bits) and root page-table PPN (22 bits). */
+/**
+ * Builds a `satp` value: MODE (0 bare, 1 Sv32), ASID (9 bits) and root page-table PPN (22 bits).
+ * Out-of-range fields are an {@link MmuError} `INVALID_ARGUMENT` (not masked), as for
+ * {@link pte}.
+ */
 export function satp(mode: 0 | 1, asid: number, ppn: number): number {
+  checkInteger(mode, 'satp: mode', 0, 1);
+  checkInteger(asid, 'satp: asid', 0, 0x1ff);
+  checkInteger(ppn, 'satp: ppn', 0, 0x3fffff);
   return ((mode << 31) | ((asid & 0x1ff) << 22) | (ppn & 0x3fffff)) >>> 0;
 }
 

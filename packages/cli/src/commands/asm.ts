@@ -71,6 +71,10 @@ export const asm: Command = {
     'asm --elf hello.S -o hello.elf',
     'asm --base 0 --no-rvc boot.S -o boot.bin',
   ],
+  exitStatus: [
+    'Exit status: 0 assembled; 1 assembly errors, or OUT cannot be written; 2 usage errors and',
+    'bad input (unknown option, missing -o, unreadable FILE.S).',
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, asm.options, NAME);
     const isa = isaOption(args.values.get('isa'), NAME);

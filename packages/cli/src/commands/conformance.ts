@@ -171,7 +171,8 @@ export const conformance: Command = {
   description: [
     [
       'Generates programs from templates (integer ALU, M, memory, control flow, atomics, CSRs,',
-      'traps, privilege transitions, Sv32, PMP, timer interrupts, MMIO, resource control), runs',
+      'traps, privilege transitions, Sv32, PMP, timer interrupts, MMIO, resource control, debug',
+      'triggers), runs',
       'each on the engine and on the reference, and checks the properties of the VM contract:',
       'equivalence (the same exit, console and dumped state as the reference, after masking what',
       'the engines may legally differ in; two in-process engines also at every sync point of a',
@@ -246,6 +247,10 @@ export const conformance: Command = {
     'conformance --engine bare --against qemu --template alu,memory --seed 42 --shard 1/4',
     'conformance --engine-module ./my-engine.js --against bare --report-dir out',
     "conformance --engine-cmd 'my-emu --elf {elf}' --capabilities caps.json --against qemu",
+  ],
+  exitStatus: [
+    'Exit status: 0 every property held; 1 a property failed, or the reports cannot be written;',
+    '2 usage errors and bad input (unknown option, unknown engine or template, bad capabilities).',
   ],
   async run(argv, io) {
     const args = parseArgs(argv, conformance.options, NAME);

@@ -166,6 +166,7 @@ export const demo: Command = {
     'demo --mode S',
     'demo --source > demo.S && trapeze asm --elf demo.S -o demo.elf',
   ],
+  exitStatus: ['Exit status: 0 printed; 2 usage errors (unknown option, bad --mode).'],
   async run(argv, io) {
     const args = parseArgs(argv, demo.options, NAME);
     if (args.positionals.length > 0) {

@@ -162,6 +162,10 @@ export const disasm: Command = {
     'disasm --hex 0x00a58533 13 0x4505',
     'disasm --hex --format=tsv --no-aliases < words.txt',
   ],
+  exitStatus: [
+    'Exit status: 0 disassembled (<unknown> and <truncated> instructions included); 2 usage',
+    'errors and bad input (unknown option, unreadable FILE, malformed ELF, a bad hexadecimal word).',
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, disasm.options, NAME);
     const decoder = decoderFor(isaOption(args.values.get('isa'), NAME));

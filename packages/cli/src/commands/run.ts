@@ -1,17 +1,18 @@
 /**
- * `trapeze run`: loads an ELF executable on the `virt` board and runs it with the UART on the
- * terminal, until the guest writes the test finisher, an instruction budget runs out or the hart
+ * `trapeze run`: loads an ELF executable or a raw image on the `virt` board and runs it with the
+ * UART on the terminal, until the guest writes the test finisher, an instruction budget runs out or the hart
  * waits forever.
  *
  * @module
  */
 import { TerminalBackend } from '@trapeze/devices';
-import { disassemble, parseElf } from '@trapeze/isa';
-import { MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
+import { causeName, disassemble, INTERRUPT_BIT, isElf, parseElf } from '@trapeze/isa';
+import { type ExitKind, MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
+import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
 import { CommandFailed, invalidElf, UsageError } from '../errors.js';
-import { describeFileError, readInput } from '../io.js';
+import { describeFileError, type HostSignal, type Io, readInput, SIGNAL_NUMBERS } from '../io.js';
 import { bytesHex } from '../listing.js';
 import { hex, parseAddress } from '../numbers.js';
 
@@ -79,23 +80,40 @@ export function parseMemorySize(text: string): number {
   return size;
 }
 
+/** A `--break` item: its address, and the symbol it was asked by (if it was). */
+interface Breakpoint {
+  readonly address: number;
+  readonly symbol?: string;
+}
+
 /** `--break`: comma-separated addresses, or names of the image's ELF symbols. */
-function parseBreakpoints(text: string | undefined, image: Uint8Array | undefined): number[] {
+function parseBreakpoints(text: string | undefined, image: Uint8Array | undefined): Breakpoint[] {
   if (text === undefined) return [];
-  const symbols = image === undefined ? [] : parseElf(image).symbols;
+  const raw = image !== undefined && !isElf(image);
+  const symbols = image === undefined || raw ? [] : parseElf(image).symbols;
   return text.split(',').map((item) => {
     const name = item.trim();
-    if (/^(0x[0-9a-f_]+|[0-9_]+)$/i.test(name)) return parseAddress(name, '--break', NAME);
+    if (/^(0x[0-9a-f_]+|[0-9_]+)$/i.test(name))
+      return { address: parseAddress(name, '--break', NAME) };
     const symbol = symbols.find((s) => s.name === name);
     if (symbol === undefined) {
       throw new UsageError(
         'BAD_VALUE',
-        `--break '${name}' is neither an address nor a symbol of the image`,
+        `--break '${name}' is neither an address nor a symbol of the image` +
+          (raw ? ' (a raw image has no symbols)' : ''),
         NAME,
       );
     }
-    return symbol.value >>> 0;
+    return { address: symbol.value >>> 0, symbol: name };
   });
+}
+
+/** How a breakpoint stop names where it stopped: the symbols asked for, and the address. */
+function breakpointName(pc: number, breakpoints: readonly Breakpoint[]): string {
+  const names = [
+    ...new Set(breakpoints.filter((b) => b.address === pc >>> 0 && b.symbol).map((b) => b.symbol)),
+  ];
+  return names.length === 0 ? `0x${hex(pc, 8)}` : `${names.join(', ')} (0x${hex(pc, 8)})`;
 }
 
 /** The JSON of a `--restore` file (the machine checks the rest). */
@@ -117,30 +135,68 @@ function snapshotRamSize(snapshot: unknown): number | undefined {
   return typeof size === 'number' ? size : undefined;
 }
 
-function parseCount(text: string | undefined, option: string): number | undefined {
+/** The largest --max-insns: the largest integer a JavaScript number holds exactly. */
+export const MAX_INSNS = Number.MAX_SAFE_INTEGER;
+/** The largest --trace: a million lines (the ring buffer lives in memory). */
+export const MAX_TRACE = 1_000_000;
+
+/** A positive integer option, at most `max`. */
+function parseCount(text: string | undefined, option: string, max: number): number | undefined {
   if (text === undefined) return undefined;
   const clean = text.replace(/_/g, '');
-  const value = /^[0-9]+$/.test(clean) ? Number.parseInt(clean, 10) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
+  if (!/^[0-9]+$/.test(clean) || /^0+$/.test(clean)) {
     throw new UsageError('BAD_VALUE', `${option} '${text}' is not a positive integer`, NAME);
+  }
+  const value = Number(clean);
+  // Past 2^53 a number is no longer exact: compare the digits, not the rounded value.
+  const digits = clean.replace(/^0+/, '');
+  const maxDigits = String(max);
+  if (
+    digits.length > maxDigits.length ||
+    (digits.length === maxDigits.length && digits > maxDigits)
+  ) {
+    throw new UsageError('BAD_VALUE', `${option} '${text}' is too large (at most ${max})`, NAME);
   }
   return value;
 }
 
-/** A ring buffer of the last retired instructions. */
+/** `--icount`: QEMU's `-icount` suboptions that apply here, `shift=0` and `sleep=on|off`. */
+function parseIcount(text: string | undefined): { sleep?: boolean } {
+  if (text === undefined) return {};
+  let sleep: boolean | undefined;
+  for (const item of text.split(',')) {
+    if (item === 'sleep=on' || item === 'sleep=off') sleep = item === 'sleep=on';
+    else if (item !== 'shift=0') {
+      throw new UsageError(
+        'BAD_VALUE',
+        `--icount '${text}': '${item}' is not sleep=on, sleep=off or shift=0` +
+          ' (virtual time is always one nanosecond per instruction)',
+        NAME,
+      );
+    }
+    // shift=0 (one instruction is one nanosecond) is the only shift there is.
+  }
+  return sleep === undefined ? {} : { sleep };
+}
+
+/** A ring buffer of the last instructions executed, and of the traps taken. */
 class Trace {
   private readonly pcs: number[] = [];
   private readonly raws: number[] = [];
   private readonly sizes: number[] = [];
+  /** A trap taken at that entry (`# trap: …`), if any. */
+  private readonly notes: (string | undefined)[] = [];
   private next = 0;
   private count = 0;
 
   constructor(private readonly capacity: number) {}
 
-  record(pc: number, raw: number, size: number): void {
+  /** An instruction at `pc` (`size` 0: none, as for an interrupt or a failed fetch). */
+  record(pc: number, raw: number, size: number, note?: string): void {
     this.pcs[this.next] = pc;
     this.raws[this.next] = raw;
     this.sizes[this.next] = size;
+    this.notes[this.next] = note;
     this.next = (this.next + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
   }
@@ -153,10 +209,12 @@ class Trace {
       const pc = this.pcs[at] as number;
       const raw = this.raws[at] as number;
       const size = this.sizes[at] as number;
+      const note = this.notes[at];
       const bytes = new Uint8Array(size);
       for (let b = 0; b < size; b++) bytes[b] = (raw >>> (8 * b)) & 0xff;
-      const text = disassemble(raw, { address: pc });
-      out.push(`${hex(pc, 8)}: ${bytesHex(bytes).padEnd(13)}\t${text}`);
+      const text = size === 0 ? '' : disassemble(raw, { address: pc });
+      const line = `${hex(pc, 8)}: ${bytesHex(bytes).padEnd(13)}\t${text}`;
+      out.push(note === undefined ? line : `${line}${text === '' ? '' : '\t'}# trap: ${note}`);
     }
     return out;
   }
@@ -167,46 +225,163 @@ function yieldToHost(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Runs `machine` until it exits or `budget` instructions retire, recording into `trace`. */
-async function runMachine(
+/** Interrupt numbers, for the vectored entries of a trap vector. */
+const INTERRUPT_CODES = [1, 3, 5, 7, 9, 11];
+
+/**
+ * Traces one step: runs until an instruction retires or the hart takes a trap, and records
+ * that. `machine.run(1)` alone would run on into a trap handler and retire its first
+ * instruction, so every address a trap can enter (mtvec, stvec and, when vectored, their
+ * interrupt entries) is a breakpoint while tracing; a stop there that is not one of the
+ * user's breakpoints is not reported.
+ */
+function traceStep(
   machine: VirtMachine,
-  budget: number,
-  trace: Trace | undefined,
-): Promise<RunExit> {
-  let total = 0;
-  // A run never stops at its first instruction (that is how it resumes from a breakpoint), so
-  // the slices after the first look for a breakpoint where they start.
-  const atBreakpoint = (): RunExit | undefined =>
-    machine.breakpoints.has(machine.hart.pc)
-      ? { kind: 'breakpoint', code: 0, instructions: total }
-      : undefined;
-  if (trace === undefined) {
-    for (let slice = 0; ; slice++) {
-      const stop = slice > 0 ? atBreakpoint() : undefined;
-      if (stop !== undefined) return stop;
-      const exit = machine.run(Math.min(SLICE, budget - total));
-      total += exit.instructions;
-      if (exit.kind !== 'budget' || total >= budget) return { ...exit, instructions: total };
-      await yieldToHost();
-    }
-  }
+  trace: Trace,
+  userBreakpoints: ReadonlySet<number>,
+): RunExit {
   const hart = machine.hart;
-  for (let steps = 1; ; steps++) {
-    if (total >= budget) return { kind: 'budget', code: 0, instructions: total };
-    const stop = steps > 1 ? atBreakpoint() : undefined;
-    if (stop !== undefined) return stop;
-    const pc = hart.pc;
-    const retired = hart.retired;
-    // One instruction at a time, so the hart's decoded instruction is the one that retired.
-    const exit = machine.run(1);
-    total += exit.instructions;
-    if (hart.retired > retired) trace.record(pc, hart.instruction.raw, hart.instruction.size);
-    if (exit.kind !== 'budget') return { ...exit, instructions: total };
-    if (steps % SLICE === 0) await yieldToHost();
+  const catchers = machine.breakpoints;
+  catchers.clear();
+  for (const address of userBreakpoints) catchers.add(address);
+  for (const tvec of [hart.csr.mtvec, hart.csr.stvec]) {
+    const base = (tvec & ~3) >>> 0;
+    catchers.add(base);
+    if ((tvec & 3) === 1) for (const code of INTERRUPT_CODES) catchers.add((base + 4 * code) >>> 0);
+  }
+  const pc = hart.pc;
+  const retired = hart.retired;
+  const traps = hart.traps;
+  const exit = machine.run(1);
+  if (hart.traps !== traps) {
+    const supervisor = hart.privilege === 1;
+    const cause = (supervisor ? hart.csr.scause : hart.csr.mcause) >>> 0;
+    const tval = (supervisor ? hart.csr.stval : hart.csr.mtval) >>> 0;
+    const register = supervisor ? 'scause' : 'mcause';
+    const interrupt = (cause & INTERRUPT_BIT) !== 0;
+    // Instruction access and page faults come from the fetch: there is no instruction.
+    const fetchFault = !interrupt && (cause === 1 || cause === 12);
+    const note =
+      `${causeName(cause)} (${register} 0x${hex(cause, 8)}` +
+      `${interrupt ? '' : `, tval 0x${hex(tval, 8)}`}) -> 0x${hex(hart.pc, 8)}`;
+    if (interrupt || fetchFault) trace.record(pc, 0, 0, note);
+    else trace.record(pc, hart.instruction.raw, hart.instruction.size, note);
+    if (exit.kind === 'breakpoint' && !userBreakpoints.has(hart.pc))
+      return { kind: 'budget', code: 0, instructions: exit.instructions };
+  } else if (hart.retired > retired) {
+    trace.record(pc, hart.instruction.raw, hart.instruction.size);
+  }
+  return exit;
+}
+
+/** Virtual time an idle guest may wait without console output once input has ended. */
+export const QUIET_AFTER_INPUT_NS = 10e9;
+
+/** Why a run stopped: the machine's exits, Ctrl-A X and signals. */
+interface RunStop {
+  readonly kind: ExitKind | 'quit' | 'signal';
+  readonly code: number;
+  readonly instructions: number;
+  readonly signal?: HostSignal;
+  /** An `idle` stop after input ended: the guest waited this long without output. */
+  readonly quietNs?: number;
+}
+
+/** How {@link runMachine} runs. */
+interface RunLoop {
+  readonly machine: VirtMachine;
+  readonly budget: number;
+  readonly trace: Trace | undefined;
+  readonly host: HostConsole;
+  /** Whether an idle hart waits in host time (QEMU's sleep=on) instead of skipping. */
+  readonly sleep: boolean;
+  /** Bytes of console output so far (output ends a quiet stretch). */
+  readonly output: () => number;
+}
+
+/**
+ * Runs the machine (whose idle mode is 'stop') until it exits, the budget runs out, or the host
+ * asks it to stop. An idle hart skips virtual time to its deadline, or with `sleep` waits for
+ * it in host time (or for input) and moves virtual time by the time waited; with nothing but
+ * input to wake it, it waits for input, and once input has ended (or if there is none) the run
+ * stops (idle). After input that was given has ended, the run also stops when the guest has
+ * waited {@link QUIET_AFTER_INPUT_NS} without writing anything.
+ */
+async function runMachine(loop: RunLoop): Promise<RunStop> {
+  const { machine, budget, trace, host, sleep } = loop;
+  const userBreakpoints = new Set(machine.breakpoints);
+  let total = 0;
+  let sinceYield = 0;
+  let idleStops = 0;
+  let quietNs = 0;
+  let outputSeen = loop.output();
+  try {
+    for (let call = 0; ; call++) {
+      const request = host.stopRequest;
+      if (request !== undefined) {
+        return request.kind === 'quit'
+          ? { kind: 'quit', code: 0, instructions: total }
+          : {
+              kind: 'signal',
+              code: SIGNAL_NUMBERS[request.signal],
+              instructions: total,
+              signal: request.signal,
+            };
+      }
+      if (total >= budget) return { kind: 'budget', code: 0, instructions: total };
+      if (sinceYield >= SLICE) {
+        sinceYield = 0;
+        await yieldToHost();
+      }
+      // A run never stops at its first instruction (that is how it resumes from a breakpoint),
+      // so every call after the first looks for a breakpoint where it starts.
+      if (call > 0 && userBreakpoints.has(machine.hart.pc))
+        return { kind: 'breakpoint', code: 0, instructions: total };
+      const exit =
+        trace === undefined
+          ? machine.run(Math.min(SLICE - sinceYield, budget - total))
+          : traceStep(machine, trace, userBreakpoints);
+      total += exit.instructions;
+      sinceYield += exit.instructions;
+      if (exit.kind === 'idle') {
+        const now = machine.clock.ns;
+        if (loop.output() !== outputSeen) {
+          outputSeen = loop.output();
+          quietNs = 0;
+        }
+        if (exit.wakeNs === undefined) {
+          if (host.inputEnded) return { kind: 'idle', code: 0, instructions: total };
+          await host.wait(Number.POSITIVE_INFINITY);
+          continue;
+        }
+        if (host.inputEnded && host.hadInput && quietNs >= QUIET_AFTER_INPUT_NS)
+          return { kind: 'idle', code: 0, instructions: total, quietNs };
+        const gap = exit.wakeNs - now;
+        let advance = gap;
+        if (sleep) {
+          const started = performance.now();
+          await host.wait(gap / 1e6);
+          advance = Math.min(gap, Math.floor((performance.now() - started) * 1e6));
+          sinceYield = 0;
+        } else if (!host.inputEnded || ++idleStops % 1000 === 0) {
+          // Skipping costs nothing: let input (and its end) in before the guest skips on, and
+          // signals now and then.
+          await yieldToHost();
+          sinceYield = 0;
+        }
+        machine.clock.skipToNs(now + advance);
+        if (host.inputEnded) quietNs += advance;
+        continue;
+      }
+      if (exit.kind !== 'budget') return { ...exit, instructions: total };
+    }
+  } finally {
+    machine.breakpoints.clear();
+    for (const address of userBreakpoints) machine.breakpoints.add(address);
   }
 }
 
-function guestState(machine: VirtMachine, exit: RunExit) {
+function guestState(machine: VirtMachine, exit: { readonly kind: string; readonly code: number }) {
   const hart = machine.hart;
   const csrs: Record<string, number> = {};
   for (const [name, address] of JSON_CSRS) csrs[name] = hart.csr.read(address, 3) >>> 0;
@@ -220,29 +395,91 @@ function guestState(machine: VirtMachine, exit: RunExit) {
   };
 }
 
+/**
+ * Checks before the run that --save-snapshot FILE can be written, so that a long run does not
+ * end in an error; the file is not changed, and not left behind if it did not exist.
+ */
+async function checkWritable(io: Io, path: string): Promise<void> {
+  try {
+    await io.checkWritable?.(path);
+  } catch (error) {
+    throw new UsageError(
+      'BAD_VALUE',
+      `--save-snapshot '${path}' cannot be written: ${describeFileError(error)}`,
+      NAME,
+    );
+  }
+}
+
+/** One line about the machine, for Ctrl-A C. */
+function machineStatus(machine: VirtMachine): string {
+  const hart = machine.hart;
+  return (
+    `pc 0x${hex(hart.pc, 8)}, ${PRIVILEGE_NAMES[hart.privilege] ?? hart.privilege}-mode, ` +
+    `${hart.retired} instructions, virtual time ${(machine.clock.ns / 1e9).toFixed(6)} s` +
+    (hart.waiting ? ', waiting (wfi)' : '')
+  );
+}
+
 /** `trapeze run`. */
 export const run: Command = {
   name: NAME,
-  summary: 'run an ELF executable on the virt board with the UART on the terminal',
-  synopsis: ['run [options] IMAGE.elf', 'run --restore SNAPSHOT.json [options] [IMAGE.elf]'],
+  summary: 'run an ELF executable or a raw image on the virt board with the UART on the terminal',
+  synopsis: ['run [options] IMAGE', 'run --restore SNAPSHOT.json [options] [IMAGE]'],
   description: [
     [
-      "Loads IMAGE.elf into the RAM of QEMU's virt board (at 0x80000000) and runs it from its",
-      'entry point in M-mode. The UART (16550A at 0x10000000) is the terminal: what the guest',
-      'sends goes to standard output as it comes, and standard input is queued for the guest to',
-      'read. The run ends when the guest writes the test finisher at 0x100000, when --max-insns',
-      'instructions have retired, or when the hart waits (wfi) with nothing that could wake it.',
+      "Loads IMAGE into the RAM of QEMU's virt board (at 0x80000000) as QEMU's -kernel does with",
+      '-bios none, and runs it in M-mode. An ELF executable (linked by GNU ld or lld) loads its',
+      'PT_LOAD segments and runs from its entry point; any other file is a raw image (objcopy -O',
+      'binary), loaded at 0x80000000 and run from its first byte. An image that cannot run (a',
+      'malformed ELF file, an empty file, an entry point outside the image, a dynamically linked',
+      'program) is refused before the run, with exit status 2.',
     ],
     [
-      'Exit status of a run: 0 the guest passed (finisher 0x5555); N the guest failed with code N',
-      '(finisher N << 16 | 0x3333; 1 if N is 0, at most 255); 3 the guest asked for a reset (not',
-      'supported yet); 5 a --break address was reached; 124 the instruction budget of --max-insns ran out; 125 the hart waits',
-      'forever; 126 the hart is stuck in a trap loop (1000 traps in a row without retiring an',
-      'instruction: a trap handler that itself faults).',
+      'The UART (16550A at 0x10000000) is the terminal: what the guest sends goes to standard',
+      'output as it comes, and standard input is queued for the guest to read. The run ends when',
+      'the guest writes the test finisher at 0x100000, when --max-insns instructions have retired,',
+      'when the hart waits (wfi) with nothing that could wake it, or when you quit (Ctrl-A X) or a',
+      'signal stops it.',
+    ],
+    [
+      'Console. When standard input is a terminal, it is in raw mode while the guest runs, as',
+      "with QEMU's -nographic: keys go to the guest as typed, without an echo from the host (the",
+      'guest echoes), and Ctrl-C, Ctrl-D and Ctrl-Z are bytes for the guest. Ctrl-A is the escape',
+      'key: Ctrl-A X quits (after writing the --save-snapshot FILE; exit status 0, as QEMU),',
+      'Ctrl-A S writes the --save-snapshot FILE now and goes on, Ctrl-A T toggles timestamps on the',
+      'console, Ctrl-A B sends a break, Ctrl-A C prints the machine status (there is no monitor),',
+      'Ctrl-A H lists the keys, Ctrl-A Ctrl-A sends Ctrl-A. The terminal is put back however the',
+      'run ends. Input from a pipe or a file goes to the guest byte for byte, with no escape keys.',
+    ],
+    [
+      'Time. Virtual time is one nanosecond per instruction (QEMU -icount shift=0). When the hart',
+      'waits (wfi) for a timer, --icount sleep=off jumps virtual time to the deadline: the run is',
+      'deterministic (its result depends only on its input) and idle time costs no host time.',
+      "--icount sleep=on waits in host time for the deadline or for input (QEMU's sleep=on): an",
+      'idle guest uses no CPU, and its clock keeps up with the wall clock while it idles. The',
+      'default is sleep=on when standard input is a terminal (someone is at the keyboard: an idle',
+      'shell must not burn a host core, and its clock should tell the time) and sleep=off',
+      'otherwise (scripts, tests and conformance get reproducible runs, and idle time is free).',
+    ],
+    [
+      'End of input. While standard input is open, a hart that waits with nothing but input to',
+      'wake it waits for input. Once it has ended, or if there is none (/dev/null), the run stops',
+      '(exit status 125) when the hart waits with nothing else to wake it. When input was given',
+      '(a pipe, a file) and has ended, the run also stops when the guest has spent 10 s of',
+      'virtual time waiting (wfi) since its last console output: a shell that wakes up now and',
+      'then to wait for a key that will not come. To keep such a run going, keep its input open',
+      '(for example: (cat script; cat) | trapeze run os.elf).',
+    ],
+    [
+      'Signals. SIGINT (Ctrl-C when standard input is not a terminal), SIGTERM and SIGHUP stop the',
+      'run cleanly: --save-snapshot, --json, --stats and --trace are written as for any other',
+      'stop, and the exit status is 128 + the signal number (130 for SIGINT).',
     ],
     [
       '--save-snapshot FILE writes the whole machine (hart, CSRs, devices, virtual time, RAM in',
-      'use) as JSON when the run stops; --restore FILE continues from it exactly where it stopped,',
+      'use) as JSON when the run stops (FILE is checked to be writable, without changing it,',
+      'before the run starts); --restore FILE continues from it exactly where it stopped,',
       "with the snapshot's RAM size (a --mem must match it; --append cannot be used: the device",
       "tree is in the snapshot's RAM). An IMAGE given with --restore is not loaded, only read for",
       '--break symbols. Console output from before the snapshot is not printed again, and input',
@@ -251,7 +488,8 @@ export const run: Command = {
     [
       'With --json the final guest state (pc, x0-x31, privilege, CSRs, instret, exit) is printed',
       'to standard output as JSON, and the guest console goes to standard error instead.',
-      '--stats and --trace report on standard error after the run.',
+      '--stats and --trace report on standard error after the run. A --trace shows a trap on the',
+      'instruction that took it ("# trap: cause -> handler"), then the handler\'s instructions.',
     ],
   ],
   options: [
@@ -270,7 +508,12 @@ export const run: Command = {
     {
       name: 'max-insns',
       value: 'N',
-      description: 'stop after N instructions, exit status 124 (default: no limit)',
+      description: 'stop after N instructions, exit status 124 (default: no limit; at most 2^53-1)',
+    },
+    {
+      name: 'icount',
+      value: 'OPTS',
+      description: 'sleep=on|off: an idle hart waits in host time, or skips (on at a terminal)',
     },
     {
       name: 'stats',
@@ -280,7 +523,7 @@ export const run: Command = {
     {
       name: 'trace',
       value: 'N',
-      description: 'print the last N retired instructions to standard error (slower)',
+      description: 'print the last N instructions and traps to standard error (slower; N <= 1e6)',
     },
     {
       name: 'save-snapshot',
@@ -296,24 +539,39 @@ export const run: Command = {
   ],
   examples: [
     'run hello.elf',
+    'run firmware.bin',
     'run --max-insns 1000000 --stats kernel.elf',
     "run --append 'run=all' os.elf",
     'run --json --trace 10 test.elf > state.json',
-    'run --max-insns 5000000 --save-snapshot boot.json os.elf; run --restore boot.json',
+    'run --max-insns 5000000 --save-snapshot boot.json os.elf',
+    'run --restore boot.json',
+    'run --icount sleep=off --save-snapshot idle.json os.elf < commands.txt',
+  ],
+  exitStatus: [
+    'Exit status: 0 the guest passed (finisher 0x5555), or Ctrl-A X; N the guest failed with code N',
+    '(finisher N << 16 | 0x3333; 1 if N is 0, at most 255); 1 also when the --save-snapshot FILE',
+    'cannot be written at the end; 2 usage errors and bad input (unknown option, unreadable file,',
+    'malformed ELF, image outside RAM, bad snapshot, unwritable --save-snapshot FILE); 3 the guest',
+    'asked for a reset (not supported yet); 5 a --break address was reached; 124 the --max-insns',
+    'budget ran out; 125 the hart waits forever (see End of input); 126 the hart is stuck in a',
+    'trap loop (1000 traps in a row without retiring an instruction: a handler that faults);',
+    '128 + N stopped by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM).',
   ],
   async run(argv, io) {
     const args = parseArgs(argv, run.options, NAME);
     const memText = args.values.get('mem');
     const ramSize = memText === undefined ? undefined : parseMemorySize(memText);
     const budget =
-      parseCount(args.values.get('max-insns'), '--max-insns') ?? Number.POSITIVE_INFINITY;
-    const traceLength = parseCount(args.values.get('trace'), '--trace');
+      parseCount(args.values.get('max-insns'), '--max-insns', MAX_INSNS) ??
+      Number.POSITIVE_INFINITY;
+    const traceLength = parseCount(args.values.get('trace'), '--trace', MAX_TRACE);
+    const icount = parseIcount(args.values.get('icount'));
     const json = args.flags.has('json');
     const restorePath = args.values.get('restore');
     const savePath = args.values.get('save-snapshot');
     const [file, extra] = args.positionals;
     if (file === undefined && restorePath === undefined)
-      throw new UsageError('MISSING_ARGUMENT', 'no ELF image given', NAME);
+      throw new UsageError('MISSING_ARGUMENT', 'no image given', NAME);
     if (extra !== undefined) {
       throw new UsageError(
         'EXTRA_ARGUMENT',
@@ -335,7 +593,16 @@ export const run: Command = {
 
     // Guest output may split UTF-8 sequences across writes: decode as a stream.
     const decoder = new TextDecoder();
-    const guestOutput = (text: string) => (json ? io.stderr(text) : io.stdout(text));
+    const stamps = new ConsoleTimestamps();
+    let outputLength = 0;
+    let atLineStart = true;
+    const guestOutput = (text: string) => {
+      outputLength += text.length;
+      atLineStart = text.endsWith('\n');
+      const stamped = stamps.apply(text);
+      if (json) io.stderr(stamped);
+      else io.stdout(stamped);
+    };
     const serial = new TerminalBackend({
       output: {
         write: (chunk: Uint8Array) => {
@@ -354,7 +621,7 @@ export const run: Command = {
         serial,
       });
       if (snapshot !== undefined) machine.restore(snapshot);
-      else machine.loadElf(bytes as Uint8Array);
+      else machine.loadImage(bytes as Uint8Array);
     } catch (error) {
       if (error instanceof MachineError) {
         const what = restorePath === undefined ? `load '${file}'` : `restore '${restorePath}'`;
@@ -363,91 +630,166 @@ export const run: Command = {
       throw invalidElf(file as string, error, NAME);
     }
 
-    for (const address of parseBreakpoints(args.values.get('break'), bytes)) {
-      machine.breakpoints.add(address);
-    }
+    const breakpoints = parseBreakpoints(args.values.get('break'), bytes);
+    for (const breakpoint of breakpoints) machine.breakpoints.add(breakpoint.address);
+    if (savePath !== undefined) await checkWritable(io, savePath);
 
-    const stopInput = io.onStdin?.((chunk) => serial.receive(chunk)) ?? (() => {});
+    /** A message of ours on the console, on a line of its own. */
+    const notice = (text: string) => {
+      io.stderr(`${atLineStart ? '' : '\n'}${text}\n`);
+      atLineStart = true;
+    };
+    let saving: Promise<void> = Promise.resolve();
+    /** Writes --save-snapshot FILE (after any write in progress). */
+    const saveSnapshot = (): Promise<void> => {
+      if (savePath === undefined) return saving;
+      const data = new TextEncoder().encode(JSON.stringify(machine.snapshot()));
+      // A failed earlier write (Ctrl-A S) was reported then; this one is tried anew.
+      saving = saving.catch(() => {}).then(() => io.writeFile(savePath, data));
+      return saving;
+    };
+    const host = new HostConsole(io, {
+      input: (bytes) => serial.receive(bytes),
+      command: (command) => {
+        switch (command) {
+          case 'help':
+            notice(ESCAPE_HELP.join('\n'));
+            break;
+          case 'timestamps':
+            stamps.toggle();
+            break;
+          case 'break':
+            machine.uart.sendBreak();
+            break;
+          case 'monitor':
+            notice(`trapeze ${NAME}: no monitor here (QEMU's Ctrl-A C); ${machineStatus(machine)}`);
+            break;
+          case 'save':
+            if (savePath === undefined) {
+              notice(`trapeze ${NAME}: no --save-snapshot FILE to write (Ctrl-A S)`);
+              break;
+            }
+            saveSnapshot().then(
+              () => notice(`trapeze ${NAME}: snapshot written to '${savePath}'`),
+              (error) =>
+                notice(
+                  `trapeze ${NAME}: error: cannot write '${savePath}': ${describeFileError(error)}`,
+                ),
+            );
+            break;
+        }
+      },
+    });
+    const sleep = icount.sleep ?? host.interactive;
+    machine.idleMode = 'stop';
     const trace = traceLength === undefined ? undefined : new Trace(traceLength);
     const started = performance.now();
-    let exit: RunExit;
+    host.attach();
     try {
-      exit = await runMachine(machine, budget, trace);
-    } finally {
-      stopInput();
-      serial.flush();
-      const rest = decoder.decode();
-      if (rest !== '') guestOutput(rest);
-    }
-    const wallMs = performance.now() - started;
-
-    let status: number;
-    switch (exit.kind) {
-      case 'pass':
-        status = 0;
-        break;
-      case 'fail':
-        status = exit.code === 0 ? 1 : Math.min(Math.max(exit.code, 1), 255);
-        io.stderr(`trapeze ${NAME}: the guest failed with code ${exit.code}\n`);
-        break;
-      case 'reset':
-        status = EXIT_RESET;
-        io.stderr(`trapeze ${NAME}: guest requested a reset (not supported yet)\n`);
-        break;
-      case 'budget':
-        status = EXIT_BUDGET;
-        io.stderr(`trapeze ${NAME}: stopped: instruction budget of ${budget} reached\n`);
-        break;
-      case 'breakpoint':
-        status = EXIT_BREAKPOINT;
-        io.stderr(`trapeze ${NAME}: stopped at breakpoint 0x${hex(machine.hart.pc, 8)}\n`);
-        break;
-      case 'stuck':
-        status = EXIT_STUCK;
-        io.stderr(
-          `trapeze ${NAME}: stopped: the hart is stuck in a trap loop (mcause 0x${hex(
-            machine.hart.csr.mcause,
-            8,
-          )}, mepc 0x${hex(machine.hart.csr.mepc, 8)}, pc 0x${hex(machine.hart.pc, 8)})\n`,
-        );
-        break;
-      case 'idle':
-        status = EXIT_IDLE;
-        io.stderr(
-          `trapeze ${NAME}: stopped: the hart waits (wfi) with no interrupt that could wake it, ` +
-            `at pc 0x${hex(machine.hart.pc, 8)}\n`,
-        );
-        break;
-    }
-
-    if (trace !== undefined) {
-      io.stderr(`Last ${traceLength} retired instructions:\n`);
-      const lines = trace.lines();
-      if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`);
-    }
-    if (args.flags.has('stats')) {
-      const ns = machine.clock.ns;
-      const mips = wallMs > 0 ? exit.instructions / (wallMs * 1000) : 0;
-      io.stderr(
-        [
-          `instructions: ${exit.instructions}`,
-          `virtual time: ${ns} ns (${machine.clock.ticks()} mtime ticks)`,
-          `wall time:    ${(wallMs / 1000).toFixed(3)} s`,
-          `speed:        ${mips.toFixed(2)} MIPS`,
-          '',
-        ].join('\n'),
-      );
-    }
-    if (savePath !== undefined) {
+      let exit: RunStop;
       try {
-        await io.writeFile(savePath, new TextEncoder().encode(JSON.stringify(machine.snapshot())));
-      } catch (error) {
-        throw new CommandFailed([
-          `trapeze ${NAME}: error: cannot write '${savePath}': ${describeFileError(error)}`,
-        ]);
+        exit = await runMachine({
+          machine,
+          budget,
+          trace,
+          host,
+          sleep,
+          output: () => {
+            serial.flush();
+            return outputLength;
+          },
+        });
+      } finally {
+        host.releaseTerminal();
+        serial.flush();
+        const rest = decoder.decode();
+        if (rest !== '') guestOutput(rest);
       }
+      const wallMs = performance.now() - started;
+
+      let status: number;
+      switch (exit.kind) {
+        case 'pass':
+          status = 0;
+          break;
+        case 'fail':
+          status = exit.code === 0 ? 1 : Math.min(Math.max(exit.code, 1), 255);
+          notice(`trapeze ${NAME}: the guest failed with code ${exit.code}`);
+          break;
+        case 'reset':
+          status = EXIT_RESET;
+          notice(`trapeze ${NAME}: guest requested a reset (not supported yet)`);
+          break;
+        case 'budget':
+          status = EXIT_BUDGET;
+          notice(`trapeze ${NAME}: stopped: instruction budget of ${budget} reached`);
+          break;
+        case 'breakpoint':
+          status = EXIT_BREAKPOINT;
+          notice(
+            `trapeze ${NAME}: stopped at breakpoint ${breakpointName(machine.hart.pc, breakpoints)}`,
+          );
+          break;
+        case 'stuck':
+          status = EXIT_STUCK;
+          notice(
+            `trapeze ${NAME}: stopped: the hart is stuck in a trap loop (mcause 0x${hex(
+              machine.hart.csr.mcause,
+              8,
+            )}, mepc 0x${hex(machine.hart.csr.mepc, 8)}, pc 0x${hex(machine.hart.pc, 8)})`,
+          );
+          break;
+        case 'idle':
+          status = EXIT_IDLE;
+          notice(
+            exit.quietNs === undefined
+              ? `trapeze ${NAME}: stopped: the hart waits (wfi) with no interrupt that could wake it, ` +
+                  `at pc 0x${hex(machine.hart.pc, 8)}`
+              : `trapeze ${NAME}: stopped: input has ended and the guest has waited (wfi) for ` +
+                  `${QUIET_AFTER_INPUT_NS / 1e9} s of virtual time without output, at pc 0x${hex(machine.hart.pc, 8)}`,
+          );
+          break;
+        case 'quit':
+          status = 0;
+          notice(`trapeze ${NAME}: terminated (Ctrl-A X)`);
+          break;
+        case 'signal':
+          status = 128 + exit.code;
+          notice(`trapeze ${NAME}: stopped by ${exit.signal}`);
+          break;
+      }
+
+      if (trace !== undefined) {
+        io.stderr(`Last ${traceLength} instructions executed (traps marked):\n`);
+        const lines = trace.lines();
+        if (lines.length > 0) io.stderr(`${lines.join('\n')}\n`);
+      }
+      if (args.flags.has('stats')) {
+        const ns = machine.clock.ns;
+        const mips = wallMs > 0 ? exit.instructions / (wallMs * 1000) : 0;
+        io.stderr(
+          [
+            `instructions: ${exit.instructions}`,
+            `virtual time: ${ns} ns (${machine.clock.ticks()} mtime ticks)`,
+            `wall time:    ${(wallMs / 1000).toFixed(3)} s`,
+            `speed:        ${mips.toFixed(2)} MIPS`,
+            '',
+          ].join('\n'),
+        );
+      }
+      if (savePath !== undefined) {
+        try {
+          await saveSnapshot();
+        } catch (error) {
+          throw new CommandFailed([
+            `trapeze ${NAME}: error: cannot write '${savePath}': ${describeFileError(error)}`,
+          ]);
+        }
+      }
+      if (json) io.stdout(`${JSON.stringify(guestState(machine, exit), null, 2)}\n`);
+      return status;
+    } finally {
+      host.close();
     }
-    if (json) io.stdout(`${JSON.stringify(guestState(machine, exit), null, 2)}\n`);
-    return status;
   },
 };

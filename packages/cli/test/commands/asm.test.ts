@@ -148,6 +148,28 @@ describe('trapeze asm errors', () => {
     expect(r.stderr.trimEnd().endsWith('3 errors generated.')).toBe(true);
   });
 
+  it('answers deeply nested expressions and huge lines with short assembly errors, not an internal error', async () => {
+    const source = [
+      `li a0, ${'-'.repeat(10_000)}1`,
+      `li a0, ${'('.repeat(5_000)}1${')'.repeat(5_000)}`,
+      `foo${'x'.repeat(400_000)}`,
+      `li a0, ${'1+'.repeat(200_000)}@`,
+    ].join('\n');
+    const r = await run(['asm', 'deep.S', '-o', 'deep.bin'], { files: { 'deep.S': source } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('internal error');
+    const lines = r.stderr.split('\n');
+    expect(lines.filter((line) => line.includes(': error: '))).toEqual([
+      'deep.S:1:264: error: expression nested more than 256 levels deep (parentheses, unary and relocation operators)',
+      'deep.S:2:264: error: expression nested more than 256 levels deep (parentheses, unary and relocation operators)',
+      `deep.S:3:1: error: unknown instruction "foo${'x'.repeat(37)}…"`,
+      'deep.S:4:400008: error: unexpected character "@"',
+    ]);
+    // The source lines are cut to a window around the column.
+    for (const line of lines) expect(line.length).toBeLessThan(200);
+    expect(r.stderr).toContain(`\n…${'+1'.repeat(39)}+@\n`);
+  });
+
   it.each([
     [['asm', 'a.S'], 'no output file given (-o OUT)'],
     [['asm', '-o', 'a.bin'], 'no source file given'],

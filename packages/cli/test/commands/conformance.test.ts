@@ -95,6 +95,15 @@ describe('trapeze conformance', () => {
     expect(result.stderr).toContain("Run 'trapeze conformance --help' for usage.");
   });
 
+  it('answers an option the library finds out of range with a usage error', async () => {
+    const result = await run(['conformance', '--engine', 'bare', '--concurrency', '5000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'trapeze conformance: error: runCampaign: concurrency must be an integer in 1…1024, got 5000',
+    );
+    expect(result.stderr).not.toContain('internal error');
+  });
+
   it('parses shards', () => {
     expect(parseShard('1/1')).toEqual({ index: 1, count: 1 });
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeElf } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requireTool } from '../../../../test-support.ts';
 import { DEMO_SOURCE } from '../../src/demo-program.js';
 import { run, wordsToBytes } from '../support/fake-io.js';
 
@@ -305,11 +306,13 @@ describe('trapeze disasm usage errors', () => {
   });
 });
 
-function has(tool: string): boolean {
-  return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-}
+const LLVM_OBJDUMP = requireTool(
+  'llvm-objdump',
+  hasCommand('llvm-objdump'),
+  'the comparison with llvm-objdump is skipped (apt-get install llvm; CI installs it)',
+);
 
-describe.skipIf(!has('llvm-objdump'))('against llvm-objdump', () => {
+describe.skipIf(!LLVM_OBJDUMP)('against llvm-objdump', () => {
   it('prints the demo program exactly as llvm-objdump -d does', async () => {
     const asm = await run(['asm', '--elf', 'demo.S', '-o', 'demo.elf'], {
       files: { 'demo.S': DEMO_SOURCE },

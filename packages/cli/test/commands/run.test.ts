@@ -1,6 +1,7 @@
 import { assemble, elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
-import { run } from '../support/fake-io.js';
+import { main } from '../../src/cli.js';
+import { fakeIo, run } from '../support/fake-io.js';
 
 /** Assembles `source` at `address` (RAM by default) into an ELF executable. */
 function elfOf(source: string, address = 0x80000000): Uint8Array {
@@ -142,11 +143,14 @@ ${PASS}
     expect(bySymbol.code).toBe(5);
     const state = JSON.parse(bySymbol.stdout);
     expect(state.x[8]).toBe(3); // s0: the loop has not run yet
-    expect(bySymbol.stderr).toBe(
-      `trapeze run: stopped at breakpoint 0x${state.pc.toString(16).padStart(8, '0')}\n`,
-    );
+    const address = `0x${state.pc.toString(16).padStart(8, '0')}`;
+    // Named as it was asked for: by the symbol (and its address), or by the address.
+    expect(bySymbol.stderr).toBe(`trapeze run: stopped at breakpoint loop (${address})\n`);
     const byAddress = await runGuest(COUNTDOWN, ['--break', `0x${state.pc.toString(16)}`]);
     expect(byAddress.code).toBe(5);
+    expect(byAddress.stderr).toBe(`trapeze run: stopped at breakpoint ${address}\n`);
+    const both = await runGuest(COUNTDOWN, ['--break', `${address},loop`]);
+    expect(both.stderr).toBe(`trapeze run: stopped at breakpoint loop (${address})\n`);
     const traced = await runGuest(COUNTDOWN, ['--break', 'loop', '--trace', '2']);
     expect(traced.code).toBe(5);
   });
@@ -217,12 +221,12 @@ describe('trapeze run: reports', () => {
     expect(r.stderr).toMatch(/^speed: +[0-9]+\.[0-9]{2} MIPS\n/m);
   });
 
-  it('--trace N prints the last N retired instructions, disassembled', async () => {
+  it('--trace N prints the last N instructions executed, disassembled', async () => {
     const r = await runGuest(`_start:\n    nop\n${PASS}`, ['--trace', '3']);
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => /^[0-9a-f]{8}: /.test(l));
     expect(lines).toHaveLength(3);
-    expect(r.stderr).toContain('Last 3 retired instructions:\n');
+    expect(r.stderr).toContain('Last 3 instructions executed (traps marked):\n');
     // li t1, 0x5555 is lui + addi; then the store to the finisher retires last.
     expect(lines[0]).toMatch(/\tlui\tt1, 5$/);
     expect(lines[1]).toMatch(/\taddi\tt1, t1, 1365$/);
@@ -233,7 +237,116 @@ describe('trapeze run: reports', () => {
     const r = await run(['run', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: trapeze run /);
-    for (const status of ['5', '124', '125', '126', 'reset']) expect(r.stdout).toContain(status);
+    for (const status of ['5', '124', '125', '126', '130', 'reset', 'Ctrl-A X'])
+      expect(r.stdout).toContain(status);
+    // The exit statuses end the help, and nothing generic contradicts them.
+    expect(r.stdout).toMatch(/Exit status: 0 the guest passed[\s\S]*143 SIGTERM\)\.\n$/);
+    expect(r.stdout).not.toContain('1 the command failed');
+  });
+
+  it('--help says which --icount sleep mode is the default, and why', async () => {
+    const r = await run(['run', '--help']);
+    expect(r.stdout).toContain('--icount OPTS');
+    expect(r.stdout).toMatch(/default is sleep=on when standard input is a terminal/);
+    expect(r.stdout).toMatch(/sleep=off\s+otherwise \(scripts, tests and conformance/);
+  });
+});
+
+/** Sets mtvec to \`handler\`, runs \`body\`, then passes; the handler skips the trapping instruction. */
+function trapGuest(body: string): string {
+  return `
+_start:
+    la t0, handler
+    csrw mtvec, t0
+${body}
+${PASS}
+handler:
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+`;
+}
+
+describe('trapeze run: --trace across traps', () => {
+  /** The trace lines of a run (address: bytes<TAB>text). */
+  function traceLines(stderr: string): string[] {
+    return stderr.split('\n').filter((l) => /^[0-9a-f]{8}: /.test(l));
+  }
+
+  it('shows an ecall at its own pc, marked as a trap, then the handler at its address', async () => {
+    const elf = elfOf(trapGuest('    .option norvc\n    ecall\n    li a0, 1'));
+    const r = await run(['run', '--trace', '12', 'guest.elf'], { files: { 'guest.elf': elf } });
+    expect(r.code).toBe(0);
+    const lines = traceLines(r.stderr);
+    const at = lines.findIndex((l) => /\tecall\t# trap: /.test(l));
+    expect(at).toBeGreaterThan(0);
+    const ecall = lines[at] as string;
+    const handler = lines[at + 1] as string;
+    expect(ecall).toMatch(
+      /^([0-9a-f]{8}): 73 00 00 00 +\tecall\t# trap: environment call from M-mode \(mcause 0x0000000b, tval 0x00000000\) -> 0x([0-9a-f]{8})$/,
+    );
+    const [, ecallPc, target] = /^([0-9a-f]{8}):.* -> 0x([0-9a-f]{8})$/.exec(ecall) ?? [];
+    // The handler's first instruction, at the handler's address (not the ecall's).
+    expect(handler.startsWith(`${target}: `)).toBe(true);
+    expect(handler).toMatch(/\tcsrr\tt0, mepc$/);
+    expect(target).not.toBe(ecallPc);
+    // After mret, the instruction after the ecall.
+    const back = lines.find((l) => /\tli\ta0, 1$/.test(l)) as string;
+    expect(Number.parseInt(back.slice(0, 8), 16)).toBe(Number.parseInt(ecallPc as string, 16) + 4);
+  });
+
+  it('shows an illegal instruction at its pc, with its word, marked as a trap', async () => {
+    const elf = elfOf(trapGuest('    .option norvc\n    .word 0xffffffff\n    li a0, 1'));
+    const r = await run(['run', '--trace', '12', 'guest.elf'], { files: { 'guest.elf': elf } });
+    expect(r.code).toBe(0);
+    const lines = traceLines(r.stderr);
+    const at = lines.findIndex((l) => l.includes('# trap: illegal instruction'));
+    expect(lines[at]).toMatch(
+      /^[0-9a-f]{8}: ff ff ff ff +\t.*\t# trap: illegal instruction \(mcause 0x00000002, tval 0xffffffff\) -> 0x[0-9a-f]{8}$/,
+    );
+    expect(lines[at + 1]).toMatch(/\tcsrr\tt0, mepc$/);
+  });
+
+  it('shows a fetch fault and the trap loop that follows, then stops (126)', async () => {
+    const r = await runGuest('_start:\n    ecall\n', ['--trace', '3']);
+    expect(r.code).toBe(126);
+    const lines = traceLines(r.stderr);
+    expect(lines).toHaveLength(3);
+    for (const line of lines)
+      expect(line).toMatch(
+        /^00000000: +\t# trap: instruction access fault \(mcause 0x00000001, tval 0x00000000\) -> 0x00000000$/,
+      );
+  });
+
+  it('shows an interrupt where it was taken', async () => {
+    // Machine software interrupt: raise MSIP through the CLINT with MIE on.
+    const elf = elfOf(
+      trapGuest(`
+    li t0, 8; csrw mie, t0
+    csrsi mstatus, 8
+    li t0, 0x02000000; li t1, 1; sw t1, 0(t0)
+    nop
+    nop`).replace(
+        'handler:\n    csrr t0, mepc\n    addi t0, t0, 4\n    csrw mepc, t0',
+        'handler:\n    li t0, 0x02000000; sw zero, 0(t0)',
+      ),
+    );
+    const r = await run(['run', '--trace', '40', 'guest.elf'], { files: { 'guest.elf': elf } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /\n[0-9a-f]{8}: +\t# trap: machine software interrupt \(mcause 0x80000003\) -> 0x[0-9a-f]{8}\n/,
+    );
+  });
+
+  it('stops at a --break on the handler, as asked, also while tracing', async () => {
+    const elf = elfOf(trapGuest('    ecall'));
+    const r = await run(['run', '--trace', '4', '--break', 'handler', 'guest.elf'], {
+      files: { 'guest.elf': elf },
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/stopped at breakpoint handler \(0x[0-9a-f]{8}\)/);
+    expect(traceLines(r.stderr).at(-1)).toMatch(/\tecall\t# trap: /);
   });
 });
 
@@ -277,12 +390,33 @@ describe('trapeze run: snapshots', () => {
     });
     expect(append.code).toBe(2);
     expect(append.stderr).toContain('--append cannot be used with --restore');
+  });
+
+  it('checks that the --save-snapshot FILE can be written before running', async () => {
     const unwritable = await run(['run', '--save-snapshot', 'ro.json', 'guest.elf'], {
       files: { 'guest.elf': elfOf(HELLO) },
       failing: { 'ro.json': 'EACCES' },
     });
-    expect(unwritable.code).not.toBe(0);
-    expect(unwritable.stderr).toMatch(/cannot write 'ro\.json'/);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toBe(
+      "trapeze run: error: --save-snapshot 'ro.json' cannot be written: permission denied\n" +
+        "Run 'trapeze run --help' for usage.\n",
+    );
+    expect(unwritable.stdout).toBe(''); // the guest never ran
+    expect(unwritable.files.has('ro.json')).toBe(false);
+  });
+
+  it('a snapshot that cannot be written at the end (after the check) is exit status 1', async () => {
+    const { io, state } = fakeIo({ files: { 'guest.elf': elfOf(HELLO) } });
+    io.writeFile = async () => {
+      throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+    };
+    const code = await main(['run', '--save-snapshot', 's.json', 'guest.elf'], io);
+    expect(code).toBe(1);
+    expect(state.stdout).toBe('hello');
+    expect(state.stderr).toBe(
+      "trapeze run: error: cannot write 's.json': no space left on device\n",
+    );
   });
 });
 
@@ -300,16 +434,40 @@ describe('trapeze run: errors', () => {
 
   it('rejects a bad --max-insns or --trace', async () => {
     for (const option of ['--max-insns', '--trace']) {
-      const r = await runGuest(PASS, [option, '0']);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`${option} '0' is not a positive integer`);
+      for (const value of ['0', '000', '-5', '1e3', 'lots']) {
+        const r = await runGuest(PASS, [option, value]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`${option} '${value}' is not a positive integer`);
+      }
     }
   });
 
-  it('rejects a file that is not an ELF executable', async () => {
-    const r = await run(['run', 'guest.bin'], { files: { 'guest.bin': 'not an ELF file' } });
+  it('says that a --max-insns or --trace is too large, and what the maximum is', async () => {
+    for (const value of ['99999999999999999999', '9007199254740992', '9_007_199_254_740_992']) {
+      const r = await runGuest(PASS, ['--max-insns', value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--max-insns '${value}' is too large (at most 9007199254740991)`);
+    }
+    expect((await runGuest(`_start:\n${PASS}`, ['--max-insns', '9007199254740991'])).code).toBe(0);
+    const trace = await runGuest(PASS, ['--trace', '1000001']);
+    expect(trace.code).toBe(2);
+    expect(trace.stderr).toContain("--trace '1000001' is too large (at most 1000000)");
+  });
+
+  it('rejects a bad --icount', async () => {
+    for (const value of ['sleep=maybe', 'shift=2', 'auto', 'sleep=on,align=on']) {
+      const r = await runGuest(PASS, ['--icount', value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--icount '${value}'`);
+    }
+    expect((await runGuest(`_start:\n${PASS}`, ['--icount', 'shift=0,sleep=off'])).code).toBe(0);
+  });
+
+  it('rejects a file with the ELF magic number that is not a valid ELF file', async () => {
+    // Any other file is a raw image (test/commands/run-images.test.ts).
+    const r = await run(['run', 'guest.elf'], { files: { 'guest.elf': '\x7fELF, but no more' } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^trapeze run: error: 'guest\.bin' is not a valid ELF file: /);
+    expect(r.stderr).toMatch(/^trapeze run: error: 'guest\.elf' is not a valid ELF file: /);
     expect(r.stdout).toBe('');
   });
 
@@ -322,6 +480,6 @@ describe('trapeze run: errors', () => {
     expect(outside.stderr).toMatch(/^trapeze run: error: cannot load 'low\.elf': .*outside RAM/);
     const none = await run(['run']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('no ELF image given');
+    expect(none.stderr).toContain('no image given');
   });
 });

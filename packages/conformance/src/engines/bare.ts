@@ -4,6 +4,7 @@
  *
  * @module
  */
+
 import { BufferBackend } from '@trapeze/devices';
 import {
   MachineError,
@@ -24,7 +25,8 @@ import type {
   VmOptions,
 } from '../contract.js';
 import { CONTRACT_VERSION, COUNTER_CSRS, GUEST_CSRS } from '../contract.js';
-import { EngineError } from './errors.js';
+import { rangeProblem } from '../errors.js';
+import { checkBudget, EngineError } from './errors.js';
 import { fnv1a32 } from './fnv.js';
 import { programRunnerFor } from './in-process-runner.js';
 
@@ -79,6 +81,7 @@ export const BARE_CAPABILITIES: Capabilities = {
   readOnlyMasks: BARE_READ_ONLY_MASKS,
   counters: 'icount',
   snapshot: true,
+  triggers: 2,
 };
 
 const PRIVILEGES: Readonly<Record<number, Privilege>> = { 0: 'U', 1: 'S', 3: 'M' };
@@ -103,21 +106,36 @@ export function machineGuestState(machine: VirtMachine, retiredAtLoad: number): 
   };
 }
 
-/** Guest-physical RAM bytes of a `virt` machine (`undefined` outside RAM). */
+/**
+ * Guest-physical RAM bytes of a `virt` machine (`undefined` outside RAM).
+ *
+ * @throws {@link EngineError} `BAD_USE` when `address` is not a 32-bit address (signed or
+ * unsigned) or `length` not a non-negative safe integer.
+ */
 export function machineReadMemory(
   machine: VirtMachine,
   address: number,
   length: number,
 ): Uint8Array | undefined {
+  checkAddress(address, 'readMemory: address');
+  const problem = rangeProblem(length, 0, Number.MAX_SAFE_INTEGER);
+  if (problem !== undefined)
+    throw new EngineError('BAD_USE', `bare VM: readMemory: length ${problem}`);
   const a = address >>> 0;
   return machine.ram.contains(a, length) ? machine.ram.readBytes(a, length) : undefined;
 }
 
 /** FNV-1a 32 digest of a page of a `virt` machine's RAM (`undefined` outside RAM or unaligned). */
 export function machinePageDigest(machine: VirtMachine, address: number): number | undefined {
+  checkAddress(address, 'pageDigest: address');
   if (address % 4096 !== 0) return undefined;
   const bytes = machineReadMemory(machine, address, 4096);
   return bytes === undefined ? undefined : fnv1a32(bytes);
+}
+
+function checkAddress(address: number, what: string): void {
+  const problem = rangeProblem(address, -0x8000_0000, 0xffff_ffff);
+  if (problem !== undefined) throw new EngineError('BAD_USE', `bare VM: ${what} ${problem}`);
 }
 
 /** Why the `virt` board's run loop stops, as the contract's exit (section 3). */
@@ -202,8 +220,7 @@ class BareVm implements Vm {
 
   run(budget: number): RunExit {
     const m = this.m;
-    if (!Number.isSafeInteger(budget) || budget < 0)
-      throw new EngineError('BAD_USE', `bare VM: budget ${budget} is not a non-negative integer`);
+    checkBudget(budget, 'bare VM: budget');
     if (this.halted !== undefined) return { ...this.halted, instructions: 0 };
     const exit = contractExit(m.run(budget));
     if (exit.kind === 'halt' || exit.kind === 'error') this.halted = exit;
@@ -305,6 +322,27 @@ class BareVm implements Vm {
 /**
  * The bare engine: the reference machine in-process. It is both an {@link Engine} (VMs you
  * step through sync points) and a {@link ProgramRunner} (whole harness programs).
+ *
+ * @example
+ * ```ts
+ * import { bareEngine, buildProgram } from '@trapeze/conformance';
+ *
+ * const image = buildProgram({ setup: '', body: 'li a0, 0x1234; sw a0, 8(s11)' });
+ * const bare = bareEngine();
+ *
+ * // A whole program: run to its end, parse the state dump it printed on the console.
+ * const outcome = await bare.runProgram(image, 10_000_000);
+ * outcome.exit; // → { kind: 'halt', code: 0 }
+ * outcome.dump?.x[9]; // → 0x1234
+ *
+ * // A VM, stopped at sync points.
+ * const vm = bare.createVm();
+ * vm.load(image);
+ * vm.run(10); // → { kind: 'budget', code: 0, instructions: 10 }
+ * vm.state().instret; // → 10
+ * vm.run(10_000_000).kind; // → 'halt'
+ * new TextDecoder().decode(vm.console()).split('\n')[0]; // → 'TRAPEZE-STATE 1'
+ * ```
  */
 export function bareEngine(): Engine & ProgramRunner {
   const engine: Engine = {

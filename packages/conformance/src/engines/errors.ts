@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { rangeProblem } from '../errors.js';
 
 /** Codes of {@link EngineError}. */
 export type EngineErrorCode =
@@ -18,6 +19,17 @@ export type EngineErrorCode =
   | 'CONTRACT_VERSION'
   /** `restore` got something that is not a snapshot of this engine's VMs. */
   | 'BAD_SNAPSHOT';
+
+/**
+ * Checks an instruction budget given to an engine: a non-negative safe integer.
+ *
+ * @throws {@link EngineError} `BAD_USE` naming `what` and the value.
+ * @internal
+ */
+export function checkBudget(budget: number, what: string): void {
+  const problem = rangeProblem(budget, 0, Number.MAX_SAFE_INTEGER);
+  if (problem !== undefined) throw new EngineError('BAD_USE', `${what} ${problem}`);
+}
 
 /** Host-side misuse or bad input around an engine (never a guest fault): `code` says which. */
 export class EngineError extends Error {

@@ -6,13 +6,15 @@
  *
  * @module
  */
+
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Capabilities, ProgramOutcome, ProgramRunner, RunExit } from '../contract.js';
 import { parseDump } from '../dump.js';
-import { EngineError } from './errors.js';
+import { checkRange } from '../errors.js';
+import { checkBudget, EngineError } from './errors.js';
 
 /** How a process's end maps to an exit: its exit status, or the signal that ended it. */
 export type ExitStatusMap = (status: number, instructions: number) => RunExit;
@@ -28,7 +30,10 @@ export interface ProcessRunnerOptions {
    */
   readonly command: string | readonly string[];
   readonly capabilities: Capabilities;
-  /** Wall-clock limit (default 60 s); the process is killed and the exit is an error. */
+  /**
+   * Wall-clock limit in milliseconds, an integer in 1…2^31 − 1 (default 60 s); the process is
+   * killed and the exit is an error.
+   */
   readonly timeoutMs?: number;
   /** Maps the exit status (default {@link defaultExitStatus}). */
   readonly exitStatus?: ExitStatusMap;
@@ -42,8 +47,20 @@ export interface ProcessRunnerOptions {
  * exits).
  */
 export function defaultExitStatus(status: number, instructions: number): RunExit {
+  checkExitStatus(status, instructions, 'defaultExitStatus');
   if (status === 124) return { kind: 'budget', code: 0, instructions };
   return { kind: 'halt', code: status, instructions };
+}
+
+/**
+ * Checks the arguments of an {@link ExitStatusMap}: a process exit status (0…255) and the
+ * instructions it was given (a non-negative safe integer).
+ *
+ * @internal
+ */
+export function checkExitStatus(status: number, instructions: number, what: string): void {
+  checkRange(status, `${what}: status`, 0, 255);
+  checkRange(instructions, `${what}: instructions`, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Splits a command template into words (POSIX shell quoting, no expansion). */
@@ -103,15 +120,56 @@ export function commandWords(command: string | readonly string[]): string[] {
  * ({@link EngineError}): `BAD_TEMPLATE` at creation for a template that is empty, malformed or
  * without `{elf}`; `ENGINE_NOT_FOUND` from `runProgram` when the command cannot be started. A
  * process killed by the timeout or a signal gives an `error` exit (never a throw).
+ *
+ * @example
+ * ```ts
+ * import { buildProgram, EngineError, processRunner, QEMU_CAPABILITIES } from '@trapeze/conformance';
+ *
+ * // Your emulator, in any language: it runs {elf} and exits with the finisher's status.
+ * const mine = processRunner({
+ *   name: 'my-emulator',
+ *   command: "my-emulator --machine virt --kernel {elf} --max-insns {budget} --name 'my emu'",
+ *   capabilities: QEMU_CAPABILITIES, // what your engine declares
+ *   timeoutMs: 30_000,
+ * });
+ * const image = buildProgram({ setup: '', body: 'li a0, 1' });
+ * // Here there is no my-emulator on the PATH:
+ * const code = await mine.runProgram(image, 1_000_000).catch((e: EngineError) => e.code);
+ * code; // → 'ENGINE_NOT_FOUND'
+ *
+ * try {
+ *   processRunner({ name: 'bad', command: 'my-emulator', capabilities: QEMU_CAPABILITIES });
+ * } catch (error) {
+ *   (error as EngineError).code; // → 'BAD_TEMPLATE'
+ * }
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { buildProgram, processRunner, QEMU_CAPABILITIES, qemuCommand } from '@trapeze/conformance';
+ *
+ * // needs qemu-system-riscv32 on the PATH
+ * const qemu = processRunner({ name: 'qemu', command: qemuCommand(), capabilities: QEMU_CAPABILITIES });
+ * const outcome = await qemu.runProgram(buildProgram({ setup: '', body: 'li a0, 5' }), 1_000_000);
+ * outcome.exit; // → { kind: 'halt', code: 0 }
+ * outcome.dump?.x[9]; // → 5
+ * ```
  */
 export function processRunner(options: ProcessRunnerOptions): ProgramRunner {
   const words = commandWords(options.command);
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = checkRange(
+    options.timeoutMs ?? 60_000,
+    `${options.name}: timeoutMs`,
+    1,
+    0x7fff_ffff,
+    'BAD_OPTION',
+  );
   const exitStatus = options.exitStatus ?? defaultExitStatus;
   return {
     name: options.name,
     capabilities: options.capabilities,
     async runProgram(image, budget): Promise<ProgramOutcome> {
+      checkBudget(budget, `${options.name}: runProgram budget`);
       const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
       try {
         const elf = join(dir, 'program.elf');

@@ -55,6 +55,7 @@ export const QEMU_CAPABILITIES: Capabilities = {
   readOnlyMasks: QEMU_READ_ONLY_MASKS,
   counters: 'icount',
   snapshot: false,
+  triggers: 2,
 };
 
 /** The QEMU binary the runner starts. */
@@ -77,6 +78,23 @@ export function qemuCommand(binary = QEMU_BINARY): string[] {
  * QEMU as a {@link ProgramRunner}. QEMU has no instruction budget: a program that does not end
  * runs into the timeout (an `error` exit). It exits with status 0 on the finisher's pass and
  * with the fail code on a fail.
+ *
+ * @example
+ * ```ts
+ * import { bareEngine, buildProgram, diffDumps, qemuRunner } from '@trapeze/conformance';
+ *
+ * // needs qemu-system-riscv32 on the PATH (Debian: apt-get install qemu-system-misc)
+ * const image = buildProgram({ setup: '', body: 'li a0, 0x1234; sw a0, 8(s11)' });
+ * const bare = bareEngine();
+ * const qemu = qemuRunner();
+ * const a = await bare.runProgram(image, 10_000_000);
+ * const b = await qemu.runProgram(image, 10_000_000);
+ * b.exit; // → { kind: 'halt', code: 0 }
+ * // QEMU has no instruction budget and does not say how many instructions ran.
+ * b.exit.instructions; // → 0
+ * if (a.dump === undefined || b.dump === undefined) throw new Error('no dump');
+ * diffDumps(a.dump, b.dump, { a: bare.capabilities, b: qemu.capabilities }); // → []
+ * ```
  */
 export function qemuRunner(options: QemuRunnerOptions = {}): ProgramRunner {
   return processRunner({

@@ -8,10 +8,11 @@
 import { join } from 'node:path';
 import type { ProgramRunner, RunExit } from '../contract.js';
 import { BARE_CAPABILITIES } from './bare.js';
-import { processRunner } from './process.js';
+import { checkExitStatus, processRunner } from './process.js';
 
 /** Exit statuses of `trapeze run` (packages/cli/README.md) as exits. */
 export function trapezeRunExitStatus(status: number, instructions: number): RunExit {
+  checkExitStatus(status, instructions, 'trapezeRunExitStatus');
   switch (status) {
     case 124:
       return { kind: 'budget', code: 0, instructions };
@@ -48,6 +49,20 @@ export interface TrapezeRunOptions {
 /**
  * `node <cli> run --max-insns {budget} {elf}` as a {@link ProgramRunner}; `cli` is the path of
  * the cli's `dist/main.js`, or of the cli package (then `dist/main.js` inside it is used).
+ *
+ * @example
+ * ```ts
+ * import { BARE_CAPABILITIES, trapezeRunExitStatus, trapezeRunRunner } from '@trapeze/conformance';
+ *
+ * // In this repository, after `npm start`: the built `trapeze` command.
+ * const cli = trapezeRunRunner('packages/cli/dist/main.js', { timeoutMs: 60_000 });
+ * cli.name; // → 'trapeze-run'
+ * cli.capabilities === BARE_CAPABILITIES; // → true
+ * // `trapeze run` exit statuses become contract exits: 124 is the budget, 126 a trap loop.
+ * trapezeRunExitStatus(124, 0); // → { kind: 'budget', code: 0, instructions: 0 }
+ * trapezeRunExitStatus(126, 0).kind; // → 'error'
+ * // Then, as any runner: await cli.runProgram(image, budget).
+ * ```
  */
 export function trapezeRunRunner(cli: string, options: TrapezeRunOptions = {}): ProgramRunner {
   const main = cli.endsWith('.js') ? cli : join(cli, 'dist', 'main.js');

@@ -27,6 +27,8 @@ export interface GenContext {
   readonly pmpEntries: number;
   /** Privilege modes every engine supports. */
   readonly modes: readonly Privilege[];
+  /** Debug triggers every engine implements with QEMU 7.2's semantics (0: none). */
+  readonly triggers: number;
   /** Behaviour left out of generated programs (see {@link Avoidable}). */
   readonly avoid: ReadonlySet<Avoidable>;
 }
@@ -80,6 +82,7 @@ export function genContext(
     adBits: all((c) => c.adBits),
     pmpEntries: Math.min(...capabilities.map((c) => c.pmpEntries)),
     modes: (['M', 'S', 'U'] as const).filter((m) => capabilities.every((c) => c.modes.includes(m))),
+    triggers: Math.min(...capabilities.map((c) => c.triggers ?? 0)),
     avoid: new Set(options.avoid ?? []),
   };
 }

@@ -79,8 +79,22 @@ export type BodyRecord =
       readonly imm: number;
     }
   | { readonly kind: 'li'; readonly rd: number; readonly value: number }
-  | { readonly kind: 'load'; readonly op: LoadOp; readonly rd: number; readonly offset: number }
-  | { readonly kind: 'store'; readonly op: StoreOp; readonly rs2: number; readonly offset: number }
+  | {
+      readonly kind: 'load';
+      readonly op: LoadOp;
+      readonly rd: number;
+      readonly offset: number;
+      /** Base register (default the data page's, s11: `DATA_REGISTER`); `offset` from it. */
+      readonly base?: number;
+    }
+  | {
+      readonly kind: 'store';
+      readonly op: StoreOp;
+      readonly rs2: number;
+      readonly offset: number;
+      /** Base register (default the data page's); `offset` from it. */
+      readonly base?: number;
+    }
   | {
       readonly kind: 'branch';
       readonly op: BranchOp;

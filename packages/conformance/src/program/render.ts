@@ -20,6 +20,11 @@ const base = reg(DATA_REGISTER);
 const ta = reg(SCRATCH_A);
 const tb = reg(SCRATCH_B);
 
+/** The base register of a load or store record (default: the data page's). */
+function baseOf(register: number | undefined): string {
+  return register === undefined ? base : reg(register);
+}
+
 /** Lines that clear the bits of `rd` outside `mask` (nothing for all ones or x0). */
 function maskLines(rd: number, mask: number, scratch: string): string[] {
   if (rd === 0 || mask >>> 0 === 0xffff_ffff) return [];
@@ -48,9 +53,9 @@ function recordLines(
     case 'li':
       return [`li ${reg(record.rd)}, ${hex(record.value)}`];
     case 'load':
-      return [`${record.op} ${reg(record.rd)}, ${record.offset}(${base})`];
+      return [`${record.op} ${reg(record.rd)}, ${record.offset}(${baseOf(record.base)})`];
     case 'store':
-      return [`${record.op} ${reg(record.rs2)}, ${record.offset}(${base})`];
+      return [`${record.op} ${reg(record.rs2)}, ${record.offset}(${baseOf(record.base)})`];
     case 'branch':
       return [`${record.op} ${reg(record.rs1)}, ${reg(record.rs2)}, ${target(record.skip)}`];
     case 'jump':

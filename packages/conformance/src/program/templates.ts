@@ -29,10 +29,13 @@ import {
   CLINT_MTIME,
   CLINT_MTIMECMP,
   HOLES,
+  LOOP_BODY_REGISTERS,
+  reg,
   WRITABLE_REGISTERS,
 } from './convention.js';
-import type { BodyRecord, Program } from './model.js';
+import type { BodyRecord, LoadOp, Program, StoreOp } from './model.js';
 import {
+  AMO_OPS,
   aluArb,
   atomicArb,
   branchArb,
@@ -40,18 +43,22 @@ import {
   holeAccessArb,
   holeFetchArb,
   jumpArb,
+  LOAD_OPS,
   liArb,
   loadArb,
   loopArb,
   M_OPS,
+  MAX_DATA_OFFSET,
   machineCsrs,
   memoryArb,
   mmioArb,
   regArb,
+  STORE_OPS,
   storeArb,
   supervisorCsrs,
   timerArb,
   trapArb,
+  widthOf,
 } from './records.js';
 
 /** A program template. */
@@ -951,6 +958,345 @@ export function expectedResourceFaults(
   return out;
 }
 
+/** One trigger of the trigger template's set-up. */
+interface TriggerSpec {
+  /** `tdata1`'s type: 2 (`mcontrol`) or 6 (`mcontrol6`). */
+  readonly type: 2 | 6;
+  /** What `tdata2` points at: the body's code, the data page, or the `__tdata` pages. */
+  readonly target: 'code' | 'data' | 'tdata';
+  /**
+   * Code: an even byte offset from `__body` (wrapped into the body at run time); data: from
+   * `__data` (0–2047); tdata: from {@link TDATA_BASE} (−2048…2047).
+   */
+  readonly offset: number;
+  /** U, S, M bits (`tdata1` bits 3, 4, 6). */
+  readonly modes: number;
+  /** Load, store, execute bits (`tdata1` bits 0–2). */
+  readonly kinds: number;
+  /** The size field (type 2: 0–3; type 6: 0–15, some of them not kept). */
+  readonly size: number;
+  /** Bits QEMU 7.2 reads as zero (dmode, maskmax, hit, select, timing, action, chain, match). */
+  readonly junk: number;
+  /** A write of a type QEMU 7.2 ignores (0, 3, 4, 5, 7, 15) after arming, or none. */
+  readonly ignored: number | undefined;
+}
+
+/** `tdata1` bits QEMU 7.2 reads as zero in both types (never the type, kept or size bits). */
+const TRIGGER_JUNK = 0x0ff0_ffa0 & ~0x0180_0000;
+/** Types whose `tdata1` writes QEMU 7.2 ignores (1 and 8–14 abort it: never written). */
+const IGNORED_TYPES = [0, 3, 4, 5, 7, 15];
+/** Bytes of the `__tdata` area (two pages: accesses may cross from one to the other). */
+const TDATA_SIZE = 0x2000;
+/** The trigger template's base register (s9): `__tdata` + {@link TDATA_BASE}; never written. */
+const TDATA_REGISTER = 25;
+/** Offset of {@link TDATA_REGISTER} in `__tdata`: the page boundary in its middle. */
+const TDATA_BASE = 0x1000;
+/** Registers the trigger template's records write (never its base register). */
+const TRIGGER_REGISTERS = WRITABLE_REGISTERS.filter((r) => r !== TDATA_REGISTER);
+/** Bit of `tdata1` that matches privilege `mode`. */
+const TRIGGER_MODE_BIT = { U: 0x08, S: 0x10, M: 0x40 } as const;
+
+/**
+ * The `tdata1` value a trigger's set-up writes. Triggers never make the M-mode harness stop:
+ * code triggers only execute (the harness never runs the body's code), data-page triggers
+ * that load or store never have M (the dump reads the data page in M-mode), `__tdata` is only
+ * the body's (and not digested).
+ */
+function triggerTdata1(t: TriggerSpec): number {
+  let modes = t.modes;
+  let kinds = t.kinds;
+  if (t.target === 'code') kinds = 4;
+  if (t.target === 'data' && (kinds & 3) !== 0) modes &= ~0x40;
+  return ((t.type << 28) | (t.junk & TRIGGER_JUNK) | (t.size << 16) | modes | kinds) >>> 0;
+}
+
+/** Triggers for a body in `mode`: three times in four they have that mode's bit. */
+const triggerSpecArb = (mode: 'M' | 'S' | 'U'): fc.Arbitrary<TriggerSpec> =>
+  fc
+    .constantFrom<'code' | 'data' | 'tdata'>('code', 'data', 'tdata', 'code', 'tdata')
+    .chain((target) =>
+      fc.record({
+        type: fc.constantFrom<2 | 6>(2, 6),
+        target: fc.constant(target),
+        offset:
+          target === 'code'
+            ? fc.integer({ min: 0, max: 255 }).map((h) => h * 2)
+            : target === 'data'
+              ? fc.integer({ min: 0, max: 2047 })
+              : fc.oneof(fc.integer({ min: -8, max: 4 }), fc.integer({ min: -2048, max: 2047 })),
+        modes: fc
+          .record({
+            own: fc.constantFrom(true, true, true, false),
+            others: fc.subarray([0x08, 0x10, 0x40]).map((bits) => bits.reduce((m, b) => m | b, 0)),
+          })
+          .map(({ own, others }) =>
+            own ? others | TRIGGER_MODE_BIT[mode] : others & ~TRIGGER_MODE_BIT[mode],
+          ),
+        // Loads and stores (1–3) most often, execute sometimes with them, rarely nothing (code
+        // triggers only execute, whatever this says).
+        kinds: fc.constantFrom(1, 2, 3, 1, 2, 3, 3, 5, 6, 7, 4, 0),
+        size: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 15 })),
+        junk: fc.oneof(fc.constant(0), fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff })),
+        ignored: fc.option(fc.constantFrom(...IGNORED_TYPES), { nil: undefined }),
+      }),
+    );
+
+/** The `tdata2` and `tdata1` writes of trigger `index`, and the read-back into `__tlog`. */
+function triggerSetup(t: TriggerSpec, index: number): string[] {
+  const lines = [`  li t0, ${index}`, '  csrw tselect, t0'];
+  if (t.target === 'code') {
+    // __body + offset, wrapped into [__body, __end_marker) (the body's length is even).
+    lines.push(
+      '  la t2, __body',
+      `  li t0, ${t.offset}`,
+      '  la t1, __end_marker',
+      '  sub t1, t1, t2',
+      '  remu t0, t0, t1',
+      '  add t0, t0, t2',
+    );
+  } else if (t.target === 'data') {
+    lines.push('  la t0, __data', `  addi t0, t0, ${t.offset}`);
+  } else {
+    lines.push(`  addi t0, ${reg(TDATA_REGISTER)}, ${t.offset}`);
+  }
+  lines.push('  csrw tdata2, t0', `  li t0, ${hex(triggerTdata1(t))}`, '  csrw tdata1, t0');
+  if (t.ignored !== undefined)
+    lines.push(`  li t0, ${hex((t.ignored << 28) | 0x0fff_ffff)}`, '  csrw tdata1, t0');
+  lines.push(
+    '  csrr t0, tdata1',
+    `  sw t0, ${8 * index}(s0)`,
+    '  csrr t0, tdata2',
+    `  sw t0, ${8 * index + 4}(s0)`,
+  );
+  return lines;
+}
+
+/** Offsets near `points` (±6 bytes, within `min…max`), else uniform ones. */
+function nearArb(points: readonly number[], min: number, max: number): fc.Arbitrary<number> {
+  const uniform = fc.integer({ min, max });
+  if (points.length === 0) return uniform;
+  return fc.oneof(
+    { weight: 1, arbitrary: uniform },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({ p: fc.constantFrom(...points), d: fc.integer({ min: -6, max: 6 }) })
+        .map(({ p, d }) => Math.max(min, Math.min(max, p + d))),
+    },
+  );
+}
+
+/** Register forms of writes to `tdata1` from a body (see {@link triggerCsrArb}). */
+const SAFE_WRITE_TYPES = [0, 2, 3, 4, 5, 6, 7, 15];
+const SAFE_SET_TYPES = [0, 2, 4, 6];
+
+/**
+ * Reads of the trigger CSRs, and (`writes`) writes restored at once whose transient value can
+ * never make the M-mode harness stop: no write sets M, load or store, no result is of a type
+ * QEMU 7.2 aborts on, `tdata2` writes stay below the UART.
+ */
+function triggerCsrArb(writes: boolean): Arb {
+  const read = fc
+    .record({
+      csr: fc.constantFrom('tselect', 'tdata1', 'tdata2', 'tdata3', '0x7a4'),
+      rd: fc.constantFrom(...TRIGGER_REGISTERS),
+    })
+    .map(({ csr, rd }): BodyRecord => ({ kind: 'csrr', csr, rd, mask: 0xffff_ffff }));
+  if (!writes) return read;
+  const write = fc
+    .record({
+      csr: fc.constantFrom('tselect', 'tdata1', 'tdata2', 'tdata3', '0x7a4'),
+      op: fc.constantFrom<'csrrw' | 'csrrs' | 'csrrc' | 'csrrwi' | 'csrrsi' | 'csrrci'>(
+        'csrrw',
+        'csrrs',
+        'csrrc',
+        'csrrwi',
+        'csrrsi',
+        'csrrci',
+      ),
+      rd: fc.constantFrom(0, ...TRIGGER_REGISTERS),
+      value: fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }),
+      type: fc.integer({ min: 0, max: 7 }),
+    })
+    .map(({ csr, op, rd, value, type }): BodyRecord => {
+      let v = value;
+      if (op.endsWith('i')) v &= 31;
+      if (csr === 'tdata1') {
+        if (op === 'csrrw')
+          v = (v & 0x0fff_ffbf) | ((SAFE_WRITE_TYPES[type] as number) << 28); // no M
+        else if (op === 'csrrs')
+          v = (v & 0x0fff_ffbc) | ((SAFE_SET_TYPES[type % 4] as number) << 28);
+        else if (op === 'csrrc')
+          v = (v & 0x0fff_ffff) | ((SAFE_SET_TYPES[type % 4] as number) << 28);
+        else if (op === 'csrrsi') v &= ~3; // never adds load or store
+      }
+      if (csr === 'tdata2' && !op.endsWith('i')) v &= 0x0fff_ffff;
+      return { kind: 'csr', op, csr, rd, value: v | 0, restore: true, mask: 0xffff_ffff };
+    });
+  return fc.oneof({ weight: 1, arbitrary: read }, { weight: 2, arbitrary: write });
+}
+
+/**
+ * Debug triggers (QEMU 7.2's trigger module): the set-up arms up to two random triggers (type 2
+ * or 6, random modes, kinds, sizes and ignored bits) on the body's code, the data page or a
+ * pair of pages of its own (`__tdata`, reached from s9), reads them back into a digested page
+ * (`__tlog`), and the body — in M, S or U, its breakpoints maybe delegated to S — runs
+ * instructions, loads, stores and atomics near them, so that they hit or miss. An execute
+ * trigger skips an instruction: with one, the body is made only of records whose instructions
+ * compute no address another uses (no atomics, `__tdata` accesses through s9, no loops, no
+ * trigger CSR writes), so a skipped instruction never sends an access astray.
+ */
+function triggerTemplate(): Template {
+  const name = 'trigger';
+  return {
+    name,
+    description:
+      'debug triggers: random execute/load/store triggers (types 2, 6) near the body code and data, hit or missed in M, S or U',
+    unsupported: (ctx) =>
+      ctx.triggers < 2 ? 'an engine lacks the debug triggers of QEMU 7.2' : needs(ctx, ['S', 'U']),
+    arbitrary: (ctx, options) =>
+      fc
+        .noShrink(
+          fc.constantFrom<'M' | 'S' | 'U'>('M', 'S', 'U').chain((mode) =>
+            fc.record({
+              triggers: fc.oneof(
+                { weight: 1, arbitrary: fc.constant<TriggerSpec[]>([]) },
+                {
+                  weight: 6,
+                  arbitrary: fc.array(triggerSpecArb(mode), { minLength: 1, maxLength: 2 }),
+                },
+              ),
+              mode: fc.constant(mode),
+              delegate: fc.boolean(),
+              norvc: fc.boolean(),
+              select: fc.integer({ min: 0, max: 3 }),
+            }),
+          ),
+        )
+        .chain((setup) => {
+          const at = (target: 'data' | 'tdata') =>
+            setup.triggers.filter((t) => t.target === target).map((t) => t.offset);
+          const data = at('data');
+          const tdata = at('tdata');
+          const executes = setup.triggers.some((t) => t.target === 'code');
+          const misaligned = ctx.misalignedLoadStore;
+          const access = (points: readonly number[], min: number, max: number, base?: number) =>
+            fc
+              .record({
+                op: fc.constantFrom(...LOAD_OPS, ...STORE_OPS),
+                offset: nearArb(points, min, max),
+                rd: fc.constantFrom(...TRIGGER_REGISTERS),
+              })
+              .map(({ op, offset, rd }): BodyRecord => {
+                const width = widthOf(op);
+                const o = misaligned ? offset : offset & ~(width - 1);
+                const where = base === undefined ? {} : { base };
+                return op.startsWith('s')
+                  ? { kind: 'store', op: op as StoreOp, rs2: rd, offset: o, ...where }
+                  : { kind: 'load', op: op as LoadOp, rd, offset: o, ...where };
+              });
+          // No SC: QEMU 7.2 fails an SC whose word a store or AMO of the same hart changed
+          // since the LR (it compares values), Trapeze does not (docs/conformance.md).
+          const atomic = fc
+            .record({
+              which: fc.constantFrom('lr', 'amo'),
+              op: fc.constantFrom(...AMO_OPS),
+              offset: nearArb(data, 0, 2040).map((o) => o & ~3),
+              rd: fc.constantFrom(...TRIGGER_REGISTERS),
+              rs2: fc.integer({ min: 0, max: 31 }),
+            })
+            .map(
+              ({ which, op, offset, rd, rs2 }): BodyRecord =>
+                which === 'lr' ? { kind: 'lr', rd, offset } : { kind: 'amo', op, rd, rs2, offset },
+            );
+          const jump = fc
+            .record({
+              rd: fc.constantFrom(0, ...TRIGGER_REGISTERS),
+              skip: fc.integer({ min: 0, max: 3 }),
+            })
+            .map(({ rd, skip }): BodyRecord => ({ kind: 'jump', rd, skip }));
+          // Accesses where the triggers are, mostly.
+          const records: { weight: number; arbitrary: Arb }[] = [
+            { weight: 4, arbitrary: aluArb(TRIGGER_REGISTERS) },
+            { weight: 1 + 4 * data.length, arbitrary: access(data, 0, MAX_DATA_OFFSET) },
+            {
+              weight: 1 + 4 * tdata.length,
+              arbitrary: access(tdata, -2048, 2044, TDATA_REGISTER),
+            },
+            { weight: 1, arbitrary: branchArb(3) },
+            { weight: 1, arbitrary: jump },
+            { weight: 1, arbitrary: trapArb(['ebreak', 'ecall']) },
+          ];
+          if (!executes) {
+            const loopRegisters = LOOP_BODY_REGISTERS.filter((r) => r !== TDATA_REGISTER);
+            records.push(
+              { weight: 1 + data.length, arbitrary: atomic },
+              {
+                weight: 1,
+                arbitrary: fc
+                  .record({
+                    count: fc.integer({ min: 1, max: 8 }),
+                    body: fc.array(
+                      fc.oneof(
+                        { weight: 3, arbitrary: aluArb(loopRegisters) },
+                        { weight: 1, arbitrary: memoryArb(ctx, loopRegisters) },
+                      ),
+                      { minLength: 1, maxLength: 4 },
+                    ),
+                  })
+                  .map((loop): BodyRecord => ({ kind: 'loop', ...loop })),
+              },
+            );
+          }
+          if (setup.mode === 'M') records.push({ weight: 2, arbitrary: triggerCsrArb(!executes) });
+          const min = Math.min(4, options?.maxRecords ?? 24);
+          return body(fc.oneof(...records), options, min).map((b) => ({ setup, body: b }));
+        })
+        .map(({ setup, body: b }): Program => {
+          // The S handler resumes 4 bytes on: delegated bodies are assembled without C.
+          const delegate = setup.delegate && setup.mode !== 'M';
+          const lines: string[] = [
+            '  la s0, __tlog',
+            `  la ${reg(TDATA_REGISTER)}, __tdata`,
+            `  li t0, ${TDATA_BASE}`,
+            `  add ${reg(TDATA_REGISTER)}, ${reg(TDATA_REGISTER)}, t0`,
+          ];
+          setup.triggers.forEach((t, i) => {
+            lines.push(...triggerSetup(t, i));
+          });
+          lines.push(
+            `  li t0, ${setup.select}`,
+            '  csrw tselect, t0',
+            '  csrr t0, tselect',
+            '  sw t0, 16(s0)',
+            '  csrr t0, 0x7a4',
+            '  sw t0, 20(s0)',
+            '  li t0, -1',
+            '  csrw tdata3, t0',
+            '  csrr t0, tdata3',
+            '  sw t0, 24(s0)',
+          );
+          if (delegate) lines.push('  li t0, 8', '  csrw medeleg, t0');
+          lines.push('  la t0, __strap', '  csrw stvec, t0', dropTo(setup.mode));
+          return {
+            template: name,
+            setup: lines.join('\n'),
+            privilege: setup.mode,
+            body: b,
+            extra: `${S_HANDLER}
+  .balign 4096
+__tlog:
+  .space 4096
+__tdata:
+${Array.from({ length: TDATA_SIZE / 32 }, (_, i) => `  .word ${Array.from({ length: 8 }, (_, j) => hex(Math.imul(i * 8 + j + 1, 0x2545_f491) ^ 0x3c3c_3c3c)).join(', ')}`).join('\n')}
+`,
+            digestPages: ['__data', '__spage', '__tlog'],
+            norvc: delegate || setup.norvc,
+          };
+        }),
+  };
+}
+
 /** The templates, by name. */
 export const TEMPLATES: readonly Template[] = [
   simple('alu', 'integer ALU: register, immediate and upper-immediate operations', () => aluArb()),
@@ -1014,6 +1360,7 @@ export const TEMPLATES: readonly Template[] = [
     () => fc.oneof({ weight: 3, arbitrary: mmioArb() }, { weight: 1, arbitrary: aluArb() }),
   ),
   resourceTemplate(),
+  triggerTemplate(),
 ];
 
 /** The template named `name`. */

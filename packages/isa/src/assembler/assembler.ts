@@ -13,6 +13,7 @@ import { aliasRules } from '../aliases.js';
 import { fitsImmediate, immediateRange } from '../bits.js';
 import { compress } from '../compress.js';
 import { EncodeError, type EncodeInput, encode } from '../encoder.js';
+import { checkWord, describeValue, IsaError } from '../errors.js';
 import { type IsaConfig, RV32IMAC } from '../isa.js';
 import type { InstructionSpec, OperandToken } from '../spec.js';
 import { instructionById, instructionsByName } from '../table/index.js';
@@ -34,9 +35,12 @@ import { expandPseudo, isPseudo, type PseudoContext } from './pseudo.js';
 export interface AssembleOptions {
   /** Extensions accepted (default RV32IMAC). */
   readonly isa?: IsaConfig;
-  /** Address of `.text` (default `0x80000000`, where QEMU's `virt` board has RAM). */
+  /**
+   * Address of `.text` (default `0x80000000`, where QEMU's `virt` board has RAM): a 32-bit
+   * address, signed or unsigned (an integer in `-2^31 … 2^32 − 1`).
+   */
   readonly textAddress?: number;
-  /** Address of `.data` (default: after `.text`, aligned to 16). */
+  /** Address of `.data` (default: after `.text`, aligned to 16), as `textAddress`. */
   readonly dataAddress?: number;
   /** Compress instructions automatically when C is enabled (default true; `.option norvc` turns it off). */
   readonly compress?: boolean;
@@ -199,6 +203,10 @@ class Assembler {
   private line = 0;
 
   constructor(private readonly options: AssembleOptions) {
+    if (options.textAddress !== undefined)
+      checkWord(options.textAddress, 'assemble: options.textAddress');
+    if (options.dataAddress !== undefined)
+      checkWord(options.dataAddress, 'assemble: options.dataAddress');
     this.isa = options.isa ?? RV32IMAC;
     this.file = options.file ?? '<input>';
     this.rvc = this.isa.extensions.has('C') && (options.compress ?? true);
@@ -1091,13 +1099,37 @@ class Assembler {
 
 /**
  * Assembles GNU as source. Throws {@link AssembleError} listing every error with its
- * line, column and reason.
+ * line, column and reason. Expressions nest at most {@link MAX_EXPRESSION_DEPTH} (256) levels
+ * deep (parentheses, unary and relocation operators); source text quoted in an error is cut
+ * to a window of {@link MAX_QUOTED} (40) characters with an ellipsis. A `source` that is not a
+ * string, or an address option that is not a 32-bit address, is an {@link IsaError}
+ * `BAD_ARGUMENT`.
  *
  * @example
  * ```ts
- * const { sections } = assemble('li a0, 42\nret\n');
+ * import { AssembleError, assemble } from '@trapeze/isa';
+ *
+ * const result = assemble('start: li a0, 42\n  csrr a1, mstatus\n  j start\n', {
+ *   textAddress: 0x80000000,
+ * });
+ * result.entry; // → 0x80000000
+ * const text = result.sections[0];
+ * [text?.name, text?.bytes.length]; // → ['.text', 10]
+ * result.symbols[0]; // → { name: 'start', value: 0x80000000 }
+ *
+ * // Every error, with its line, column and reason:
+ * try {
+ *   assemble('li a0, 42\n  addi a0, a0\n');
+ * } catch (error) {
+ *   (error as AssembleError).message; // → '<input>:2:14: error: expected 3 operands (rd, rs1, imm), found 2'
+ * }
  * ```
  */
 export function assemble(source: string, options: AssembleOptions = {}): AssembleResult {
+  if (typeof source !== 'string')
+    throw new IsaError(
+      'BAD_ARGUMENT',
+      `assemble: source must be a string, got ${describeValue(source)}`,
+    );
   return new Assembler(options).run(source);
 }

@@ -14,6 +14,17 @@ function readOnly(name: string): boolean {
 /**
  * An ELF32 executable of an assembly: one loadable segment per section, every symbol, the
  * entry point, and `EF_RISCV_RVC` when compressed instructions were emitted.
+ *
+ * @example
+ * ```ts
+ * import { assemble, elfImage, parseElf } from '@trapeze/isa';
+ *
+ * const elf = elfImage(assemble('_start: li a0, 42\n  j _start\n'));
+ * const file = parseElf(elf);
+ * file.entry; // → 0x80000000
+ * // One segment: li (4 bytes: 42 does not fit c.li) and j (compressed to c.j, 2 bytes).
+ * file.segments.map((s) => [s.physicalAddress, s.memorySize]); // → [[0x80000000, 6]]
+ * ```
  */
 export function elfImage(result: AssembleResult): Uint8Array {
   return writeElf({

@@ -27,6 +27,14 @@ export type Expr =
 
 const RELOCATIONS = new Set<string>(['%hi', '%lo', '%pcrel_hi', '%pcrel_lo']);
 
+/**
+ * How deep an assembler expression may nest: parentheses, unary operators (`-`, `+`, `~`,
+ * `!`) and relocation operators (`%hi(…)`) count one level each. Deeper expressions are an
+ * assembly error at the operator that goes past the limit (not a host stack overflow); a long
+ * chain of binary operators (`1 + 1 + … + 1`) does not nest and has no limit.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+
 const PRECEDENCE: Readonly<Record<string, number>> = {
   '||': 1,
   '&&': 2,
@@ -51,6 +59,8 @@ const PRECEDENCE: Readonly<Record<string, number>> = {
 /** A cursor over a token list. */
 export class TokenCursor {
   index = 0;
+  /** Nesting depth of the expression being parsed (see {@link MAX_EXPRESSION_DEPTH}). */
+  depth = 0;
   constructor(
     readonly tokens: readonly Token[],
     readonly line: number,
@@ -89,6 +99,20 @@ export class TokenCursor {
   }
 }
 
+/**
+ * Enters one level of nesting at `token` (`(`, a unary or relocation operator); the caller
+ * leaves it with `cursor.depth--` (a cursor that threw is dropped, so no `finally`).
+ */
+function enter(cursor: TokenCursor, token: Token): void {
+  if (cursor.depth >= MAX_EXPRESSION_DEPTH)
+    throw new AssemblyError(
+      cursor.line,
+      token.column,
+      `expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep (parentheses, unary and relocation operators)`,
+    );
+  cursor.depth++;
+}
+
 function parsePrimary(cursor: TokenCursor): Expr {
   const token = cursor.next();
   if (token === undefined)
@@ -111,7 +135,9 @@ function parsePrimary(cursor: TokenCursor): Expr {
       );
     }
     cursor.expectPunct('(', `after ${token.text}`);
+    enter(cursor, token);
     const operand = parseExpression(cursor);
+    cursor.depth--;
     cursor.expectPunct(')', `to close ${token.text}(`);
     return {
       kind: 'relocation',
@@ -122,12 +148,17 @@ function parsePrimary(cursor: TokenCursor): Expr {
   }
   if (token.kind === 'punct') {
     if (token.text === '(') {
+      enter(cursor, token);
       const inner = parseExpression(cursor);
+      cursor.depth--;
       cursor.expectPunct(')', 'to close "("');
       return inner;
     }
     if (token.text === '-' || token.text === '~' || token.text === '!' || token.text === '+') {
-      return { kind: 'unary', op: token.text, operand: parsePrimary(cursor) };
+      enter(cursor, token);
+      const operand = parsePrimary(cursor);
+      cursor.depth--;
+      return { kind: 'unary', op: token.text, operand };
     }
   }
   throw new AssemblyError(
@@ -137,22 +168,35 @@ function parsePrimary(cursor: TokenCursor): Expr {
   );
 }
 
-function parseBinary(cursor: TokenCursor, minPrecedence: number): Expr {
-  let left = parsePrimary(cursor);
+/**
+ * A chain of binary operators, by precedence climbing with explicit stacks (operators of equal
+ * precedence group to the left, as in C), so that a long chain costs no recursion.
+ */
+function parseBinary(cursor: TokenCursor): Expr {
+  const operands: Expr[] = [parsePrimary(cursor)];
+  const operators: { op: string; precedence: number }[] = [];
+  const reduce = () => {
+    const right = operands.pop() as Expr;
+    const left = operands.pop() as Expr;
+    const { op } = operators.pop() as { op: string };
+    operands.push({ kind: 'binary', op, left, right });
+  };
   for (;;) {
     const token = cursor.peek();
-    if (token?.kind !== 'punct') return left;
-    const precedence = PRECEDENCE[token.text];
-    if (precedence === undefined || precedence < minPrecedence) return left;
+    const precedence = token?.kind === 'punct' ? PRECEDENCE[token.text] : undefined;
+    if (token === undefined || precedence === undefined) break;
+    while ((operators[operators.length - 1]?.precedence ?? 0) >= precedence) reduce();
     cursor.next();
-    const right = parseBinary(cursor, precedence + 1);
-    left = { kind: 'binary', op: token.text, left, right };
+    operators.push({ op: token.text, precedence });
+    operands.push(parsePrimary(cursor));
   }
+  while (operators.length > 0) reduce();
+  return operands[0] as Expr;
 }
 
 /** Parses an expression at the cursor. */
 export function parseExpression(cursor: TokenCursor): Expr {
-  return parseBinary(cursor, 1);
+  return parseBinary(cursor);
 }
 
 /** What evaluation needs from the assembler. */
@@ -225,64 +269,91 @@ function binary(op: string, a: number, b: number, line: number): number {
   }
 }
 
-/** Evaluates an expression; throws {@link NotYetKnown} for values not known yet. */
-export function evaluate(expr: Expr, context: EvaluationContext): number {
-  switch (expr.kind) {
-    case 'number':
-      return expr.value;
-    case 'here':
+/** An operator whose operands are on the value stack (see {@link evaluate}). */
+type Pending = { readonly apply: Expr & { kind: 'unary' | 'binary' | 'relocation' } };
+
+/** Applies a unary or relocation operator to its operand's value. */
+function applyUnary(
+  expr: Expr & { kind: 'unary' | 'relocation' },
+  v: number,
+  context: EvaluationContext,
+): number {
+  if (expr.kind === 'unary') {
+    if (expr.op === '-') return -v;
+    if (expr.op === '~') return ~v;
+    if (expr.op === '!') return v ? 0 : 1;
+    return v;
+  }
+  switch (expr.op) {
+    case '%hi':
+      return hi20(v);
+    case '%lo':
+      return lo12(v);
+    case '%pcrel_hi': {
       if (context.here === undefined) throw new NotYetKnown('"."');
-      return context.here;
-    case 'symbol': {
-      const value = context.symbol(expr.name);
-      if (value === undefined) throw new NotYetKnown(`symbol "${expr.name}"`);
-      return value;
+      return hi20(v - context.here);
     }
-    case 'unary': {
-      const v = evaluate(expr.operand, context);
-      if (expr.op === '-') return -v;
-      if (expr.op === '~') return ~v;
-      if (expr.op === '!') return v ? 0 : 1;
-      return v;
-    }
-    case 'binary':
-      return binary(
-        expr.op,
-        evaluate(expr.left, context),
-        evaluate(expr.right, context),
-        context.line,
-      );
-    case 'relocation': {
-      const v = evaluate(expr.operand, context);
-      switch (expr.op) {
-        case '%hi':
-          return hi20(v);
-        case '%lo':
-          return lo12(v);
-        case '%pcrel_hi': {
-          if (context.here === undefined) throw new NotYetKnown('"."');
-          return hi20(v - context.here);
-        }
-        default: {
-          const offset = context.pcrelHi(v >>> 0);
-          if (offset === undefined) {
-            throw new AssemblyError(
-              context.line,
-              expr.column,
-              `%pcrel_lo(0x${(v >>> 0).toString(16)}) must name the label of an instruction that uses %pcrel_hi`,
-            );
-          }
-          return lo12(offset);
-        }
+    default: {
+      const offset = context.pcrelHi(v >>> 0);
+      if (offset === undefined) {
+        throw new AssemblyError(
+          context.line,
+          expr.column,
+          `%pcrel_lo(0x${(v >>> 0).toString(16)}) must name the label of an instruction that uses %pcrel_hi`,
+        );
       }
+      return lo12(offset);
     }
   }
 }
 
+/**
+ * Evaluates an expression, operands left to right; throws {@link NotYetKnown} for values not
+ * known yet. The walk keeps its own stacks, so a tree of any depth costs no host recursion.
+ */
+export function evaluate(expr: Expr, context: EvaluationContext): number {
+  const values: number[] = [];
+  const work: (Expr | Pending)[] = [expr];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    if ('apply' in item) {
+      const e = item.apply;
+      const v = values.pop() as number;
+      if (e.kind === 'binary') values.push(binary(e.op, values.pop() as number, v, context.line));
+      else values.push(applyUnary(e, v, context));
+      continue;
+    }
+    switch (item.kind) {
+      case 'number':
+        values.push(item.value);
+        break;
+      case 'here':
+        if (context.here === undefined) throw new NotYetKnown('"."');
+        values.push(context.here);
+        break;
+      case 'symbol': {
+        const value = context.symbol(item.name);
+        if (value === undefined) throw new NotYetKnown(`symbol "${item.name}"`);
+        values.push(value);
+        break;
+      }
+      case 'binary':
+        // The left operand is popped (evaluated) first.
+        work.push({ apply: item }, item.right, item.left);
+        break;
+      default:
+        work.push({ apply: item }, item.operand);
+    }
+  }
+  return values[0] as number;
+}
+
 /** Whether an expression contains a relocation operator. */
 export function hasRelocation(expr: Expr): boolean {
-  if (expr.kind === 'relocation') return true;
-  if (expr.kind === 'unary') return hasRelocation(expr.operand);
-  if (expr.kind === 'binary') return hasRelocation(expr.left) || hasRelocation(expr.right);
+  const work: Expr[] = [expr];
+  for (let e = work.pop(); e !== undefined; e = work.pop()) {
+    if (e.kind === 'relocation') return true;
+    if (e.kind === 'unary') work.push(e.operand);
+    else if (e.kind === 'binary') work.push(e.left, e.right);
+  }
   return false;
 }

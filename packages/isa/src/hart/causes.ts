@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkWord } from '../errors.js';
 
 /** Synchronous exception codes. */
 export const Exception = Object.freeze({
@@ -56,6 +57,7 @@ export const DELEGABLE_INTERRUPTS = 0x222;
 
 /** A readable name of a cause, for traces and errors (`load page fault`, `machine timer interrupt`). */
 export function causeName(cause: number): string {
+  checkWord(cause, 'causeName: cause');
   const interrupt = (cause & INTERRUPT_BIT) !== 0;
   const code = cause & 0x7fffffff;
   const names: Readonly<Record<number, string>> = interrupt

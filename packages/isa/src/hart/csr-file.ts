@@ -17,11 +17,14 @@
  * - `menvcfg`/`senvcfg`: FIOM only; `menvcfgh` zero (no Sstc, no Svpbmt).
  * - `mcounteren`/`scounteren`: every bit; `mcountinhibit`: every bit but TM.
  * - `hpmcounterN`, `mhpmcounterN`, `mhpmeventN` (and high halves) read zero, ignore writes.
+ * - The trigger CSRs `tselect`, `tdata1`–`tdata3` and `tinfo` (0x7a0–0x7a4) are QEMU 7.2's
+ *   trigger module ({@link Triggers}); `tcontrol`, `mcontext`, `scontext` do not exist.
  *
  * @module
  */
 import { csrPrivilege, csrReadOnly } from '../csr.js';
 import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
+import { type TriggerSnapshot, Triggers } from './triggers.js';
 
 /** Privilege levels, as encoded in `mstatus.MPP`. */
 export const Privilege = Object.freeze({ U: 0, S: 1, M: 3 } as const);
@@ -109,6 +112,11 @@ export interface CsrSnapshot {
   readonly stval: number;
   readonly satp: number;
   readonly scounteren: number;
+  /**
+   * The trigger module (`tselect`, `tdata1`, `tdata2`). Optional when restoring: a snapshot
+   * without it (written before triggers existed) restores them to their reset state.
+   */
+  readonly triggers?: TriggerSnapshot;
 }
 
 const COUNTER_LOW = 0xc00;
@@ -152,6 +160,8 @@ export class CsrFile {
     private readonly external: ExternalCsrs,
     /** Value of `mhartid`. */
     readonly hartId = 0,
+    /** The trigger module behind `tselect`, `tdata1`–`tdata3` and `tinfo`. */
+    readonly triggers: Triggers = new Triggers(),
   ) {}
 
   /** `mip` as software reads it: the written bits OR the device lines. */
@@ -276,6 +286,12 @@ export class CsrFile {
         return this.scounteren;
       case 0x10a:
         return this.senvcfg;
+      case 0x7a0:
+      case 0x7a1:
+      case 0x7a2:
+      case 0x7a3:
+      case 0x7a4:
+        return this.triggers.read(csr);
       default:
         if (isZeroCounter(csr)) return 0;
         return this.external.read(csr);
@@ -365,6 +381,13 @@ export class CsrFile {
       case 0x10a:
         this.senvcfg = value & 1;
         return true;
+      case 0x7a0:
+      case 0x7a1:
+      case 0x7a2:
+      case 0x7a3:
+      case 0x7a4:
+        this.triggers.write(csr, value);
+        return true;
       default:
         if (isZeroCounter(csr)) return true;
         return this.external.write(csr, value >>> 0);
@@ -373,18 +396,25 @@ export class CsrFile {
 
   /** A plain copy of the state. */
   snapshot(): CsrSnapshot {
-    const out: Record<string, number> = {};
-    for (const key of SNAPSHOT_KEYS) out[key] = this[key];
+    const out: Record<string, unknown> = {};
+    for (const key of CSR_SNAPSHOT_KEYS) out[key] = this[key];
+    out.triggers = this.triggers.snapshot();
     return out as unknown as CsrSnapshot;
   }
 
-  /** Restores a {@link CsrFile.snapshot}. */
+  /**
+   * Restores a {@link CsrFile.snapshot} (without `triggers`: the triggers are reset). The
+   * caller checks the values (`legalTdata1` for the triggers).
+   */
   restore(snapshot: CsrSnapshot): void {
-    for (const key of SNAPSHOT_KEYS) this[key] = snapshot[key] >>> 0;
+    for (const key of CSR_SNAPSHOT_KEYS) this[key] = snapshot[key] >>> 0;
+    if (snapshot.triggers === undefined) this.triggers.reset();
+    else this.triggers.restore(snapshot.triggers);
   }
 }
 
-const SNAPSHOT_KEYS: readonly (keyof CsrSnapshot)[] = [
+/** The numeric fields of {@link CsrSnapshot} (every field but `triggers`). */
+export const CSR_SNAPSHOT_KEYS: readonly Exclude<keyof CsrSnapshot, 'triggers'>[] = [
   'mstatus',
   'medeleg',
   'mideleg',

@@ -74,9 +74,11 @@ define('bgeu', (h, i) => {
   return true;
 });
 
-// Loads (sign- or zero-extended to 32 bits) and stores.
+// Loads (sign- or zero-extended to 32 bits) and stores. A debug trigger on the accessed bytes
+// stops the access first (`Hart.stopsAtTrigger` raises the breakpoint and sets memory.fault).
 function loaded(h: Hart, i: Instruction, size: 1 | 2 | 4): number {
   const address = (h.get(i.rs1) + i.imm) >>> 0;
+  if (h.triggers.access && h.stopsAtTrigger(address, size, false)) return 0;
   const value = h.memory.read(address, size, ACCESS_LOAD);
   if (h.memory.fault >= 0) h.raise(h.memory.fault, address);
   return value;
@@ -113,6 +115,7 @@ define('lhu', (h, i) => {
 });
 function stored(h: Hart, i: Instruction, size: 1 | 2 | 4): boolean {
   const address = (h.get(i.rs1) + i.imm) >>> 0;
+  if (h.triggers.access && h.stopsAtTrigger(address, size, true)) return false;
   h.memory.write(address, size, h.get(i.rs2));
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   return true;
@@ -246,6 +249,7 @@ define('fence.i', (h) => {
 define('lr.w', (h, i) => {
   const address = h.get(i.rs1) >>> 0;
   if (address & 3) return h.raise(Exception.LoadMisaligned, address);
+  if (h.triggers.access && h.stopsAtTrigger(address, 4, false)) return false;
   const value = h.memory.read(address, 4, ACCESS_LOAD);
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   h.set(i.rd, value | 0);
@@ -261,6 +265,8 @@ define('sc.w', (h, i) => {
     h.set(i.rd, 1);
     return true;
   }
+  // QEMU makes SC a compare-and-swap: a load and a store for the triggers.
+  if (h.triggers.access && h.amoStopsAtTrigger(address)) return false;
   h.memory.write(address, 4, h.get(i.rs2));
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   h.set(i.rd, 0);
@@ -271,6 +277,7 @@ function amo(name: string, op: (old: number, operand: number) => number): void {
   define(name, (h, i) => {
     const address = h.get(i.rs1) >>> 0;
     if (address & 3) return h.raise(Exception.StoreMisaligned, address);
+    if (h.triggers.access && h.amoStopsAtTrigger(address)) return false;
     const old = h.memory.read(address, 4, ACCESS_STORE) | 0;
     if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
     h.memory.write(address, 4, op(old, h.get(i.rs2)));

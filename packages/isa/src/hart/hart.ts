@@ -15,6 +15,7 @@
 import type { Decoder } from '../decoder.js';
 import { rv32imacDecoder } from '../decoder.js';
 import { createInstructionRecord } from '../decoder-tables.js';
+import { checkInteger } from '../errors.js';
 import type { DecodedInstruction } from '../instruction.js';
 import { Exception, INTERRUPT_BIT, INTERRUPT_PRIORITY } from './causes.js';
 import {
@@ -31,7 +32,8 @@ import {
   type PrivilegeLevel,
 } from './csr-file.js';
 import { execute } from './execute.js';
-import type { HartMemory } from './memory.js';
+import type { AccessKind, HartMemory } from './memory.js';
+import { TRIGGER_ACCESS_AMO, Triggers } from './triggers.js';
 
 /**
  * Consecutive traps without a retired instruction after which a hart is stuck: a trap handler
@@ -62,7 +64,71 @@ export interface HartSnapshot {
   readonly trapRetired: number;
 }
 
-/** One RV32 hart. */
+/**
+ * One RV32 hart: registers, pc, privilege, CSRs, and {@link Hart.step}, which executes one
+ * instruction (or takes one interrupt) against a {@link HartMemory}. The machine
+ * (`@trapeze/machine`) gives it Sv32, PMP, RAM and devices; anything implementing
+ * {@link HartMemory} will do, as below.
+ *
+ * @example
+ * ```ts
+ * import { type AccessKind, assemble, fetchParcels, Hart, type HartMemory } from '@trapeze/isa';
+ *
+ * // 64 KiB of RAM at 0x80000000; anything else is an access fault (cause 1, 5 or 7).
+ * class FlatMemory implements HartMemory {
+ *   fault = -1;
+ *   readonly bytes = new Uint8Array(0x10000);
+ *   read(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): number {
+ *     const at = vaddr - 0x80000000;
+ *     if (at < 0 || at + size > this.bytes.length) {
+ *       this.fault = [1, 5, 7][kind] as number;
+ *       return 0;
+ *     }
+ *     this.fault = -1;
+ *     let value = 0;
+ *     for (let k = size - 1; k >= 0; k--) value = value * 256 + (this.bytes[at + k] as number);
+ *     return value;
+ *   }
+ *   fetch(pc: number): number {
+ *     return fetchParcels(this, pc);
+ *   }
+ *   write(vaddr: number, size: 1 | 2 | 4, value: number): void {
+ *     const at = vaddr - 0x80000000;
+ *     if (at < 0 || at + size > this.bytes.length) {
+ *       this.fault = 7;
+ *       return;
+ *     }
+ *     this.fault = -1;
+ *     for (let k = 0; k < size; k++) this.bytes[at + k] = (value >>> (8 * k)) & 0xff;
+ *   }
+ *   fenceVma(): void {}
+ *   fenceI(): void {}
+ * }
+ *
+ * const program = assemble(`
+ *     la t0, handler
+ *     csrw mtvec, t0
+ *     li a0, 6
+ *     li a1, 7
+ *     mul a2, a0, a1
+ *     ecall
+ *   handler: j handler
+ * `);
+ * const memory = new FlatMemory();
+ * for (const s of program.sections) memory.bytes.set(s.bytes, s.address - 0x80000000);
+ *
+ * // No counters or PMP outside the hart: reading them is an illegal instruction.
+ * const hart = new Hart(memory, { read: () => undefined, write: () => false });
+ * hart.pc = program.entry; // M-mode, as after reset
+ * for (let i = 0; i < 7; i++) hart.step();
+ * hart.x[12]; // → 42
+ * hart.retired; // → 6
+ * hart.csr.mcause; // → 11
+ * // ECALL from M-mode trapped to mtvec; it did not retire, and mepc points at it.
+ * hart.pc === program.symbols.find((s) => s.name === 'handler')?.value; // → true
+ * hart.csr.mepc === hart.pc - 4; // → true
+ * ```
+ */
 export class Hart {
   /** x0…x31 (x0 always reads zero). */
   readonly x = new Int32Array(32);
@@ -72,6 +138,8 @@ export class Hart {
   privilege: PrivilegeLevel = 3;
   /** The CSRs. */
   readonly csr: CsrFile;
+  /** The debug triggers (`tselect`, `tdata1`, `tdata2`: also reached through {@link Hart.csr}). */
+  readonly triggers: Triggers;
   /** Address of the LR reservation, or -1 when there is none. */
   reservation = -1;
   /** Set by WFI until an interrupt is pending (whether or not it is enabled). */
@@ -108,21 +176,30 @@ export class Hart {
     readonly memory: HartMemory,
     external: ExternalCsrs,
     readonly decoder: Decoder = rv32imacDecoder(),
+    /** `mhartid`: an integer in 0…2^32 − 1 ({@link IsaError} `BAD_ARGUMENT` otherwise). */
     hartId = 0,
   ) {
-    this.csr = new CsrFile(external, hartId);
+    checkInteger(hartId, 'Hart: hartId', 0, 0xffff_ffff);
+    this.triggers = new Triggers();
+    this.csr = new CsrFile(external, hartId, this.triggers);
     this.decoded = Array.from({ length: 1 << (32 - DECODE_CACHE_SHIFT) }, () =>
       decoder.decodeInto(0, createInstructionRecord()),
     );
     this.instruction = this.decoded[0] as DecodedInstruction;
   }
 
-  /** Reads register `r`. */
+  /**
+   * Reads register `r` (an integer in 0…31). Unchecked: the interpreter calls it for every
+   * operand; the host may read {@link Hart.x} directly.
+   */
   get(r: number): number {
     return this.x[r] as number;
   }
 
-  /** Writes register `r` (writes to x0 are dropped). */
+  /**
+   * Writes register `r` (an integer in 0…31; writes to x0 are dropped). Unchecked, like
+   * {@link Hart.get}.
+   */
   set(r: number, value: number): void {
     if (r !== 0) this.x[r] = value;
   }
@@ -136,6 +213,12 @@ export class Hart {
     if ((csr.mip & csr.mie) !== 0 && this.takeInterrupt()) return true;
     if (this.waiting) return false;
     const pc = this.pc;
+    // A trigger on the instruction's address stops it before the fetch (QEMU 7.2 checks its
+    // breakpoints before translating): no fetch fault, not counted as executed.
+    if (this.triggers.execute && this.triggers.matchExecute(pc, this.privilege)) {
+      this.trap(Exception.Breakpoint, 0);
+      return true;
+    }
     const memory = this.memory;
     const word = memory.fetch(pc);
     if (memory.fault >= 0) {
@@ -161,6 +244,40 @@ export class Hart {
     const cached = this.decoded[slot] as DecodedInstruction;
     if (cached.word === word) return cached;
     return this.decoder.decodeInto(word, cached);
+  }
+
+  /**
+   * Whether a load (`store` false) or store of `size` bytes at `address` stops at a debug
+   * trigger. If it does, the breakpoint exception is raised (trap value 0) and
+   * {@link HartMemory.fault} is set to it, as for an access that failed; the caller makes no
+   * access. Call only while {@link Triggers.access} is set.
+   */
+  stopsAtTrigger(address: number, size: 1 | 2 | 4, store: boolean): boolean {
+    if (!this.triggers.matchLoadStore(address, size, store, this.privilege)) return false;
+    return this.stopAt(address, size, store ? 2 : 1);
+  }
+
+  /**
+   * Whether an AMO or SC (a load and a store) of the word at `address` stops at a debug
+   * trigger; as {@link Hart.stopsAtTrigger}.
+   */
+  amoStopsAtTrigger(address: number): boolean {
+    if (!this.triggers.matchAccess(address, address + 4, TRIGGER_ACCESS_AMO, this.privilege))
+      return false;
+    return this.stopAt(address, 4, 2);
+  }
+
+  /** Raises the breakpoint of an access a trigger stopped, after translating it (A/D bits). */
+  private stopAt(address: number, size: 1 | 2 | 4, kind: AccessKind): true {
+    const memory = this.memory;
+    if (memory.touch !== undefined) {
+      memory.touch(address, size, kind);
+      const last = (address + size - 1) >>> 0;
+      if (last >>> 12 !== address >>> 12) memory.touch(last, 1, kind);
+    }
+    this.trap(Exception.Breakpoint, 0);
+    memory.fault = Exception.Breakpoint;
+    return true;
   }
 
   /** Raises an illegal-instruction exception for the current instruction; returns false. */

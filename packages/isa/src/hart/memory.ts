@@ -38,6 +38,13 @@ export interface HartMemory {
   fetch(pc: number): number;
   /** Writes the low `size` bytes of `value` at `vaddr`. */
   write(vaddr: number, size: 1 | 2 | 4, value: number): void;
+  /**
+   * Optional: translates an access of `size` bytes at `vaddr` without making it, for the side
+   * effects of translation alone (the A and D bits a page-table walk sets); faults are ignored
+   * and {@link HartMemory.fault} is left undefined. The hart calls it for a load or store that a
+   * debug trigger stops: QEMU 7.2 translates the access before it raises the breakpoint.
+   */
+  touch?(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): void;
   /** SFENCE.VMA: forget cached translations (all, one address, one ASID or both). */
   fenceVma(vaddr: number | undefined, asid: number | undefined): void;
   /** FENCE.I: forget cached decodings or translations of code. */

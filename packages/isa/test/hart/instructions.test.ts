@@ -89,7 +89,13 @@ type Reg = (typeof ABI)[number];
 type Regs = Partial<Record<Reg, number>>;
 /** 32-bit little-endian words by byte offset from {@link D}. */
 type Words = Readonly<Record<number, number>>;
-type Csrs = Partial<Record<keyof CsrSnapshot, number>>;
+type CsrName = Exclude<keyof CsrSnapshot, 'triggers'>;
+type Csrs = Partial<Record<CsrName, number>>;
+
+/** The numeric CSRs of a snapshot (the trigger module apart: unused by these tests). */
+function numeric({ triggers: _triggers, ...rest }: CsrSnapshot): Csrs {
+  return rest;
+}
 
 interface Before {
   readonly x?: Regs;
@@ -843,14 +849,14 @@ function run(vector: Vector): void {
   hart.csr.mtvec = MTVEC;
   hart.csr.stvec = STVEC;
   for (const [name, value] of Object.entries(before.csr ?? {}))
-    hart.csr[name as keyof CsrSnapshot] = (value as number) >>> 0;
+    hart.csr[name as CsrName] = (value as number) >>> 0;
   const privilege = before.priv ?? 3;
   hart.privilege = privilege;
   if (before.reservation !== undefined) hart.reservation = before.reservation;
   setWords(memory.bytes, before.mem ?? {});
 
   const x = Array.from(hart.x);
-  const csr: Csrs = hart.csr.snapshot();
+  const csr: Csrs = numeric(hart.csr.snapshot());
   const bytes = memory.bytes.slice();
 
   expect(hart.step(), 'step').toBe(true);
@@ -897,7 +903,7 @@ function run(vector: Vector): void {
     retired: hart.retired,
     waiting: hart.waiting,
     x: registers(hart.x),
-    csr: csrs(hart.csr.snapshot()),
+    csr: csrs(numeric(hart.csr.snapshot())),
     fencesI: memory.fencesI,
     fencesVma: memory.fencesVma,
     writes: counters.writes,

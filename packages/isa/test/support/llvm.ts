@@ -1,6 +1,7 @@
 /**
  * Runs LLVM's tools (`llvm-objdump`, `llvm-mc`) as references. Tests that need them skip
- * with a message where they are not installed; CI installs them.
+ * with a message where they are not installed (`requireTool` of test-support.ts); CI installs
+ * them, and there a missing tool fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,9 +16,12 @@ function has(tool: string): boolean {
 /** Whether llvm-objdump and llvm-mc are on the PATH. */
 export const LLVM_AVAILABLE = has('llvm-objdump') && has('llvm-mc');
 
-/** Message printed when LLVM tests skip. */
+/** What `requireTool` says when LLVM is missing (`requireTool(LLVM_TOOLS, LLVM_AVAILABLE, LLVM_MISSING)`). */
 export const LLVM_MISSING =
-  'llvm-objdump/llvm-mc not found: LLVM differential tests skipped (apt-get install llvm; CI installs it)';
+  'LLVM differential tests skipped (apt-get install llvm; CI installs it, and there a missing tool fails)';
+
+/** The tools LLVM_AVAILABLE checks, as `requireTool` names them. */
+export const LLVM_TOOLS = 'llvm-objdump/llvm-mc';
 
 export const MATTR = '+m,+a,+c';
 

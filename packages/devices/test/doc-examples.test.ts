@@ -1,0 +1,16 @@
+/** The `@example` blocks of this package's doc comments, run and type-checked (see vitest.doc-examples.ts). */
+import { docExampleTests, packageDirOf } from '../../../vitest.doc-examples.ts';
+
+docExampleTests(packageDirOf(import.meta.url), {
+  required: [
+    'Clint',
+    'Plic',
+    'Uart16550',
+    'TestFinisher',
+    'GoldfishRtc',
+    'BufferBackend',
+    'TerminalBackend',
+    'VirtioMmioSlot',
+    'VIRT_MAP',
+  ],
+});
