@@ -27,7 +27,16 @@ for (const name of readdirSync(packagesDir).sort()) {
     if (JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) missing.push(name);
     continue;
   }
-  const report = JSON.parse(readFileSync(file, 'utf8'));
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // A truncated or corrupt report: its package's tests cannot be counted, so it is a failure.
+    brokenFiles.push(`${relative(root, file)}: unreadable report (${error.message})`);
+    failed += 1;
+    reports += 1;
+    continue;
+  }
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   reports += 1;
@@ -61,5 +70,8 @@ if (skipped.length > 0) {
   for (const line of skipped.slice(0, 50)) console.error(`  ${line}`);
   if (skipped.length > 50) console.error(`  … and ${skipped.length - 50} more`);
 }
+// The closing line agrees with the exit status: a package without a report counts as one failed
+// test, and so does each test skipped under CI.
+failed += missing.length + (ci ? skipped.length : 0);
 console.log(`${passed} passed, ${failed} failed, ${skipped.length} skipped`);
-process.exitCode = failed > 0 || missing.length > 0 || (ci && skipped.length > 0) ? 1 : 0;
+process.exitCode = failed > 0 ? 1 : 0;

@@ -617,11 +617,14 @@ export class VirtMachine {
 
   /** Virtual time (ns) of the next device event: the timer, the UART timeout, the RTC alarm. */
   private nextEventNs(): number {
-    return Math.min(
+    const next = Math.min(
       this.clint.nextDeadlineNs(),
       this.uart.nextDeadline() * NS_PER_TICK,
       this.rtc.nextDeadline() * NS_PER_TICK,
     );
+    // A deadline past 2^53 ns (≈ 104 days; an RTC alarm set far ahead) is never reached: the
+    // virtual clock counts exact nanoseconds only up to there, as the CLINT's deadline does.
+    return next > Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : next;
   }
 
   /**

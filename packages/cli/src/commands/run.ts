@@ -684,8 +684,10 @@ export const run: Command = {
     machine.idleMode = 'stop';
     const trace = traceLength === undefined ? undefined : new Trace(traceLength);
     const started = performance.now();
-    host.attach();
     try {
+      // Inside the try: if attaching fails half-way (raw mode set, stdin refused), the finally
+      // below still restores the terminal and removes the signal handlers.
+      host.attach();
       let exit: RunStop;
       try {
         exit = await runMachine({
