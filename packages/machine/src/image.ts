@@ -108,6 +108,7 @@ export function elfPlan(bytes: Uint8Array, ramBase: number, ramSize: number): Im
       !(s.type === SHT_NOBITS && (s.flags & SHF_TLS) !== 0),
   );
   const segments: PlannedSegment[] = [];
+  let loaded = 0;
   let entry = elf.entry >>> 0;
   elf.segments.forEach((segment, i) => {
     // Other program headers (PT_RISCV_ATTRIBUTES, PT_NOTE, PT_GNU_STACK, PT_DYNAMIC of a
@@ -125,10 +126,23 @@ export function elfPlan(bytes: Uint8Array, ramBase: number, ramSize: number): Im
     ) {
       entry = (physical + (elf.entry >>> 0) - virtualAddress) >>> 0;
     }
-    const memory = new Uint8Array(size);
-    memory.set(segment.data);
     const start = Math.max(physical, ramBase);
     const end = Math.min(physical + size, ramEnd);
+    // The sizes come from the file: check them before allocating anything. Segments that fit in
+    // RAM side by side take at most the RAM's size together (a file of many huge headers must
+    // not make the host allocate gigabytes, nor loop over them).
+    loaded += Math.max(0, end - start);
+    if (size > ramSize || loaded > ramSize) {
+      throw new MachineError(
+        'IMAGE_OUTSIDE_RAM',
+        `${name} (${hex(physical)}, ${size} bytes) does not fit in RAM ${span(ramBase, ramSize)}` +
+          (size > ramSize ? '' : ' beside the segments before it'),
+      );
+    }
+    // Only the part in RAM is kept: the file's bytes there, zeros after them.
+    const memory = new Uint8Array(Math.max(0, end - start));
+    const dataEnd = Math.min(physical + segment.data.length, end);
+    if (dataEnd > start) memory.set(segment.data.subarray(start - physical, dataEnd - physical));
     if (start === physical && end === physical + size) {
       segments.push({ address: physical, bytes: memory, name });
       return;
@@ -150,13 +164,7 @@ export function elfPlan(bytes: Uint8Array, ramBase: number, ramSize: number): Im
         `${what} lies outside RAM ${span(ramBase, ramSize)}`,
       );
     }
-    if (end > start) {
-      segments.push({
-        address: start,
-        bytes: memory.subarray(start - physical, end - physical),
-        name,
-      });
-    }
+    if (end > start) segments.push({ address: start, bytes: memory, name });
   });
   if (segments.length === 0) {
     const headers = elf.segments.map((segment) => segmentTypeName(segment.type));

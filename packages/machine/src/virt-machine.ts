@@ -397,6 +397,8 @@ export class VirtMachine {
     this.ram.loadBytes(this.fdtAddress, this.fdt);
     this.hart.pc = RESET_VECTOR;
     this.hart.privilege = 3;
+    // Triggers armed by an earlier guest would stop the new one (QEMU's CPU reset clears them).
+    this.hart.triggers.reset();
   }
 
   /**

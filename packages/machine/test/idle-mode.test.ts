@@ -85,4 +85,27 @@ describe("VirtMachine's idle option", () => {
     expect(exit.kind).toBe('idle');
     expect(exit).not.toHaveProperty('wakeNs');
   });
+
+  it('an RTC alarm past 2^53 ns of virtual time is a deadline never reached, not an error', () => {
+    // time + 2^54 ns: the Goldfish RTC counts nanoseconds; the alarm's high word gets + 2^22.
+    const source = `
+_start:
+    li t0, 0x101000
+    lw t1, 4(t0)                 # TIME_HIGH (after TIME_LOW latched it: read low first)
+    lw t1, 0(t0); lw t1, 4(t0)
+    li t2, 0x400000; add t1, t1, t2
+    sw t1, 12(t0)                # ALARM_HIGH
+    sw zero, 8(t0)               # ALARM_LOW arms the alarm
+1:  wfi
+    j 1b
+`;
+    for (const idle of ['skip', 'stop'] as const) {
+      const machine = new VirtMachine({ ramSize: 1 << 20, idle });
+      machine.loadElf(elfOf(source));
+      const exit = machine.run(1000);
+      expect(exit.kind).toBe('idle');
+      expect(exit).not.toHaveProperty('wakeNs');
+      expect(machine.clock.ns).toBeLessThan(1000);
+    }
+  });
 });

@@ -355,3 +355,63 @@ describe('loadSegments', () => {
     );
   });
 });
+
+/** An ELF32 RISC-V executable of `count` PT_LOAD headers at RAM with no file bytes and `memsz`. */
+function hugeSegments(count: number, memsz: number): Uint8Array {
+  const bytes = new Uint8Array(52 + 32 * count);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]); // ELFCLASS32, little-endian, version 1
+  view.setUint16(16, 2, true); // ET_EXEC
+  view.setUint16(18, 243, true); // EM_RISCV
+  view.setUint32(20, 1, true);
+  view.setUint32(24, RAM_BASE, true); // entry
+  view.setUint32(28, 52, true); // e_phoff
+  view.setUint16(40, 52, true); // e_ehsize
+  view.setUint16(42, 32, true); // e_phentsize
+  view.setUint16(44, count, true);
+  view.setUint16(46, 40, true); // e_shentsize (no sections)
+  for (let i = 0; i < count; i++) {
+    const at = 52 + 32 * i;
+    view.setUint32(at, 1, true); // PT_LOAD
+    view.setUint32(at + 8, RAM_BASE, true);
+    view.setUint32(at + 12, RAM_BASE, true);
+    view.setUint32(at + 20, memsz, true);
+    view.setUint32(at + 24, 7, true);
+  }
+  return bytes;
+}
+
+describe('segment sizes from the file', () => {
+  it('are checked before anything is allocated: a huge or repeated PT_LOAD is refused at once', () => {
+    const machine = new VirtMachine({ ramSize: 4 << 20 });
+    const started = performance.now();
+    for (const [count, memsz] of [
+      [1, 0xffff_ffff],
+      [40_000, 0xffff_ffff],
+      [40_000, 1 << 20],
+    ] as const) {
+      expect(thrown(() => machine.loadImage(hugeSegments(count, memsz)))).toMatchObject({
+        name: 'MachineError',
+        code: 'IMAGE_OUTSIDE_RAM',
+      });
+    }
+    // Not a timing assertion of the machine's speed: without the check this took minutes.
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('reset and reload', () => {
+  it('clear the debug triggers an earlier guest armed', () => {
+    const machine = new VirtMachine({ ramSize: 1 << 20 });
+    machine.loadElf(elfAt(RAM_BASE, RAM_BASE));
+    // An M-mode execute trigger (type 2, m + execute) at the start of RAM, armed by the host here
+    // as a guest would through tselect/tdata1/tdata2.
+    machine.hart.csr.write(0x7a0, 3, 0);
+    machine.hart.csr.write(0x7a2, 3, RAM_BASE);
+    machine.hart.csr.write(0x7a1, 3, (2 << 28) | (1 << 6) | (1 << 2));
+    expect(machine.hart.triggers.execute).toBe(true);
+    machine.loadImage(elfAt(RAM_BASE, RAM_BASE));
+    expect(machine.hart.triggers.execute).toBe(false);
+    expect(machine.hart.csr.read(0x7a1, 3) >>> 0).toBe(0x2000_0000);
+  });
+});
