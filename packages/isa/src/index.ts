@@ -119,6 +119,21 @@ export type { HartSnapshot } from './hart/hart.js';
 export { Hart, STUCK_TRAPS } from './hart/hart.js';
 export type { AccessKind, HartMemory } from './hart/memory.js';
 export { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, fetchParcels } from './hart/memory.js';
+export type {
+  BranchSemantics,
+  JumpSemantics,
+  LoadSemantics,
+  OperandTexts,
+  Semantics,
+  StoreSemantics,
+  ValueSemantics,
+} from './hart/semantics.js';
+export {
+  bindOperands,
+  compileSemantics,
+  SEMANTIC_HELPERS,
+  SEMANTICS,
+} from './hart/semantics.js';
 export type { TriggerSnapshot } from './hart/triggers.js';
 export {
   isLegalTdata1,

@@ -1,5 +1,5 @@
 /**
- * `@trapeze/machine`: the `virt` board — the reference hart with RAM, MMU, PMP and devices at
+ * `@trapeze/machine`: the `virt` board — a `@trapeze/cpu` core with RAM, MMU, PMP and devices at
  * QEMU's addresses, an ELF loader, QEMU's `-bios none` reset, and a deterministic run loop in
  * virtual time (the bare engine).
  *
@@ -11,7 +11,6 @@ export type { MachineErrorCode } from './errors.js';
 export { MachineError } from './errors.js';
 export type { FdtNode, FdtValue } from './fdt.js';
 export { FdtBuilder, writeFdt } from './fdt.js';
-export { MachineMemory } from './machine-memory.js';
 export type { MachineSnapshot } from './machine-snapshot.js';
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './machine-snapshot.js';
 export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
@@ -25,5 +24,5 @@ export type {
   RunExit,
   VirtMachineOptions,
 } from './virt-machine.js';
-export { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';
+export { DEFAULT_CORE, DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';
 export { NS_PER_TICK, VirtualClock } from './virtual-clock.js';

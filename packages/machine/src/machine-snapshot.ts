@@ -21,6 +21,7 @@ import {
 } from '@trapeze/devices';
 import { type CsrSnapshot, type HartSnapshot, isLegalTdata1, TRIGGER_COUNT } from '@trapeze/isa';
 import type { PmpSnapshot } from '@trapeze/mmu';
+import { decodeBase64, encodeBase64 } from './base64.js';
 import type { CountersSnapshot } from './counters.js';
 import { MachineError } from './errors.js';
 
@@ -56,17 +57,13 @@ export interface MachineSnapshot {
 }
 
 /** Encodes bytes as base64. */
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+export const toBase64 = encodeBase64;
 
 /** Decodes a base64 page of exactly `length` bytes; `undefined` when it is not one. */
 function pageBytes(value: unknown, length: number): Uint8Array | undefined {
-  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
-  const bytes = Buffer.from(value, 'base64');
-  return bytes.length === length ? new Uint8Array(bytes) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const bytes = decodeBase64(value);
+  return bytes !== undefined && bytes.length === length ? bytes : undefined;
 }
 
 /** What a snapshot reader found: the parts, decoded and checked. */

@@ -9,6 +9,15 @@
  */
 
 import {
+  type Core,
+  type CoreKind,
+  createCore,
+  EXIT_BREAKPOINT,
+  EXIT_IDLE,
+  EXIT_STUCK,
+  EXIT_TRAP,
+} from '@trapeze/cpu';
+import {
   BufferBackend,
   Clint,
   GoldfishRtc,
@@ -20,21 +29,12 @@ import {
   VIRT_VIRTIO_SLOTS,
   VirtioMmioSlot,
 } from '@trapeze/devices';
-import {
-  CSR_SNAPSHOT_KEYS,
-  Hart,
-  MIP_MEIP,
-  MIP_MSIP,
-  MIP_MTIP,
-  MIP_SEIP,
-  STUCK_TRAPS,
-} from '@trapeze/isa';
+import { CSR_SNAPSHOT_KEYS, type Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
 import { checkInteger } from './arguments.js';
 import { Counters } from './counters.js';
 import { MachineError } from './errors.js';
 import { checkPlan, elfPlan, type ImagePlan, imageFormat, rawPlan } from './image.js';
-import { MachineMemory } from './machine-memory.js';
 import {
   type CheckedSnapshot,
   checkDeviceParts,
@@ -50,6 +50,8 @@ import { NS_PER_TICK, VirtualClock } from './virtual-clock.js';
 
 /** Physical base of RAM on `virt`. */
 export const RAM_BASE = 0x8000_0000;
+/** The core a {@link VirtMachine} runs on unless told otherwise. */
+export const DEFAULT_CORE: CoreKind = 'translator';
 /** Default RAM size: 128 MiB, as QEMU. */
 export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
 
@@ -72,6 +74,12 @@ export interface VirtMachineOptions {
    * run again (a run that finds the hart still waiting stops at once, having executed nothing).
    */
   readonly idle?: IdleMode;
+  /**
+   * The execution core (`@trapeze/cpu`): `'interpreter'`, the reference hart stepped one
+   * instruction at a time, or `'translator'`, guest blocks compiled to host code (the
+   * default). Both give the same run, instruction for instruction.
+   */
+  readonly core?: CoreKind;
 }
 
 /** What an idle hart does with virtual time: see {@link VirtMachineOptions.idle}. */
@@ -165,6 +173,8 @@ export class VirtMachine {
   readonly bus = new Bus();
   readonly pmp = new Pmp();
   readonly mmu: Mmu;
+  /** The execution core that runs {@link VirtMachine.hart} ({@link VirtMachineOptions.core}). */
+  readonly core: Core;
   readonly hart: Hart;
   readonly clock: VirtualClock;
   readonly clint: Clint;
@@ -184,9 +194,8 @@ export class VirtMachine {
    * Addresses (virtual, as the pc holds them) where {@link VirtMachine.run} stops before
    * executing the instruction.
    */
-  readonly breakpoints = new Set<number>();
+  readonly breakpoints: Set<number>;
   private readonly rom = new Ram(RESET_VECTOR & ~0xfff, 0x1000, 'rom');
-  private readonly memory: MachineMemory;
   /** `mcycle` and `minstret`. */
   private readonly counters: Counters;
   /** {@link VirtMachineOptions.idle}; may be changed between runs. */
@@ -210,14 +219,20 @@ export class VirtMachine {
     this.bus.mapRam(this.ram);
     this.bus.mapRam(this.rom);
     this.mmu = new Mmu(this.bus, this.pmp);
-    const memory = new MachineMemory(this.bus, this.mmu, this.pmp, this.ram);
-    this.memory = memory;
-    this.hart = new Hart(memory, {
-      read: (csr) => this.readCounter(csr),
-      write: (csr, value) => this.writeCounter(csr, value),
-      countInhibit: (mask) => this.counters.inhibit(mask),
+    const core = createCore(options.core ?? DEFAULT_CORE, {
+      bus: this.bus,
+      mmu: this.mmu,
+      pmp: this.pmp,
+      ram: this.ram,
+      csrs: {
+        read: (csr: number) => this.readCounter(csr),
+        write: (csr: number, value: number) => this.writeCounter(csr, value),
+        countInhibit: (mask: number) => this.counters.inhibit(mask),
+      },
     });
-    memory.hart = this.hart;
+    this.core = core;
+    this.hart = core.hart;
+    this.breakpoints = core.breakpoints;
     // QEMU's icount counts ECALL, EBREAK and undecodable words though they trap
     // (docs/qemu-virt.md).
     this.clock = new VirtualClock(() => this.hart.retired + this.hart.countedTraps);
@@ -226,17 +241,16 @@ export class VirtMachine {
     // Devices read virtual time as QEMU's do during an instruction: counting that instruction
     // (an MMIO read of mtime, like a counter CSR read, sees ns + 1).
     const time = () => Math.floor((this.clock.ns + 1) / NS_PER_TICK);
-    const csr = this.hart.csr;
     this.clint = new Clint({
       time,
       // During an instruction QEMU counts it already (as the counters do).
       nanoseconds: () => this.clock.ns + 1,
-      msip: (level) => csr.setLine(MIP_MSIP, level),
-      mtip: (level) => csr.setLine(MIP_MTIP, level),
+      msip: (level) => core.setInterruptLine(MIP_MSIP, level),
+      mtip: (level) => core.setInterruptLine(MIP_MTIP, level),
     });
     this.plic = new Plic({
-      meip: (level) => csr.setLine(MIP_MEIP, level),
-      seip: (level) => csr.setLine(MIP_SEIP, level),
+      meip: (level) => core.setInterruptLine(MIP_MEIP, level),
+      seip: (level) => core.setInterruptLine(MIP_SEIP, level),
     });
     this.uart = new Uart16550({
       backend: options.serial ?? new BufferBackend(),
@@ -306,7 +320,7 @@ export class VirtMachine {
    * ```
    */
   snapshot(): MachineSnapshot {
-    this.mmu.invalidate();
+    this.core.invalidate();
     const ram: Record<string, string> = {};
     for (const offset of this.usedPages())
       ram[offset.toString(16)] = toBase64(this.ram.u8.subarray(offset, offset + 4096));
@@ -362,7 +376,7 @@ export class VirtMachine {
     // Zero the pages in use (clearing all of RAM would touch every page of a fresh machine).
     for (const offset of this.usedPages()) this.ram.u8.fill(0, offset, offset + 4096);
     for (const [offset, bytes] of pages) this.ram.u8.set(bytes, offset);
-    this.mmu.invalidate();
+    this.core.invalidate();
   }
 
   /** Byte offsets of the RAM pages that are not all zero. */
@@ -550,11 +564,10 @@ export class VirtMachine {
     checkInteger(budget, 'VirtMachine.run: budget', 0, Number.MAX_SAFE_INTEGER, true);
     const hart = this.hart;
     const clock = this.clock;
-    const memory = this.memory;
-    const breakpoints = this.breakpoints;
+    const core = this.core;
     const start = hart.retired;
     const end = start + budget;
-    let first = true;
+    core.resumeFromBreakpoint();
     for (;;) {
       const exit = this.finisher.exit;
       if (exit !== undefined) {
@@ -565,36 +578,16 @@ export class VirtMachine {
       let next = this.nextEventNs();
       if (clock.ns < next) {
         // Run until the budget, the next device deadline (virtual time is retired
-        // instructions, plus the traps QEMU counts, plus skipped idle time), a device access
-        // (it may move deadlines or write the finisher) or a trap (some move time
-        // without retiring; a trap loop must be noticed).
-        const stop = Math.min(end, next - clock.skipped - hart.countedTraps);
-        const seen = memory.slowAccesses;
-        const traps = hart.traps;
-        let idle = false;
-        if (breakpoints.size === 0) {
-          while (hart.retired < stop) {
-            if (!hart.step()) {
-              idle = true;
-              break;
-            }
-            if (memory.slowAccesses !== seen || hart.traps !== traps) break;
-          }
-        } else {
-          while (hart.retired < stop) {
-            if (!first && breakpoints.has(hart.pc))
-              return { kind: 'breakpoint', code: 0, instructions: hart.retired - start };
-            first = false;
-            if (!hart.step()) {
-              idle = true;
-              break;
-            }
-            if (memory.slowAccesses !== seen || hart.traps !== traps) break;
-          }
-        }
-        if (hart.trapStreak >= STUCK_TRAPS)
+        // instructions, plus the traps QEMU counts, plus skipped idle time) or a device access
+        // (it may move deadlines or write the finisher).
+        const stopped = core.run(end, next - clock.skipped);
+        if (stopped === EXIT_STUCK)
           return { kind: 'stuck', code: 0, instructions: hart.retired - start };
-        if (idle) {
+        if (stopped === EXIT_BREAKPOINT)
+          return { kind: 'breakpoint', code: 0, instructions: hart.retired - start };
+        // The bare machine sets no trap sink; a trap stopped by one set from outside goes on.
+        if (stopped === EXIT_TRAP) core.deliverTrap();
+        if (stopped === EXIT_IDLE) {
           // WFI with nothing pending: skip virtual time to the next device event (or stop).
           next = this.nextEventNs();
           if (!Number.isFinite(next) || this.idleMode === 'stop')

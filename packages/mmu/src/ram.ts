@@ -49,6 +49,16 @@ export class Ram implements MmioDevice {
   readonly u16: Uint16Array;
   /** Word view (index = offset >> 2; valid for aligned offsets). */
   readonly i32: Int32Array;
+  /**
+   * Code-page bits, one byte per 4 KiB page (index = offset >> 12): non-zero while a
+   * translator holds code translated from the page. A write through {@link Ram.write},
+   * {@link Ram.loadBytes}, {@link Ram.clear} or {@link Ram.written} to a marked page clears its
+   * bit and calls {@link Ram.onCodeWrite} first, so translated code never outlives the bytes it
+   * came from. Writers that use the views directly call {@link Ram.written}.
+   */
+  readonly codePages: Uint8Array;
+  /** Called with the page index when a write reaches a page whose code bit is set. */
+  onCodeWrite: ((page: number) => void) | undefined = undefined;
 
   /**
    * @param base physical base address, 4 KiB-aligned (QEMU `virt`: `0x80000000`)
@@ -84,6 +94,25 @@ export class Ram implements MmioDevice {
     this.u8 = new Uint8Array(this.buffer);
     this.u16 = new Uint16Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+    this.codePages = new Uint8Array(size / PAGE_SIZE);
+  }
+
+  /**
+   * Reports a write of `length` bytes at `offset` made through the views: pages holding
+   * translated code among them lose it ({@link Ram.codePages}).
+   */
+  written(offset: number, length: number): void {
+    if (length <= 0) return;
+    const last = Math.min(offset + length - 1, this.size - 1) >>> 12;
+    for (let page = offset >>> 12; page <= last; page++) {
+      if (this.codePages[page] !== 0) this.codeWritten(page);
+    }
+  }
+
+  /** Clears the code bit of `page` and tells {@link Ram.onCodeWrite}. */
+  private codeWritten(page: number): void {
+    this.codePages[page] = 0;
+    this.onCodeWrite?.(page);
   }
 
   /**
@@ -108,6 +137,8 @@ export class Ram implements MmioDevice {
 
   /** Writes the low `size` bytes of `value` at `offset` (relative to `base`). */
   write(offset: number, size: AccessSize, value: number): void {
+    if (this.codePages[offset >>> 12] !== 0) this.codeWritten(offset >>> 12);
+    if ((offset & 0xfff) + size > 0x1000) this.written(offset, size);
     if (size === 4) {
       if ((offset & 3) === 0) {
         this.i32[offset >> 2] = value;
@@ -153,6 +184,7 @@ export class Ram implements MmioDevice {
         `Ram ${this.name}: ${bytes.length} bytes at ${hex(paddr)} do not fit in ${hex(this.base)}..${hex(this.base + this.size)}`,
       );
     }
+    this.written(paddr - this.base, bytes.length);
     this.u8.set(bytes, paddr - this.base);
   }
 
@@ -177,6 +209,7 @@ export class Ram implements MmioDevice {
 
   /** Fills all of RAM with zeros. */
   clear(): void {
+    this.written(0, this.size);
     this.u8.fill(0);
   }
 }

@@ -9,11 +9,17 @@
 import type { DecodedInstruction, Instruction } from '../instruction.js';
 import type { InstructionSpec } from '../spec.js';
 import { INSTRUCTIONS, instructionById } from '../table/index.js';
-import { div, divu, mulh, mulhsu, mulhu, rem, remu } from './arithmetic.js';
 import { Exception } from './causes.js';
 import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csr-file.js';
 import type { Hart } from './hart.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './memory.js';
+import {
+  bindOperands,
+  compileSemantics,
+  type OperandTexts,
+  SEMANTICS,
+  type Semantics,
+} from './semantics.js';
 
 /** The semantics of one instruction. */
 type Handler = (hart: Hart, i: Instruction) => boolean;
@@ -26,53 +32,6 @@ function define(names: string, handler: Handler): void {
 
 // Each handler is its own function (no shared closure calling an operation passed in), so that
 // every call site inside a handler sees one target and V8 inlines it (DESIGN §5).
-
-// RV32I: upper immediates and jumps.
-define('lui', (h, i) => {
-  h.set(i.rd, i.imm << 12);
-  return true;
-});
-define('auipc', (h, i) => {
-  h.set(i.rd, (h.pc + (i.imm << 12)) | 0);
-  return true;
-});
-define('jal', (h, i) => {
-  h.set(i.rd, h.nextPc | 0);
-  h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('jalr', (h, i) => {
-  const target = ((h.get(i.rs1) + i.imm) & ~1) >>> 0;
-  h.set(i.rd, h.nextPc | 0);
-  h.nextPc = target;
-  return true;
-});
-
-// Conditional branches.
-define('beq', (h, i) => {
-  if (h.get(i.rs1) === h.get(i.rs2)) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('bne', (h, i) => {
-  if (h.get(i.rs1) !== h.get(i.rs2)) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('blt', (h, i) => {
-  if (h.get(i.rs1) < h.get(i.rs2)) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('bge', (h, i) => {
-  if (h.get(i.rs1) >= h.get(i.rs2)) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('bltu', (h, i) => {
-  if (h.get(i.rs1) >>> 0 < h.get(i.rs2) >>> 0) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
-define('bgeu', (h, i) => {
-  if (h.get(i.rs1) >>> 0 >= h.get(i.rs2) >>> 0) h.nextPc = (h.pc + i.imm) >>> 0;
-  return true;
-});
 
 // Loads (sign- or zero-extended to 32 bits) and stores. A debug trigger on the accessed bytes
 // stops the access first (`Hart.stopsAtTrigger` raises the breakpoint and sets memory.fault).
@@ -120,123 +79,43 @@ function stored(h: Hart, i: Instruction, size: 1 | 2 | 4): boolean {
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   return true;
 }
-define('sb', (h, i) => stored(h, i, 1));
-define('sh', (h, i) => stored(h, i, 2));
-define('sw', (h, i) => stored(h, i, 4));
+// Computation, jumps, branches, loads and stores: built from their expression form
+// (semantics.ts), the same text a translator compiles, so that the two cannot differ.
+const OPERANDS: OperandTexts = {
+  a: 'h.x[i.rs1]',
+  b: 'h.x[i.rs2]',
+  i: 'i.imm',
+  pc: 'h.pc',
+  next: 'h.nextPc',
+  v: 'v',
+};
 
-// Integer computation with an immediate.
-define('addi', (h, i) => {
-  h.set(i.rd, (h.get(i.rs1) + i.imm) | 0);
-  return true;
-});
-define('slti', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) < i.imm ? 1 : 0);
-  return true;
-});
-define('sltiu', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) >>> 0 < i.imm >>> 0 ? 1 : 0);
-  return true;
-});
-define('xori', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) ^ i.imm);
-  return true;
-});
-define('ori', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) | i.imm);
-  return true;
-});
-define('andi', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) & i.imm);
-  return true;
-});
-define('slli', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) << i.imm);
-  return true;
-});
-define('srli', (h, i) => {
-  h.set(i.rd, (h.get(i.rs1) >>> i.imm) | 0);
-  return true;
-});
-define('srai', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) >> i.imm);
-  return true;
-});
+/** The interpreter's handler for an instruction with expression semantics. */
+function fromSemantics(name: string, semantics: Semantics): Handler {
+  const bind = (text: string) => bindOperands(text, OPERANDS);
+  let body: string;
+  switch (semantics.kind) {
+    case 'value':
+      body = `const v = ${bind(semantics.value)};\nif (i.rd !== 0) h.x[i.rd] = v;\nreturn true;`;
+      break;
+    case 'branch':
+      body = `if (${bind(semantics.taken)}) h.nextPc = (h.pc + i.imm) >>> 0;\nreturn true;`;
+      break;
+    case 'jump':
+      body = `const t = ${bind(semantics.target)};\nif (i.rd !== 0) h.x[i.rd] = h.nextPc | 0;\nh.nextPc = t;\nreturn true;`;
+      break;
+    case 'load':
+      body = `const v = loaded(h, i, ${semantics.size});\nif (h.memory.fault >= 0) return false;\nif (i.rd !== 0) h.x[i.rd] = ${bind(semantics.extend)};\nreturn true;`;
+      break;
+    case 'store':
+      body = `return stored(h, i, ${semantics.size});`;
+      break;
+  }
+  return compileSemantics<Handler>(['h', 'i'], `// ${name}\n${body}`, { loaded, stored });
+}
 
-// Register-register computation (shift amounts are the low five bits of rs2).
-define('add', (h, i) => {
-  h.set(i.rd, (h.get(i.rs1) + h.get(i.rs2)) | 0);
-  return true;
-});
-define('sub', (h, i) => {
-  h.set(i.rd, (h.get(i.rs1) - h.get(i.rs2)) | 0);
-  return true;
-});
-define('sll', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) << (h.get(i.rs2) & 31));
-  return true;
-});
-define('slt', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) < h.get(i.rs2) ? 1 : 0);
-  return true;
-});
-define('sltu', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) >>> 0 < h.get(i.rs2) >>> 0 ? 1 : 0);
-  return true;
-});
-define('xor', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) ^ h.get(i.rs2));
-  return true;
-});
-define('srl', (h, i) => {
-  h.set(i.rd, (h.get(i.rs1) >>> (h.get(i.rs2) & 31)) | 0);
-  return true;
-});
-define('sra', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) >> (h.get(i.rs2) & 31));
-  return true;
-});
-define('or', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) | h.get(i.rs2));
-  return true;
-});
-define('and', (h, i) => {
-  h.set(i.rd, h.get(i.rs1) & h.get(i.rs2));
-  return true;
-});
-
-// RV32M.
-define('mul', (h, i) => {
-  h.set(i.rd, Math.imul(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('mulh', (h, i) => {
-  h.set(i.rd, mulh(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('mulhsu', (h, i) => {
-  h.set(i.rd, mulhsu(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('mulhu', (h, i) => {
-  h.set(i.rd, mulhu(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('div', (h, i) => {
-  h.set(i.rd, div(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('divu', (h, i) => {
-  h.set(i.rd, divu(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('rem', (h, i) => {
-  h.set(i.rd, rem(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
-define('remu', (h, i) => {
-  h.set(i.rd, remu(h.get(i.rs1), h.get(i.rs2)));
-  return true;
-});
+for (const [name, semantics] of Object.entries(SEMANTICS))
+  define(name, fromSemantics(name, semantics));
 
 // Fences: this hart executes in order; FENCE.I lets the machine drop cached code.
 define('fence fence.tso', () => true);
@@ -331,22 +210,18 @@ csr('csrrci', true, (old, v) => old & ~v, false);
 
 // Environment calls and breakpoints (counted for QEMU's virtual time: see
 // `Hart.countedTraps`).
-define('ecall', (h) => {
-  h.countedTraps++;
-  return h.raise(
+define('ecall', (h) =>
+  h.raiseCounted(
     h.privilege === 3
       ? Exception.EcallFromM
       : h.privilege === 1
         ? Exception.EcallFromS
         : Exception.EcallFromU,
     0,
-  );
-});
+  ),
+);
 // mtval for EBREAK is zero, as on QEMU (the spec allows zero or the faulting address).
-define('ebreak', (h) => {
-  h.countedTraps++;
-  return h.raise(Exception.Breakpoint, 0);
-});
+define('ebreak', (h) => h.raiseCounted(Exception.Breakpoint, 0));
 
 // Privileged instructions.
 define('mret', (h) => {
@@ -384,10 +259,7 @@ export function execute(hart: Hart, i: DecodedInstruction): boolean {
   const handler = BY_INDEX[i.index];
   // Words that do not decode, and instructions the hart does not implement (the H
   // extension's), are illegal; QEMU counts them in its virtual time (Hart.countedTraps).
-  if (handler === undefined) {
-    hart.countedTraps++;
-    return hart.illegal();
-  }
+  if (handler === undefined) return hart.raiseCounted(Exception.IllegalInstruction, i.raw);
   return handler(hart, i);
 }
 

@@ -165,6 +165,22 @@ export class Hart {
   trapStreak = 0;
   /** {@link Hart.retired} at the last trap (for {@link Hart.trapStreak}). */
   private trapRetired = -1;
+  /**
+   * Exception codes (bit n: cause n) whose traps are intercepted instead of taken: the hart
+   * leaves everything as it was before the trapping instruction (pc, registers, CSRs,
+   * counters, the LR reservation) and records the trap in {@link Hart.pendingCause} and
+   * {@link Hart.pendingTval}, for a trap sink to emulate or {@link Hart.deliverPending}. 0 by
+   * default: every trap is taken.
+   */
+  interceptExceptions = 0;
+  /** Interrupt codes (bit n: interrupt n) intercepted, as {@link Hart.interceptExceptions}. */
+  interceptInterrupts = 0;
+  /** The cause of the intercepted trap waiting for its sink, or -1 when there is none. */
+  pendingCause = -1;
+  /** The trap value of the intercepted trap. */
+  pendingTval = 0;
+  /** Whether QEMU's icount counts the intercepted trap's instruction (see {@link Hart.countedTraps}). */
+  pendingCounted = false;
   /** The next pc, set by the instruction being executed. */
   nextPc = 0;
   /** The instruction being executed. */
@@ -174,14 +190,19 @@ export class Hart {
 
   constructor(
     readonly memory: HartMemory,
-    external: ExternalCsrs,
+    /**
+     * The CSRs outside the hart (counters, PMP) that a new {@link CsrFile} reaches, or a CSR
+     * file made by the caller (a hypervisor's virtual one, say), which the hart then uses as it
+     * is (its `mhartid` and triggers included).
+     */
+    csrs: ExternalCsrs | CsrFile,
     readonly decoder: Decoder = rv32imacDecoder(),
     /** `mhartid`: an integer in 0…2^32 − 1 ({@link IsaError} `BAD_ARGUMENT` otherwise). */
     hartId = 0,
   ) {
     checkInteger(hartId, 'Hart: hartId', 0, 0xffff_ffff);
-    this.triggers = new Triggers();
-    this.csr = new CsrFile(external, hartId, this.triggers);
+    this.csr = csrs instanceof CsrFile ? csrs : new CsrFile(csrs, hartId, new Triggers());
+    this.triggers = this.csr.triggers;
     this.decoded = Array.from({ length: 1 << (32 - DECODE_CACHE_SHIFT) }, () =>
       decoder.decodeInto(0, createInstructionRecord()),
     );
@@ -292,13 +313,55 @@ export class Hart {
   }
 
   /**
+   * Raises exception `cause` for an instruction that QEMU's icount counts although it traps
+   * (ECALL, EBREAK, a word that does not decode): the one place that rule lives. The count
+   * moves when the trap is taken, so a trap a sink intercepts and emulates is not counted
+   * twice. Returns false.
+   */
+  raiseCounted(cause: number, tval: number): false {
+    this.trapTaken(cause, tval, true);
+    return false;
+  }
+
+  /**
+   * Takes the intercepted trap ({@link Hart.pendingCause}) as the guest sees it, as if it had
+   * never been intercepted; does nothing when there is none.
+   */
+  deliverPending(): void {
+    const cause = this.pendingCause;
+    if (cause < 0) return;
+    this.pendingCause = -1;
+    this.enter(cause, this.pendingTval, this.pendingCounted);
+  }
+
+  /**
    * Enters the trap handler for `cause` (an exception code, or an interrupt number with
-   * {@link INTERRUPT_BIT}) with trap value `tval`, in M-mode or, when delegated, S-mode.
+   * {@link INTERRUPT_BIT}) with trap value `tval`, in M-mode or, when delegated, S-mode —
+   * unless the cause is intercepted ({@link Hart.interceptExceptions}), which leaves the hart
+   * as it was and records the trap in {@link Hart.pendingCause}.
    */
   trap(cause: number, tval: number): void {
+    this.trapTaken(cause, tval, false);
+  }
+
+  /** {@link Hart.trap}, or its interception; `counted`: see {@link Hart.raiseCounted}. */
+  private trapTaken(cause: number, tval: number, counted: boolean): void {
+    const mask = cause & INTERRUPT_BIT ? this.interceptInterrupts : this.interceptExceptions;
+    if (mask !== 0 && (mask >>> (cause & 31)) & 1) {
+      this.pendingCause = cause >>> 0;
+      this.pendingTval = tval >>> 0;
+      this.pendingCounted = counted;
+      return;
+    }
+    this.enter(cause, tval, counted);
+  }
+
+  /** Enters the trap handler (see {@link Hart.trap}). */
+  private enter(cause: number, tval: number, counted: boolean): void {
     const csr = this.csr;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const code = cause & 0x7fffffff;
+    if (counted) this.countedTraps++;
     this.traps++;
     if (this.retired === this.trapRetired) this.trapStreak++;
     else {

@@ -1,5 +1,5 @@
 /**
- * The hart's view of memory on the machine: Sv32 translation (with `mstatus.MPRV`, `SUM`,
+ * The hart's view of memory on a board: Sv32 translation (with `mstatus.MPRV`, `SUM`,
  * `MXR`) and PMP through the MMU's fast path, then RAM directly or the bus. Misaligned loads and stores are split into byte accesses, each
  * translated and checked, as QEMU performs them without trapping.
  *
@@ -27,9 +27,19 @@ import {
 const ACCESS: readonly AccessType[] = ['exec', 'read', 'write'];
 const PRIVILEGE: readonly Privilege[] = ['U', 'S', 'S', 'M'];
 
-/** Memory as the machine's hart sees it. */
-export class MachineMemory implements HartMemory {
+/**
+ * Memory as a core's hart sees it: the path every load, store and fetch takes (Sv32, PMP,
+ * RAM, then the bus for devices and ROM). Both cores use it; the translator also fills its
+ * own TLB from {@link CoreMemory.lastOffset}.
+ */
+export class CoreMemory implements HartMemory {
   fault = -1;
+  /**
+   * The RAM offset the last aligned {@link CoreMemory.read} or {@link CoreMemory.write}
+   * reached through the fast path (in RAM, PMP granting the whole page), or -1 when it took
+   * any other path. Meaningless after a misaligned access (split into byte accesses).
+   */
+  lastOffset = -1;
   /** The hart, set once it exists (it is created with this memory). */
   hart: Hart | undefined;
   /**
@@ -54,11 +64,11 @@ export class MachineMemory implements HartMemory {
   onFenceI: () => void = () => {};
 
   constructor(
-    private readonly bus: Bus,
-    private readonly mmu: Mmu,
-    private readonly pmp: Pmp,
+    readonly bus: Bus,
+    readonly mmu: Mmu,
+    readonly pmp: Pmp,
     /** The RAM the MMU's fast path returns offsets into (the first RAM on the bus). */
-    private readonly ram: Ram,
+    readonly ram: Ram,
   ) {}
 
   /**
@@ -97,6 +107,17 @@ export class MachineMemory implements HartMemory {
       return -1;
     }
     return paddr;
+  }
+
+  /**
+   * The RAM offset of the instruction at `pc` when it can be fetched straight from RAM (in RAM,
+   * translation and PMP allowing execution on the whole page), else -1 (a fault, a device, ROM:
+   * {@link CoreMemory.fetch} raises or serves those). A page-table walk sets A as a fetch would.
+   */
+  fetchOffset(pc: number): number {
+    const offset = this.fast(pc >>> 0, 0);
+    this.fault = -1;
+    return offset < 0 ? -1 : offset;
   }
 
   /**
@@ -147,6 +168,7 @@ export class MachineMemory implements HartMemory {
 
   read(vaddr: number, size: 1 | 2 | 4, kind: AccessKind): number {
     if ((vaddr & (size - 1)) !== 0) {
+      this.lastOffset = -1;
       let value = 0;
       for (let k = size - 1; k >= 0; k--) {
         const byte = this.read((vaddr + k) >>> 0, 1, kind);
@@ -156,6 +178,7 @@ export class MachineMemory implements HartMemory {
       return value;
     }
     const offset = this.fast(vaddr >>> 0, kind);
+    this.lastOffset = offset;
     if (offset >= 0) {
       this.fault = -1;
       // Aligned: straight from the typed views (a 4-byte read stays a signed, unboxed integer).
@@ -181,6 +204,7 @@ export class MachineMemory implements HartMemory {
 
   write(vaddr: number, size: 1 | 2 | 4, value: number): void {
     if ((vaddr & (size - 1)) !== 0) {
+      this.lastOffset = -1;
       // Check every byte first, so that a faulting misaligned store writes nothing.
       for (let k = 0; k < size; k++) {
         const offset = this.fast((vaddr + k) >>> 0, 2);
@@ -193,6 +217,7 @@ export class MachineMemory implements HartMemory {
       return;
     }
     const offset = this.fast(vaddr >>> 0, 2);
+    this.lastOffset = offset;
     if (offset >= 0) {
       this.fault = -1;
       this.ram.write(offset, size, value);
