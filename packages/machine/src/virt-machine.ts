@@ -11,6 +11,7 @@
 import {
   type Core,
   type CoreKind,
+  type CoreOptions,
   createCore,
   EXIT_BREAKPOINT,
   EXIT_IDLE,
@@ -77,9 +78,11 @@ export interface VirtMachineOptions {
   /**
    * The execution core (`@trapeze/cpu`): `'interpreter'`, the reference hart stepped one
    * instruction at a time, or `'translator'`, guest blocks compiled to host code (the
-   * default). Both give the same run, instruction for instruction.
+   * default). Both give the same run, instruction for instruction. A function makes the core
+   * itself from the board's memory system and CSRs (a core of one's own, or one with a
+   * planted fault for a test).
    */
-  readonly core?: CoreKind;
+  readonly core?: CoreKind | ((options: CoreOptions) => Core);
 }
 
 /** What an idle hart does with virtual time: see {@link VirtMachineOptions.idle}. */
@@ -219,7 +222,7 @@ export class VirtMachine {
     this.bus.mapRam(this.ram);
     this.bus.mapRam(this.rom);
     this.mmu = new Mmu(this.bus, this.pmp);
-    const core = createCore(options.core ?? DEFAULT_CORE, {
+    const coreOptions: CoreOptions = {
       bus: this.bus,
       mmu: this.mmu,
       pmp: this.pmp,
@@ -229,7 +232,10 @@ export class VirtMachine {
         write: (csr: number, value: number) => this.writeCounter(csr, value),
         countInhibit: (mask: number) => this.counters.inhibit(mask),
       },
-    });
+    };
+    const choice = options.core ?? DEFAULT_CORE;
+    const core =
+      typeof choice === 'function' ? choice(coreOptions) : createCore(choice, coreOptions);
     this.core = core;
     this.hart = core.hart;
     this.breakpoints = core.breakpoints;
