@@ -2,7 +2,8 @@
 # Rebuilds every guest image: sh guests/build.sh (from anywhere).
 #
 #   1. the M-mode firmware objects (guests/firmware, guests/common)
-#   2. the bare-metal images: compute-bare.elf, compute-bare-small.elf
+#   2. the bare-metal images: compute-bare.elf, compute-bare-small.elf (M-mode) and
+#      compute-sv32.elf (the same program in S-mode under Sv32: start.S, main.c with -DSV32)
 #   3. the firmware self-test: sbitest.elf (firmware + the sbitest S-mode payload)
 #   4. if guests/os/build.sh exists: it builds guests/build/os.bin (flat, linked at
 #      0x80200000), and os.elf is the firmware with that payload (GUESTS_SKIP_OS=1 skips
@@ -47,6 +48,13 @@ for variant in "compute-bare 1000" "compute-bare-small 10"; do
   "$LD" $LDFLAGS -X -T bare/link.ld $B/bare-start.o "$B/$1-main.o" $B/compute.o $COMMON_OBJS \
     -o "images/$1.elf"
 done
+# The same program with main() in S-mode under Sv32 translation (bare/sv32.c makes the map).
+cc bare/start.S $B/bare-start-sv32.o -DSV32
+cc bare/sv32.c $B/bare-sv32.o
+cc bare/main.c $B/compute-sv32-main.o -DROUNDS=1000 -DSV32
+# shellcheck disable=SC2086
+"$LD" $LDFLAGS -X -T bare/link.ld $B/bare-start-sv32.o $B/bare-sv32.o $B/compute-sv32-main.o \
+  $B/compute.o $COMMON_OBJS -o images/compute-sv32.elf
 
 # --- firmware self-test --------------------------------------------------------------------
 cc sbitest/start.S $B/sbitest-start.o

@@ -1,6 +1,9 @@
 /* Entry of the bare-metal programs: M-mode straight from QEMU's reset code, no firmware.
- * A stack, a zeroed .bss, a trap vector that reports failure, then main(). */
+ * A stack, a zeroed .bss, a trap vector that reports failure, then main(). Built with -DSV32,
+ * main() runs in S-mode under Sv32 translation instead (sv32.c makes the map), and so does
+ * the finisher write after it returns. */
 #include "../common/asm.h"
+#include "../common/riscv.h"
 #include "../common/virt.h"
 
     .section .text.start, "ax", @progbits
@@ -10,7 +13,20 @@ _start:
     csrw    mtvec, t0
     la      sp, __stack_top
     ZERO_BSS __bss_start, __bss_end
+#ifdef SV32
+    call    sv32_init           /* page table, PMP, mcounteren, satp (M-mode is not translated) */
+    li      t0, MSTATUS_MPP
+    csrc    mstatus, t0
+    li      t0, MSTATUS_MPP_S
+    csrs    mstatus, t0
+    la      t0, main
+    csrw    mepc, t0
+    la      ra, .Lmain_returned /* main returns there, still in S-mode */
+    mret
+.Lmain_returned:
+#else
     call    main
+#endif
     /* main returned: report its return value through the finisher (0 = pass). */
     li      t0, VIRT_TEST_BASE
     bnez    a0, 3f
@@ -24,7 +40,8 @@ _start:
 hang:
     j       hang
 
-/* No trap is expected: fail with code 0xff (mcause is left for a debugger). */
+/* No trap is expected (none is delegated, so S-mode's come here too): fail with code 0xff
+ * (mcause is left for a debugger). */
     .balign 4
 trap:
     li      t0, VIRT_TEST_BASE

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../../common/regs.h" /* REG_RA, REG_SP, REG_A0, ...: indices into trapframe.x */
+#include "../../common/sv32.h" /* the page-table format: pte_t, PTE_*, PAGE_SIZE, VPN1, ... */
 
 /* ---- Registers saved on a trap ------------------------------------------------------------ */
 
@@ -60,23 +61,6 @@ void arch_set_timer(uint64_t deadline); /* next timer interrupt at mtime >= dead
 void arch_idle(void);
 
 /* ---- MMU (Sv32) --------------------------------------------------------------------------- */
-
-typedef uint32_t pte_t;
-#define PTE_V (1u << 0)
-#define PTE_R (1u << 1)
-#define PTE_W (1u << 2)
-#define PTE_X (1u << 3)
-#define PTE_U (1u << 4)
-#define PTE_G (1u << 5)
-#define PTE_A (1u << 6)
-#define PTE_D (1u << 7)
-#define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)
-#define PAGE_SIZE 4096u
-#define MEGAPAGE_SIZE 0x400000u
-#define PTE_FROM_PA(pa) (((uint32_t)(pa) >> 12) << 10)
-#define PTE_TO_PA(pte) (((uint32_t)(pte) >> 10) << 12)
-#define VPN1(va) ((uint32_t)(va) >> 22)
-#define VPN0(va) (((uint32_t)(va) >> 12) & 0x3ff)
 
 void arch_set_pte(pte_t *ptep, pte_t value);  /* the only way a PTE is written */
 void arch_flush_tlb_page(uint32_t va);        /* sfence.vma va, x0 (current address space) */

@@ -89,6 +89,8 @@ export interface CoreOptions {
 export interface CoreStatistics {
   /** Blocks translated (0 for the interpreter). */
   readonly blocksTranslated: number;
+  /** Regions compiled: hot blocks recompiled with the blocks they reach as one function. */
+  readonly regionsCompiled: number;
   /** Blocks in the translation cache now. */
   readonly blocksCached: number;
   /** Bytes of host code in the translation cache now. */

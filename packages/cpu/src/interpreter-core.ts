@@ -109,6 +109,7 @@ export class InterpreterCore implements Core {
   statistics(): CoreStatistics {
     return {
       blocksTranslated: 0,
+      regionsCompiled: 0,
       blocksCached: 0,
       cacheBytes: 0,
       invalidations: 0,

@@ -1,51 +1,114 @@
 #!/usr/bin/env node
-// CPU benchmark: the bare-metal compute guest (guests/images/compute-bare.elf, built from
+// CPU benchmark: a bare-metal compute guest (default guests/images/compute-bare.elf, built from
 // guests/workloads/compute.c: sieve, CRC32, recursion, mul/div, memcpy, sort; about 274 million
-// instructions; code and writable data in separate pages) on Trapeze's bare engine and, in the
+// instructions; code and writable data in separate pages) on Trapeze's bare engine with each
+// core — the translator and the interpreter, each in a fresh child process so that one does not
+// warm up the other and the figure is a whole process, start-up included, as QEMU's — and, in the
 // same run, on QEMU in deterministic mode (QEMU_REFERENCE_ARGS: -icount shift=0,sleep=off) and
-// without -icount, when qemu-system-riscv32 is installed. Prints MIPS for each, the ratios, and
-// Trapeze's resident memory. Needs `npm run build` first.
-// Usage: node bench/cpu.mjs
+// without -icount, when qemu-system-riscv32 is installed. Prints wall time and MIPS for each,
+// the ratios, and each core's resident memory. Needs `npm run build` first.
+// Usage: node bench/cpu.mjs [IMAGE] [--runs N] [--cores translator,interpreter]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BufferBackend } from '@trapeze/devices';
 import { QEMU_REFERENCE_ARGS, VirtMachine } from '../dist/index.js';
 
-const image = new URL('../../../guests/images/compute-bare.elf', import.meta.url);
-const elf = new Uint8Array(readFileSync(image));
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args.splice(at, 2)[1];
+};
 
-const serial = new BufferBackend();
-const machine = new VirtMachine({ serial });
-machine.loadElf(elf);
-const start = performance.now();
-const exit = machine.run(5e9);
-const seconds = (performance.now() - start) / 1000;
-if (exit.kind !== 'pass') throw new Error(`the guest did not pass: ${JSON.stringify(exit)}`);
-const instructions = exit.instructions;
-const trapezeMips = instructions / seconds / 1e6;
-const rss = process.memoryUsage().rss;
-const ramMiB = machine.ram.size / 2 ** 20;
+// A child run: `node bench/cpu.mjs --child CORE IMAGE` runs the guest on one core and prints JSON.
+if (args[0] === '--child') {
+  const [, core, path] = args;
+  const start = performance.now();
+  const serial = new BufferBackend();
+  const machine = new VirtMachine({ serial, core });
+  machine.loadElf(new Uint8Array(readFileSync(path)));
+  const exit = machine.run(5e9);
+  const seconds = (performance.now() - start) / 1000;
+  console.log(
+    JSON.stringify({
+      exit,
+      seconds,
+      console: serial.text(),
+      rss: process.memoryUsage().rss,
+      ram: machine.ram.size,
+      statistics: machine.core.statistics(),
+    }),
+  );
+  process.exit(0);
+}
+
+const runs = Number(option('--runs', '3'));
+const cores = option('--cores', 'translator,interpreter').split(',');
+const image =
+  args[0] ?? fileURLToPath(new URL('../../../guests/images/compute-bare.elf', import.meta.url));
+
+/** Median of the wall times (seconds) of `runs` runs of `once`, and the last run's result. */
+function median(once) {
+  const results = [];
+  for (let k = 0; k < runs; k++) results.push(once());
+  const sorted = results.map((r) => r.seconds).sort((a, b) => a - b);
+  return { ...results[results.length - 1], seconds: sorted[Math.floor(sorted.length / 2)] };
+}
+
+/** One whole-process run of the guest on a core (wall time measured around the child). */
+function runCore(core) {
+  const t0 = performance.now();
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', core, image],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  if (child.status !== 0) throw new Error(`the ${core} run failed: ${child.stderr}`);
+  const result = JSON.parse(child.stdout);
+  if (result.exit.kind !== 'pass')
+    throw new Error(`the guest did not pass: ${JSON.stringify(result.exit)}`);
+  return { ...result, seconds };
+}
+
+const trapeze = {};
+for (const core of cores) trapeze[core] = median(() => runCore(core));
+const first = trapeze[cores[0]];
+const instructions = first.exit.instructions;
+for (const core of cores) {
+  if (trapeze[core].console !== first.console || trapeze[core].exit.instructions !== instructions)
+    throw new Error(`${core} and ${cores[0]} differ: ${JSON.stringify(trapeze[core].console)}`);
+}
+const serial = { text: () => first.console };
+const mips = (seconds) => instructions / seconds / 1e6;
 
 console.log(
-  `CPU benchmark: guests/images/compute-bare.elf, ${instructions} instructions; the guest printed: ${serial.text().trim()}`,
+  `CPU benchmark: ${image}, ${instructions} instructions; the guest printed: ${first.console.trim()}`,
 );
+console.log(`Whole processes, start-up included, median of ${runs}.`);
 console.log('| engine | wall time (s) | MIPS |');
 console.log('|---|---:|---:|');
-console.log(`| Trapeze bare | ${seconds.toFixed(2)} | ${trapezeMips.toFixed(1)} |`);
+for (const core of cores)
+  console.log(
+    `| Trapeze bare, ${core} | ${trapeze[core].seconds.toFixed(2)} | ${mips(trapeze[core].seconds).toFixed(1)} |`,
+  );
 
 const qemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Runs the image on QEMU (whole process, console to a file) and returns its wall time in seconds. */
-function runQemu(args, deterministic) {
+function runQemu(qemuArgs, deterministic) {
   const t0 = performance.now();
   // The console goes to a file: QEMU writes it non-blocking and can lose bytes on a pipe.
   const dir = mkdtempSync(join(tmpdir(), 'trapeze-bench-'));
   const out = join(dir, 'console.txt');
   const run = spawnSync(
     'sh',
-    ['-c', `qemu-system-riscv32 ${args.join(' ')} -kernel ${image.pathname} < /dev/null > ${out}`],
+    ['-c', `qemu-system-riscv32 ${qemuArgs.join(' ')} -kernel ${image} < /dev/null > ${out}`],
     { timeout: 600_000 },
   );
   const qemuSeconds = (performance.now() - t0) / 1000;
@@ -56,33 +119,44 @@ function runQemu(args, deterministic) {
     (deterministic ? text : text.replace(/instret=[0-9]+/, 'instret=…')).trim();
   if (run.status !== 0 || same(printed) !== same(serial.text()))
     throw new Error(`QEMU exited ${run.status} and printed ${JSON.stringify(printed)}`);
-  return qemuSeconds;
+  return { seconds: qemuSeconds };
 }
 
 if (qemu) {
   // QEMU_REFERENCE_ARGS is deterministic (-icount shift=0,sleep=off), the mode every comparison
   // uses; without -icount QEMU chains translated blocks freely and runs faster.
-  const icountSeconds = runQemu(QEMU_REFERENCE_ARGS, true);
+  const icountSeconds = median(() => runQemu(QEMU_REFERENCE_ARGS, true)).seconds;
   const freeArgs = [];
   for (let k = 0; k < QEMU_REFERENCE_ARGS.length; k++) {
     if (QEMU_REFERENCE_ARGS[k] === '-icount') k++;
     else freeArgs.push(QEMU_REFERENCE_ARGS[k]);
   }
-  const freeSeconds = runQemu(freeArgs, false);
-  const icountMips = instructions / icountSeconds / 1e6;
-  const freeMips = instructions / freeSeconds / 1e6;
+  const freeSeconds = median(() => runQemu(freeArgs, false)).seconds;
   console.log(
-    `| QEMU 7.2, QEMU_REFERENCE_ARGS (-icount shift=0,sleep=off) | ${icountSeconds.toFixed(2)} | ${icountMips.toFixed(1)} |`,
+    `| QEMU 7.2, QEMU_REFERENCE_ARGS (-icount shift=0,sleep=off) | ${icountSeconds.toFixed(2)} | ${mips(icountSeconds).toFixed(1)} |`,
   );
-  console.log(`| QEMU 7.2, without -icount | ${freeSeconds.toFixed(2)} | ${freeMips.toFixed(1)} |`);
   console.log(
-    `ratio: Trapeze / QEMU-icount = ${(trapezeMips / icountMips).toFixed(3)}×, Trapeze / QEMU = ${(trapezeMips / freeMips).toFixed(3)}× (QEMU figures are whole processes, start-up included)`,
+    `| QEMU 7.2, without -icount | ${freeSeconds.toFixed(2)} | ${mips(freeSeconds).toFixed(1)} |`,
   );
+  for (const core of cores) {
+    const ours = trapeze[core].seconds;
+    console.log(
+      `ratio, ${core}: Trapeze / QEMU-icount = ${(icountSeconds / ours).toFixed(3)}×, Trapeze / QEMU = ${(freeSeconds / ours).toFixed(3)}×`,
+    );
+  }
+  if (trapeze.translator && trapeze.interpreter)
+    console.log(
+      `translator / interpreter = ${(trapeze.interpreter.seconds / trapeze.translator.seconds).toFixed(2)}×`,
+    );
 } else {
   console.log(
     'qemu-system-riscv32 not found: no QEMU comparison (apt-get install qemu-system-misc)',
   );
 }
-console.log(
-  `resident memory: ${(rss / 2 ** 20).toFixed(0)} MiB for ${ramMiB} MiB of guest RAM (target ≤ RAM + 64 MiB: ${rss <= (ramMiB + 64) * 2 ** 20 ? 'met' : 'NOT met'})`,
-);
+for (const core of cores) {
+  const { rss, ram, statistics } = trapeze[core];
+  const ramMiB = ram / 2 ** 20;
+  console.log(
+    `resident memory, ${core}: ${(rss / 2 ** 20).toFixed(0)} MiB for ${ramMiB} MiB of guest RAM (target ≤ RAM + 96 MiB: ${rss <= (ramMiB + 96) * 2 ** 20 ? 'met' : 'NOT met'}); ${JSON.stringify(statistics)}`,
+  );
+}

@@ -12,6 +12,7 @@ import { resetRom } from '../src/reset-rom.js';
 import { virtFdt } from '../src/virt-fdt.js';
 import { RAM_BASE, VirtMachine } from '../src/virt-machine.js';
 import { VirtualClock } from '../src/virtual-clock.js';
+import { CORES, type CoreKind } from './support.js';
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -28,14 +29,14 @@ function rejects(f: () => unknown, what: string): void {
 }
 
 /** A machine whose guest loops forever (`j .`), so only the budget can stop a run. */
-function spinning(): VirtMachine {
-  const machine = new VirtMachine({ ramSize: 0x40_0000 });
+function spinning(core?: CoreKind): VirtMachine {
+  const machine = new VirtMachine({ ramSize: 0x40_0000, ...(core === undefined ? {} : { core }) });
   machine.loadSegments([{ address: RAM_BASE, bytes: new Uint8Array([0x6f, 0, 0, 0]) }], RAM_BASE);
   return machine;
 }
 
-describe('VirtMachine.run: budget', () => {
-  const machine = spinning();
+describe.each(CORES)('VirtMachine.run: budget, %s core', (core: CoreKind) => {
+  const machine = spinning(core);
 
   prop.prop([notAnInteger(0, SAFE).filter((v) => v !== Infinity)], { numRuns: 100 })(
     'rejects anything but a non-negative safe integer or Infinity, and runs nothing',
@@ -59,7 +60,7 @@ describe('VirtMachine.run: budget', () => {
   });
 
   it('runs with an Infinity budget until the guest stops', () => {
-    const passing = new VirtMachine({ ramSize: 0x40_0000 });
+    const passing = new VirtMachine({ core, ramSize: 0x40_0000 });
     // li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0): the finisher's pass.
     const words = [0x001002b7, 0x00005337, 0x55530313, 0x0062a023];
     const bytes = new Uint8Array(new Uint32Array(words).buffer);

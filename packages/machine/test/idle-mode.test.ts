@@ -1,7 +1,7 @@
 import { BufferBackend } from '@trapeze/devices';
 import { describe, expect, it } from 'vitest';
 import { VirtMachine } from '../src/virt-machine.js';
-import { elfOf, LIBRARY } from './support.js';
+import { CORES, type CoreKind, elfOf, LIBRARY } from './support.js';
 
 /** Sets the timer 1,000 ticks (100 µs) ahead, waits for it with WFI, prints 't' and passes. */
 const TIMER_WAIT = `
@@ -21,14 +21,14 @@ ${LIBRARY}
 stack:
 `;
 
-function boot(idle?: 'skip' | 'stop') {
-  const serial = new BufferBackend();
-  const machine = new VirtMachine({ serial, ramSize: 1 << 20, ...(idle ? { idle } : {}) });
-  machine.loadElf(elfOf(TIMER_WAIT));
-  return { machine, serial };
-}
+describe.each(CORES)("VirtMachine's idle option on the %s core", (core: CoreKind) => {
+  function boot(idle?: 'skip' | 'stop') {
+    const serial = new BufferBackend();
+    const machine = new VirtMachine({ core, serial, ramSize: 1 << 20, ...(idle ? { idle } : {}) });
+    machine.loadElf(elfOf(TIMER_WAIT));
+    return { machine, serial };
+  }
 
-describe("VirtMachine's idle option", () => {
   it("skips virtual time to the deadline by default ('skip')", () => {
     const { machine, serial } = boot();
     expect(machine.idleMode).toBe('skip');
@@ -79,7 +79,7 @@ describe("VirtMachine's idle option", () => {
   });
 
   it('an idle exit without wakeNs still means that nothing but input can wake the hart', () => {
-    const machine = new VirtMachine({ ramSize: 1 << 20, idle: 'stop' });
+    const machine = new VirtMachine({ core, ramSize: 1 << 20, idle: 'stop' });
     machine.loadElf(elfOf('_start: wfi; j _start'));
     const exit = machine.run(1000);
     expect(exit.kind).toBe('idle');
@@ -100,7 +100,7 @@ _start:
     j 1b
 `;
     for (const idle of ['skip', 'stop'] as const) {
-      const machine = new VirtMachine({ ramSize: 1 << 20, idle });
+      const machine = new VirtMachine({ core, ramSize: 1 << 20, idle });
       machine.loadElf(elfOf(source));
       const exit = machine.run(1000);
       expect(exit.kind).toBe('idle');

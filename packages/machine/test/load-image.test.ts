@@ -15,7 +15,7 @@ import { hasCommand, requireTool } from '../../../test-support.ts';
 import { MachineError } from '../src/errors.js';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { RAM_BASE, VirtMachine } from '../src/virt-machine.js';
-import { LIBRARY } from './support.js';
+import { CORES, type CoreKind, LIBRARY, memoize } from './support.js';
 
 const QEMU = 'qemu-system-riscv32';
 const QEMU_AVAILABLE = requireTool(
@@ -57,15 +57,15 @@ function rawProbe(): Uint8Array {
   return result.sections[0]?.bytes ?? new Uint8Array();
 }
 
-function onTrapeze(bytes: Uint8Array, ramSize?: number): string {
+function onTrapeze(bytes: Uint8Array, core: CoreKind, ramSize?: number): string {
   const serial = new BufferBackend();
-  const machine = new VirtMachine({ serial, ...(ramSize === undefined ? {} : { ramSize }) });
+  const machine = new VirtMachine({ core, serial, ...(ramSize === undefined ? {} : { ramSize }) });
   machine.loadImage(bytes);
   expect(machine.run(1_000_000).kind).toBe('pass');
   return serial.text();
 }
 
-function onQemu(bytes: Uint8Array, extra = ''): string {
+function onQemu(bytes: Uint8Array, extra: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'trapeze-raw-'));
   try {
     const image = join(dir, 'probe.bin');
@@ -100,15 +100,18 @@ function elfAt(address: number, entry: number): Uint8Array {
 }
 
 describe('raw images', () => {
-  it('load at the start of RAM and run from their first byte, a0 = hart, a1 = device tree', () => {
-    const serial = new BufferBackend();
-    const machine = new VirtMachine({ serial });
-    expect(machine.loadImage(rawProbe())).toEqual({ format: 'raw', entry: RAM_BASE });
-    expect(machine.run(1_000_000).kind).toBe('pass');
-    expect(serial.text()).toBe(
-      ['80000000', '00000000', '87e00000', '00001028', '0000000b', '80000000', ''].join('\n'),
-    );
-  });
+  it.each(CORES)(
+    'load at the start of RAM and run from their first byte, a0 = hart, a1 = device tree (%s core)',
+    (core) => {
+      const serial = new BufferBackend();
+      const machine = new VirtMachine({ core, serial });
+      expect(machine.loadImage(rawProbe())).toEqual({ format: 'raw', entry: RAM_BASE });
+      expect(machine.run(1_000_000).kind).toBe('pass');
+      expect(serial.text()).toBe(
+        ['80000000', '00000000', '87e00000', '00001028', '0000000b', '80000000', ''].join('\n'),
+      );
+    },
+  );
 
   it('load with loadRaw whatever their first bytes', () => {
     const machine = new VirtMachine();
@@ -178,17 +181,18 @@ describe('raw images', () => {
   });
 });
 
-describe.skipIf(!QEMU_AVAILABLE)('raw images under QEMU', () => {
+/** QEMU's console for the probe with `extra` arguments: run once, compared with both cores. */
+const qemuProbe = memoize((extra: string) => onQemu(rawProbe(), extra));
+
+describe.skipIf(!QEMU_AVAILABLE).each(CORES)('raw images under QEMU and the %s core', (core) => {
   it('start where QEMU starts them, with the same registers (128 MiB)', () => {
-    const probe = rawProbe();
-    expect(onTrapeze(probe)).toBe(onQemu(probe));
+    expect(onTrapeze(rawProbe(), core)).toBe(qemuProbe(''));
   });
 
   it('start where QEMU starts them, with the same registers (256 MiB)', () => {
-    const probe = rawProbe();
-    const qemu = onQemu(probe, ' -m 256M');
+    const qemu = qemuProbe(' -m 256M');
     expect(qemu).toContain('\n8fe00000\n');
-    expect(onTrapeze(probe, 256 << 20)).toBe(qemu);
+    expect(onTrapeze(rawProbe(), core, 256 << 20)).toBe(qemu);
   });
 });
 
@@ -257,25 +261,28 @@ describe('ELF images', () => {
     });
   });
 
-  it('start at the physical entry point when the text is linked elsewhere (as QEMU)', () => {
-    // Text linked at 0xc0000000 (virtual), loaded at 0x80000000 (physical).
-    const elf = elfImage(
-      assemble(
-        `_start:
+  it.each(CORES)(
+    'start at the physical entry point when the text is linked elsewhere (as QEMU, %s core)',
+    (core) => {
+      // Text linked at 0xc0000000 (virtual), loaded at 0x80000000 (physical).
+      const elf = elfImage(
+        assemble(
+          `_start:
     li t0, 0x10000000; li t1, 'v'; sb t1, 0(t0)
     li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)`,
-        { textAddress: RAM_BASE },
-      ),
-    );
-    const view = new DataView(elf.buffer);
-    view.setUint32(24, 0xc000_0000, true); // e_entry
-    view.setUint32(52 + 8, 0xc000_0000, true); // p_vaddr
-    const serial = new BufferBackend();
-    const machine = new VirtMachine({ serial });
-    expect(machine.loadImage(elf)).toEqual({ format: 'elf', entry: RAM_BASE });
-    expect(machine.run(100).kind).toBe('pass');
-    expect(serial.text()).toBe('v');
-  });
+          { textAddress: RAM_BASE },
+        ),
+      );
+      const view = new DataView(elf.buffer);
+      view.setUint32(24, 0xc000_0000, true); // e_entry
+      view.setUint32(52 + 8, 0xc000_0000, true); // p_vaddr
+      const serial = new BufferBackend();
+      const machine = new VirtMachine({ core, serial });
+      expect(machine.loadImage(elf)).toEqual({ format: 'elf', entry: RAM_BASE });
+      expect(machine.run(100).kind).toBe('pass');
+      expect(serial.text()).toBe('v');
+    },
+  );
 
   it('are refused when a section lies outside RAM, naming it', () => {
     const elf = writeElf({
@@ -292,41 +299,44 @@ describe('ELF images', () => {
     });
   });
 
-  it('leave out the bytes below RAM that hold no section (the ELF headers linkers load there)', () => {
-    // As GNU ld -Ttext=0x80000000 lays it out: one segment from 0x7ffff000 (file offset 0: the
-    // headers) that runs into the program's .text at 0x80000000.
-    const program = elfImage(
-      assemble(`_start:
+  it.each(CORES)(
+    'leave out the bytes below RAM that hold no section (the ELF headers linkers load there; %s core)',
+    (core) => {
+      // As GNU ld -Ttext=0x80000000 lays it out: one segment from 0x7ffff000 (file offset 0: the
+      // headers) that runs into the program's .text at 0x80000000.
+      const program = elfImage(
+        assemble(`_start:
     li t0, 0x10000000; li t1, 'g'; sb t1, 0(t0)
     li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)`),
-    );
-    // The whole file moves up by a page; the ELF and program headers stay at its start.
-    const view = new DataView(program.buffer);
-    const offset = view.getUint32(52 + 4, true);
-    const size = view.getUint32(52 + 16, true);
-    const elf = new Uint8Array(0x1000 + program.length);
-    elf.set(program, 0x1000);
-    elf.set(program.subarray(0, 52 + 32));
-    const out = new DataView(elf.buffer);
-    out.setUint32(32, view.getUint32(32, true) + 0x1000, true); // e_shoff
-    const shnum = out.getUint16(48, true);
-    for (let i = 1; i < shnum; i++) {
-      const at = 0x1000 + view.getUint32(32, true) + i * 40 + 16; // sh_offset
-      out.setUint32(at, out.getUint32(at, true) + 0x1000, true);
-    }
-    const start = RAM_BASE - 0x1000 - offset;
-    out.setUint32(52 + 4, 0, true); // p_offset: from the ELF header
-    out.setUint32(52 + 8, start, true); // p_vaddr
-    out.setUint32(52 + 12, start, true); // p_paddr
-    out.setUint32(52 + 16, 0x1000 + offset + size, true); // p_filesz
-    out.setUint32(52 + 20, 0x1000 + offset + size, true); // p_memsz
-    expect(view.getUint16(44, true)).toBe(1);
-    const serial = new BufferBackend();
-    const machine = new VirtMachine({ serial });
-    expect(machine.loadImage(elf)).toEqual({ format: 'elf', entry: RAM_BASE });
-    expect(machine.run(100).kind).toBe('pass');
-    expect(serial.text()).toBe('g');
-  });
+      );
+      // The whole file moves up by a page; the ELF and program headers stay at its start.
+      const view = new DataView(program.buffer);
+      const offset = view.getUint32(52 + 4, true);
+      const size = view.getUint32(52 + 16, true);
+      const elf = new Uint8Array(0x1000 + program.length);
+      elf.set(program, 0x1000);
+      elf.set(program.subarray(0, 52 + 32));
+      const out = new DataView(elf.buffer);
+      out.setUint32(32, view.getUint32(32, true) + 0x1000, true); // e_shoff
+      const shnum = out.getUint16(48, true);
+      for (let i = 1; i < shnum; i++) {
+        const at = 0x1000 + view.getUint32(32, true) + i * 40 + 16; // sh_offset
+        out.setUint32(at, out.getUint32(at, true) + 0x1000, true);
+      }
+      const start = RAM_BASE - 0x1000 - offset;
+      out.setUint32(52 + 4, 0, true); // p_offset: from the ELF header
+      out.setUint32(52 + 8, start, true); // p_vaddr
+      out.setUint32(52 + 12, start, true); // p_paddr
+      out.setUint32(52 + 16, 0x1000 + offset + size, true); // p_filesz
+      out.setUint32(52 + 20, 0x1000 + offset + size, true); // p_memsz
+      expect(view.getUint16(44, true)).toBe(1);
+      const serial = new BufferBackend();
+      const machine = new VirtMachine({ core, serial });
+      expect(machine.loadImage(elf)).toEqual({ format: 'elf', entry: RAM_BASE });
+      expect(machine.run(100).kind).toBe('pass');
+      expect(serial.text()).toBe('g');
+    },
+  );
 });
 
 describe('loadSegments', () => {

@@ -13,8 +13,14 @@ import { describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { VirtMachine } from '../src/virt-machine.js';
-import { assembleGuest, DATA, FINISH, PRIVILEGED_GUESTS } from './privileged-guests.js';
-import { elfOf } from './support.js';
+import {
+  assembleGuest,
+  DATA,
+  FINISH,
+  PRIVILEGED_GUESTS,
+  type PrivilegedGuest,
+} from './privileged-guests.js';
+import { CORES, type CoreKind, elfOf, memoize } from './support.js';
 
 const QEMU = 'qemu-system-riscv32';
 const QEMU_AVAILABLE = requireTool(
@@ -40,9 +46,9 @@ function onQemu(elf: Uint8Array): string {
   }
 }
 
-function onTrapeze(elf: Uint8Array): string {
+function onTrapeze(elf: Uint8Array, core: CoreKind): string {
   const serial = new BufferBackend();
-  const machine = new VirtMachine({ serial });
+  const machine = new VirtMachine({ core, serial });
   machine.loadElf(elf);
   const exit = machine.run(50_000_000);
   expect(exit.kind).toBe('pass');
@@ -164,24 +170,40 @@ data: .word 0x44332211, 0x88776655`,
     j finish`,
 };
 
+/** Each guest's ELF file: the source guest `name`, assembled. */
+function guestElf(name: string): Uint8Array {
+  const body = GUESTS[name] as string;
+  const source = `${PROLOGUE}${body.includes('.data') ? body.replace('.data', `${EPILOGUE.replace('.bss', '.text\n.bss')}\n.data`) : `${body}\n${EPILOGUE}`}`;
+  return elfOf(source);
+}
+
+/** Each privileged guest's ELF file and expected output. */
+function privilegedElf(name: string): { elf: Uint8Array; expected: string } {
+  const guest = PRIVILEGED_GUESTS[name] as PrivilegedGuest;
+  const { result, symbol } = assembleGuest(guest);
+  return { elf: elfImage(result), expected: guest.expected(symbol) };
+}
+
+/** QEMU's console for each guest, run once and compared with both cores. */
+const qemuOf = memoize((name: string) => onQemu(guestElf(name)));
+const qemuOfPrivileged = memoize((name: string) => onQemu(privilegedElf(name).elf));
+
 describe.skipIf(!QEMU_AVAILABLE)('console output and final registers match QEMU', () => {
-  for (const [name, body] of Object.entries(GUESTS)) {
-    it(`for the ${name} guest`, () => {
-      const source = `${PROLOGUE}${body.includes('.data') ? body.replace('.data', `${EPILOGUE.replace('.bss', '.text\n.bss')}\n.data`) : `${body}\n${EPILOGUE}`}`;
-      const elf = elfOf(source);
-      const qemu = onQemu(elf);
-      expect(qemu.length).toBeGreaterThan(0);
-      const ours = onTrapeze(elf);
-      expect(ours).toBe(qemu);
-    }, 30_000);
-  }
-  for (const [name, guest] of Object.entries(PRIVILEGED_GUESTS)) {
-    it(`for the ${name} privileged guest`, () => {
-      const { result, symbol } = assembleGuest(guest);
-      const elf = elfImage(result);
-      const qemu = onQemu(elf);
-      expect(qemu.startsWith(guest.expected(symbol))).toBe(true);
-      expect(onTrapeze(elf)).toBe(qemu);
-    }, 30_000);
-  }
+  describe.each(CORES)('on the %s core', (core: CoreKind) => {
+    for (const name of Object.keys(GUESTS)) {
+      it(`for the ${name} guest`, () => {
+        const qemu = qemuOf(name);
+        expect(qemu.length).toBeGreaterThan(0);
+        expect(onTrapeze(guestElf(name), core)).toBe(qemu);
+      }, 30_000);
+    }
+    for (const name of Object.keys(PRIVILEGED_GUESTS)) {
+      it(`for the ${name} privileged guest`, () => {
+        const { elf, expected } = privilegedElf(name);
+        const qemu = qemuOfPrivileged(name);
+        expect(qemu.startsWith(expected)).toBe(true);
+        expect(onTrapeze(elf, core)).toBe(qemu);
+      }, 30_000);
+    }
+  });
 });

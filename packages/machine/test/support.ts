@@ -1,8 +1,53 @@
+import { createHash } from 'node:crypto';
+import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
 import { assemble, elfImage } from '@trapeze/isa';
+import type { VirtMachine } from '../src/virt-machine.js';
+
+/**
+ * The cores every test that runs guest code runs on (`describe.each(CORES)`): the interpreter
+ * (the reference) and the translator.
+ */
+export const CORES: readonly CoreKind[] = CORE_KINDS;
+export type { CoreKind };
 
 /** Assembles `source` at RAM_BASE into an ELF executable. */
 export function elfOf(source: string): Uint8Array {
   return elfImage(assemble(source, { textAddress: 0x80000000 }));
+}
+
+/**
+ * `compute`, run once per list of arguments (compared as JSON) and its result kept: a slow
+ * reference (a QEMU run) computed for the first core's test and compared with by the other's.
+ */
+export function memoize<A extends readonly unknown[], V>(
+  compute: (...args: A) => V,
+): (...args: A) => V {
+  const results = new Map<string, V>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!results.has(key)) results.set(key, compute(...args));
+    return results.get(key) as V;
+  };
+}
+
+/** A digest of the whole of a machine's RAM (SHA-1: a fingerprint, and fast on 128 MiB). */
+export function ramDigest(machine: VirtMachine): string {
+  return createHash('sha1').update(machine.ram.u8).digest('hex');
+}
+
+/**
+ * What a guest can observe of a machine, for comparing two machines (or two cores): pc,
+ * registers, privilege, CSRs, instret and virtual time, and a digest of RAM. Nothing of the
+ * core itself (its statistics, its translation cache) is in it.
+ */
+export function guestState(machine: VirtMachine) {
+  return {
+    hart: machine.hart.snapshot(),
+    csr: machine.hart.csr.snapshot(),
+    retired: machine.hart.retired,
+    ns: machine.clock.ns,
+    ram: ramDigest(machine),
+  };
 }
 
 /** GNU as helpers for test guests: print a register in hex to the UART, and exit. */

@@ -9,9 +9,10 @@
  * - `hello`: a user's first C program (the UART and the test finisher, nothing else), linked with
  *   nothing but `-Ttext=0x80000000`, so that both linkers load the ELF headers below RAM.
  *
- * Each is run as an ELF file and as a raw image (`objcopy -O binary`) on the bare machine and
- * under QEMU, which must agree byte for byte on the console and on the exit. Each toolchain's
- * tests skip with a message where it is missing (CI installs both), the QEMU lanes where QEMU is.
+ * Each is run as an ELF file and as a raw image (`objcopy -O binary`) on the bare machine (on
+ * both cores) and under QEMU (once per image), which must agree byte for byte on the console
+ * and on the exit. Each toolchain's tests skip with a message where it is missing (CI installs
+ * both), the QEMU lanes where QEMU is.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
 import { QEMU_REFERENCE_ARGS } from '../src/qemu-reference.js';
 import { VirtMachine } from '../src/virt-machine.js';
+import { CORES, type CoreKind, memoize } from './support.js';
 
 const GUESTS = new URL('../../../guests/', import.meta.url).pathname;
 const QEMU = 'qemu-system-riscv32';
@@ -226,25 +228,29 @@ interface Outcome {
   readonly exit: string;
 }
 
-function onTrapeze(file: string): Outcome {
+/** A run on the bare machine with `core`, made once per image and core (several tests look at it). */
+const onTrapeze = memoize((file: string, core: CoreKind): Outcome => {
   const serial = new BufferBackend();
-  const machine = new VirtMachine({ serial });
+  const machine = new VirtMachine({ core, serial });
   machine.loadImage(new Uint8Array(readFileSync(file)));
   const exit = machine.run(50_000_000);
   const status =
     exit.kind === 'pass' ? 'status 0' : exit.kind === 'fail' ? `status ${exit.code}` : exit.kind;
   return { console: Buffer.from(serial.bytes()).toString('latin1'), exit: status };
-}
+});
 
-/** QEMU's run (console to a file: QEMU writes its stdout non-blocking). */
-function onQemu(file: string, dir: string): Outcome {
+/**
+ * QEMU's run (console to a file: QEMU writes its stdout non-blocking), once per image: both
+ * cores compare with it.
+ */
+const onQemu = memoize((file: string, dir: string): Outcome => {
   const out = join(dir, 'qemu-console.txt');
   const result = spawnSync('sh', [
     '-c',
     `timeout 60 ${QEMU} ${QEMU_REFERENCE_ARGS.join(' ')} -kernel '${file}' < /dev/null > '${out}' 2>&1`,
   ]);
   return { console: readFileSync(out, 'latin1'), exit: `status ${result.status}` };
-}
+});
 
 const dirs = new Map<string, string>();
 afterAll(() => {
@@ -260,29 +266,31 @@ for (const toolchain of [clang, gnu]) {
       build(toolchain, dir);
     }, 120_000);
 
-    for (const program of PROGRAMS) {
-      for (const format of FORMATS) {
-        const image = `${program}.${format}`;
-        it(`${image} runs on the bare machine to a pass`, () => {
-          const outcome = onTrapeze(join(dir, image));
-          expect(outcome.console).toMatch(EXPECTED[program]);
-          expect(outcome.exit).toBe('status 0');
-        });
-
-        it.skipIf(!QEMU_AVAILABLE)(`${image} prints and exits as under QEMU`, () => {
-          const qemu = onQemu(join(dir, image), dir);
-          expect(qemu.console).toMatch(EXPECTED[program]);
-          expect(onTrapeze(join(dir, image))).toEqual(qemu);
-        });
-      }
-    }
-
-    it('the raw images run as their ELF files', () => {
+    describe.each(CORES)('on the %s core', (core: CoreKind) => {
       for (const program of PROGRAMS) {
-        expect(onTrapeze(join(dir, `${program}.bin`))).toEqual(
-          onTrapeze(join(dir, `${program}.elf`)),
-        );
+        for (const format of FORMATS) {
+          const image = `${program}.${format}`;
+          it(`${image} runs on the bare machine to a pass`, () => {
+            const outcome = onTrapeze(join(dir, image), core);
+            expect(outcome.console).toMatch(EXPECTED[program]);
+            expect(outcome.exit).toBe('status 0');
+          });
+
+          it.skipIf(!QEMU_AVAILABLE)(`${image} prints and exits as under QEMU`, () => {
+            const qemu = onQemu(join(dir, image), dir);
+            expect(qemu.console).toMatch(EXPECTED[program]);
+            expect(onTrapeze(join(dir, image), core)).toEqual(qemu);
+          });
+        }
       }
+
+      it('the raw images run as their ELF files', () => {
+        for (const program of PROGRAMS) {
+          expect(onTrapeze(join(dir, `${program}.bin`), core)).toEqual(
+            onTrapeze(join(dir, `${program}.elf`), core),
+          );
+        }
+      });
     });
 
     it('the ELF files have the program headers this toolchain writes', () => {
@@ -314,15 +322,15 @@ for (const toolchain of [clang, gnu]) {
 }
 
 describe.skipIf(!(CLANG_AVAILABLE && GNU_AVAILABLE))('clang and GNU builds', () => {
-  it('compute the same checksum and print the same hello', () => {
+  it.each(CORES)('compute the same checksum and print the same hello on the %s core', (core) => {
     const clangDir = dirs.get('clang');
     const gnuDir = dirs.get('gnu');
     expect(clangDir && gnuDir).toBeTruthy();
     const checksum = (dir: string) =>
-      /checksum=([0-9a-f]{8})/.exec(onTrapeze(join(dir, 'compute.elf')).console)?.[1];
+      /checksum=([0-9a-f]{8})/.exec(onTrapeze(join(dir, 'compute.elf'), core).console)?.[1];
     expect(checksum(gnuDir as string)).toBe(checksum(clangDir as string));
-    expect(onTrapeze(join(gnuDir as string, 'hello.elf'))).toEqual(
-      onTrapeze(join(clangDir as string, 'hello.elf')),
+    expect(onTrapeze(join(gnuDir as string, 'hello.elf'), core)).toEqual(
+      onTrapeze(join(clangDir as string, 'hello.elf'), core),
     );
   });
 });

@@ -2,16 +2,16 @@ import { BufferBackend } from '@trapeze/devices';
 import { describe, expect, it } from 'vitest';
 import { MachineError } from '../src/errors.js';
 import { VirtMachine } from '../src/virt-machine.js';
-import { elfOf, LIBRARY } from './support.js';
+import { CORES, type CoreKind, elfOf, LIBRARY } from './support.js';
 
-function boot(source: string): { machine: VirtMachine; serial: BufferBackend } {
-  const serial = new BufferBackend();
-  const machine = new VirtMachine({ serial, ramSize: 1 << 20 });
-  machine.loadElf(elfOf(source));
-  return { machine, serial };
-}
+describe.each(CORES)('VirtMachine on the %s core', (core: CoreKind) => {
+  function boot(source: string): { machine: VirtMachine; serial: BufferBackend } {
+    const serial = new BufferBackend();
+    const machine = new VirtMachine({ core, serial, ramSize: 1 << 20 });
+    machine.loadElf(elfOf(source));
+    return { machine, serial };
+  }
 
-describe('VirtMachine', () => {
   it('boots through the reset ROM with a0 = hart id and a1 = device tree, prints and passes', () => {
     const { machine, serial } = boot(`
       _start:
@@ -193,7 +193,9 @@ describe('VirtMachine', () => {
     expect(cause).toBe('80000007');
     expect(machine.hart.retired).toBeLessThan(2000);
   });
+});
 
+describe('VirtMachine', () => {
   it('rejects images outside RAM with a typed error', () => {
     const machine = new VirtMachine({ ramSize: 1 << 16 });
     const big = elfOf('_start: nop\n .data\n .zero 70000');

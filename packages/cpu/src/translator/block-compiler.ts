@@ -25,7 +25,7 @@ import {
 /** Most instructions in one block. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
 
-/** A compiled block: runs it on the core's context `c` and hart `h`; 1 when it ended with a trap or a handler call (the hart's context may have changed), else 0. */
+/** A compiled block: runs on the core `c` and hart `h`, and returns how it ended (`BLOCK_*`). */
 export type BlockFunction = (c: unknown, h: unknown) => number;
 
 /** One decoded instruction of a block. */
@@ -40,13 +40,15 @@ interface BlockInstruction {
 /** The result of {@link compileBlock}. */
 export interface CompiledBlock {
   readonly fn: BlockFunction;
-  /** Instructions in the block (in one pass of a loop). */
+  /** Instructions in its entry block: the fewest it runs unless it traps or meets a device. */
   readonly length: number;
+  /** Instructions in all its blocks. */
+  readonly instructions: number;
   /** Bytes of guest code it covers. */
   readonly bytes: number;
   /** Characters of host code generated (what the cache's size limit counts). */
   readonly size: number;
-  /** Whether the block is a loop compiled as one (its last instruction jumps to its first). */
+  /** Whether it was compiled as a region: blocks in a loop, checking the room as each starts. */
   readonly loop: boolean;
   /** The generated source (for tests and the curious). */
   readonly source: string;
@@ -86,7 +88,12 @@ export function decodeBlock(
     const next = (address + decoded.size) >>> 0;
     const semantics = semanticsOf(decoded);
     out.push({ decoded, pc: address, next, semantics });
-    if (semantics === undefined || semantics.kind === 'branch' || semantics.kind === 'jump') break;
+    if (
+      (semantics === undefined && !callsInline(decoded)) ||
+      semantics?.kind === 'branch' ||
+      semantics?.kind === 'jump'
+    )
+      break;
     at += decoded.size;
     address = next;
     if ((at & 0xfff) === 0) break;
@@ -94,10 +101,56 @@ export function decodeBlock(
   return out;
 }
 
+/**
+ * CSRs whose writes change nothing a translated block or the dispatcher depends on (privilege,
+ * translation, interrupt enables, counters, triggers): scratch, exception pc, cause, trap value
+ * and vector registers.
+ */
+const PLAIN_CSRS = new Set([
+  0x340, // mscratch
+  0x341, // mepc
+  0x342, // mcause
+  0x343, // mtval
+  0x305, // mtvec
+  0x140, // sscratch
+  0x141, // sepc
+  0x142, // scause
+  0x143, // stval
+  0x105, // stvec
+]);
+
+/**
+ * Whether a block calls the interpreter's handler for this instruction and goes on: a CSR
+ * instruction that only reads (CSRRS/CSRRC with rs1 = x0, CSRRSI/CSRRCI with a zero
+ * immediate), or that writes one of {@link PLAIN_CSRS}. Every other instruction without
+ * expression semantics ends its block.
+ */
+function callsInline(d: DecodedInstruction): boolean {
+  if (!d.legal || !d.spec.hasCsr) return false;
+  if (PLAIN_CSRS.has(d.csr)) return true;
+  const name = d.spec.name;
+  if (name === 'csrrs' || name === 'csrrc') return d.rs1 === 0;
+  if (name === 'csrrsi' || name === 'csrrci') return d.imm === 0;
+  return false;
+}
+
 /** A signed 32-bit number as source text. */
 function literal(value: number): string {
   return String(value | 0);
 }
+
+/** What a compiled block returns: it ran to its end or left at a branch (the pc is set). */
+export const BLOCK_NEXT = 0;
+/** ... it ended with a trap or a call to the interpreter's handler: the hart's context may have changed. */
+export const BLOCK_CONTEXT = 1;
+/** ... it ended after an access that reached a device (or ROM): the board must see it. */
+export const BLOCK_DEVICE = 2;
+/** ... it ended after a store into translated code (this block's code may be stale). */
+export const BLOCK_CODE_WRITE = 3;
+
+/** Most blocks in one region, and most instructions. */
+export const MAX_REGION_BLOCKS = 24;
+const MAX_REGION_INSTRUCTIONS = 384;
 
 /**
  * Compiles the block at virtual address `pc` (code at RAM byte `offset`), or returns undefined
@@ -109,133 +162,244 @@ export function compileBlock(
   pc: number,
   decoder: Decoder,
 ): CompiledBlock | undefined {
-  const instructions = decodeBlock(u16, offset, pc, decoder);
-  if (instructions.length === 0) return undefined;
-  const length = instructions.length;
-  const last = instructions[length - 1] as BlockInstruction;
-  const loop = loopsToStart(last, pc);
+  const block = decodeBlock(u16, offset, pc, decoder);
+  if (block.length === 0) return undefined;
+  return compileBlocks([block], pc);
+}
+
+/**
+ * Compiles the region that starts with the block at `pc` (code at RAM byte `offset`): that
+ * block and every block reachable from it by branches and direct jumps that stay in its page
+ * and that `include` accepts, up to {@link MAX_REGION_BLOCKS}, as one function whose registers stay in locals across all of
+ * them — a loop of several blocks runs without leaving the function. Undefined when there is
+ * nothing to compile.
+ */
+export function compileRegion(
+  u16: Uint16Array,
+  offset: number,
+  pc: number,
+  decoder: Decoder,
+  /** Whether the block at a pc may join the region (say, because it has run): all by default. */
+  include: (pc: number) => boolean = () => true,
+): CompiledBlock | undefined {
+  const first = decodeBlock(u16, offset, pc, decoder);
+  if (first.length === 0) return undefined;
+  const blocks = [first];
+  const starts = new Map<number, number>([[pc, 0]]);
+  const page = pc >>> 12;
+  let instructions = first.length;
+  for (let i = 0; i < blocks.length; i++) {
+    for (const target of successors(blocks[i] as BlockInstruction[])) {
+      if (starts.has(target) || target >>> 12 !== page || !include(target)) continue;
+      if (blocks.length >= MAX_REGION_BLOCKS || instructions >= MAX_REGION_INSTRUCTIONS) break;
+      const decoded = decodeBlock(u16, offset + (target - pc), target, decoder);
+      if (decoded.length === 0) continue;
+      starts.set(target, blocks.length);
+      blocks.push(decoded);
+      instructions += decoded.length;
+    }
+  }
+  return compileBlocks(blocks, pc);
+}
+
+/** The addresses a block may go on to that are known when it is compiled. */
+function successors(block: readonly BlockInstruction[]): number[] {
+  const last = block[block.length - 1] as BlockInstruction;
+  const s = last.semantics;
+  if (s === undefined) return [];
+  if (s.kind === 'branch') return [(last.pc + last.decoded.imm) >>> 0, last.next];
+  if (s.kind === 'jump') return s.target.includes('$a') ? [] : [(last.pc + last.decoded.imm) >>> 0];
+  return [last.next];
+}
+
+/**
+ * Compiles blocks (the first is the entry) into one function. One block that does not jump back
+ * to itself is straight-line code; otherwise the blocks are cases of a `switch` in a loop, and
+ * each checks, as it starts, that all of it fits in what is left ({@link TranslatorCore.room}).
+ */
+function compileBlocks(
+  blocks: readonly (readonly BlockInstruction[])[],
+  pc: number,
+): CompiledBlock {
+  const index = new Map<number, number>();
+  for (const [i, block] of blocks.entries()) index.set((block[0] as BlockInstruction).pc, i);
+  const region = blocks.length > 1 || successors(blocks[0] as BlockInstruction[]).includes(pc);
   const read = new Set<number>();
   const written = new Set<number>();
   let memory = false;
-  for (const { decoded, semantics } of instructions) {
-    if (semantics === undefined) continue;
-    if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;
-    if (usesRs1(semantics) && decoded.rs1 !== 0) read.add(decoded.rs1);
-    if (usesRs2(semantics) && decoded.rs2 !== 0) read.add(decoded.rs2);
-    if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
+  let length = 0;
+  let bytes = 0;
+  for (const block of blocks) {
+    length += block.length;
+    const end = block[block.length - 1] as BlockInstruction;
+    bytes += (end.next - (block[0] as BlockInstruction).pc) >>> 0;
+    for (const { decoded, semantics } of block) {
+      if (semantics === undefined) {
+        // A handler called inside the block reads its operands from the hart and writes rd.
+        if (decoded.rd !== 0 && callsInline(decoded)) written.add(decoded.rd);
+        continue;
+      }
+      if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;
+      if (usesRs1(semantics) && decoded.rs1 !== 0) read.add(decoded.rs1);
+      if (usesRs2(semantics) && decoded.rs2 !== 0) read.add(decoded.rs2);
+      if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
+    }
   }
   const locals = [...new Set([...read, ...written])].sort((a, b) => a - b);
   const writeBack = [...written]
     .sort((a, b) => a - b)
     .map((r) => `x[${r}] = r${r};`)
     .join(' ');
-  const retired = (count: number) => (loop ? `n * ${length} + ${count}` : String(count));
-  /** Leaves the block after `count` instructions retired, going on at `next` (text). */
-  const leave = (count: number, next: string, result: 0 | 1) =>
-    `${writeBack} h.retired += ${retired(count)}; h.pc = ${next}; return ${result};`;
-  /** Leaves the block at instruction `k`, whose access faulted: the trap is taken. */
+  const retired = (count: number) =>
+    region ? (count === 0 ? 'done' : `done + ${count}`) : String(count);
+  // Every exit but a handler call goes through one epilogue after the `out` label, which writes
+  // the registers back: `xk` instructions retired, `xpc` the next pc, `xr` the result (-1: the
+  // access at `a` faulted, the trap is taken).
+  /** Leaves after `count` instructions of the current block retired, going on at `next` (text). */
+  const leave = (count: number, next: string, result: string) =>
+    `{ xk = ${retired(count)}; xpc = ${next}; xr = ${result}; break out; }`;
+  /** Leaves at instruction `k`, whose access faulted: the trap is taken. */
   const fault = (k: number, at: BlockInstruction) =>
-    `${writeBack} h.retired += ${retired(k)}; h.pc = ${at.pc}; c.fault(a); return 1;`;
+    `{ xk = ${retired(k)}; xpc = ${at.pc}; xr = -1; break out; }`;
   const reg = (r: number) => (r === 0 ? '0' : `r${r}`);
   // A device reads virtual time (retired instructions) during the access: count those before it.
-  const sync = (k: number) => (k === 0 && !loop ? '' : `h.retired += ${retired(k)};`);
-  const unsync = (k: number) => (k === 0 && !loop ? '' : `h.retired -= ${retired(k)};`);
+  const sync = (k: number) => (k === 0 && !region ? '' : `h.retired += ${retired(k)};`);
+  const unsync = (k: number) => (k === 0 && !region ? '' : `h.retired -= ${retired(k)};`);
+  /** Goes on at `target` after the current block's `count` instructions: inside the region or out. */
+  const transfer = (count: number, target: number) => {
+    const to = index.get(target);
+    if (!region || to === undefined) return leave(count, String(target), String(BLOCK_NEXT));
+    return `done += ${count}; b = ${to}; continue;`;
+  };
 
   const lines: string[] = [];
   lines.push('const x = h.x;');
   if (locals.length > 0) lines.push(`let ${locals.map((r) => `r${r} = x[${r}]`).join(', ')};`);
   if (memory) {
     lines.push(
-      'const rtag = c.rtag, roff = c.roff, wtag = c.wtag, woff = c.woff, i32 = c.i32, u16 = c.u16, u8 = c.u8;',
+      'const rtag = c.rtag, roff = c.roff, wtag = c.wtag, woff = c.woff, i32 = c.i32, u16 = c.u16, u8 = c.u8, salt = c.salt;',
       'let a = 0, p = 0, e = 0, v = 0;',
     );
   }
-  if (loop) lines.push('const room = c.room;', 'let n = 0;', 'for (;;) {');
+  lines.push('let xk = 0, xpc = 0, xr = 0;', 'out: {');
+  if (region)
+    lines.push('const room = c.room;', 'let done = 0, b = 0;', 'for (;;) {', 'switch (b) {');
   const extras: Record<string, unknown> = { execute };
   const calls: DecodedInstruction[] = [];
 
-  for (const [k, at] of instructions.entries()) {
-    const { decoded: d, semantics: s } = at;
-    lines.push(`// ${at.pc.toString(16)}: ${d.spec.name}`);
-    const operands: OperandTexts = {
-      a: reg(d.rs1),
-      b: reg(d.rs2),
-      i: literal(d.imm),
-      pc: String(at.pc),
-      next: String(at.next),
-      v: 'v',
-    };
-    const bind = (text: string) => bindOperands(text, operands);
-    if (s === undefined) {
-      // The interpreter's handler, with the hart as the instruction finds it.
-      calls.push(d);
+  for (const [bi, block] of blocks.entries()) {
+    const head = block[0] as BlockInstruction;
+    if (region) {
+      lines.push(`case ${bi}: {`);
+      // The dispatcher checked the entry block; a block reached inside the region checks itself.
       lines.push(
-        `${writeBack} h.retired += ${retired(k)}; h.pc = ${at.pc}; h.nextPc = ${at.next};`,
-        `const ins = I[${calls.length - 1}]; h.instruction = ins;`,
-        'if (execute(h, ins)) { h.pc = h.nextPc; h.retired++; }',
-        'return 1;',
+        `if (done + ${block.length} > room) ${leave(0, String(head.pc), String(BLOCK_NEXT))}`,
       );
-      break;
     }
-    switch (s.kind) {
-      case 'value':
-        if (d.rd !== 0) lines.push(`r${d.rd} = ${bind(s.value)};`);
-        break;
-      case 'load': {
-        const [view, shift] = VIEWS[s.size];
+    let ended = false;
+    for (const [k, at] of block.entries()) {
+      const { decoded: d, semantics: s } = at;
+      lines.push(`// ${at.pc.toString(16)}: ${d.spec.name}`);
+      const operands: OperandTexts = {
+        a: reg(d.rs1),
+        b: reg(d.rs2),
+        i: literal(d.imm),
+        pc: String(at.pc),
+        next: String(at.next),
+        v: 'v',
+      };
+      const bind = (text: string) => bindOperands(text, operands);
+      if (s === undefined && callsInline(d)) {
+        // A CSR access that changes nothing the block depends on: the interpreter's handler,
+        // with the hart as the instruction finds it, and the block goes on.
+        calls.push(d);
+        const now = retired(k);
         lines.push(
-          `a = (${reg(d.rs1)} + ${literal(d.imm)}) >>> 0; p = a >>> 12; e = p & ${TLB_MASK};`,
-          `if (rtag[e] === p && (a & ${s.size - 1}) === 0) v = ${view}[(roff[e] + (a & 4095)) >> ${shift}];`,
-          `else { ${sync(k)} v = c.load(a, ${s.size}); ${unsync(k)} if (c.exit !== 0) { if (c.exit === 1) { ${fault(k, at)} } ${
-            d.rd !== 0 ? `r${d.rd} = ${bind(s.extend)};` : ''
-          } ${leave(k + 1, String(at.next), 0)} } }`,
+          `${writeBack} h.retired += ${now}; h.pc = ${at.pc}; h.nextPc = ${at.next}; h.instruction = I[${calls.length - 1}];`,
+          `if (!execute(h, I[${calls.length - 1}])) return ${BLOCK_CONTEXT};`,
+          `h.retired -= ${now};${d.rd !== 0 ? ` r${d.rd} = x[${d.rd}];` : ''}`,
         );
-        if (d.rd !== 0) lines.push(`r${d.rd} = ${bind(s.extend)};`);
+        continue;
+      }
+      if (s === undefined) {
+        // The interpreter's handler, with the hart as the instruction finds it.
+        calls.push(d);
+        lines.push(
+          `${writeBack} h.retired += ${retired(k)}; h.pc = ${at.pc}; h.nextPc = ${at.next};`,
+          `const ins = I[${calls.length - 1}]; h.instruction = ins;`,
+          'if (execute(h, ins)) { h.pc = h.nextPc; h.retired++; }',
+          `return ${BLOCK_CONTEXT};`,
+        );
+        ended = true;
         break;
       }
-      case 'store': {
-        const [view, shift] = VIEWS[s.size];
-        lines.push(
-          `a = (${reg(d.rs1)} + ${literal(d.imm)}) >>> 0; p = a >>> 12; e = p & ${TLB_MASK};`,
-          `if (wtag[e] === p && (a & ${s.size - 1}) === 0) ${view}[(woff[e] + (a & 4095)) >> ${shift}] = ${reg(d.rs2)};`,
-          `else { ${sync(k)} c.store(a, ${s.size}, ${reg(d.rs2)}); ${unsync(k)} if (c.exit !== 0) { if (c.exit === 1) { ${fault(k, at)} } ${leave(k + 1, String(at.next), 0)} } }`,
-        );
-        break;
-      }
-      case 'branch': {
-        const target = (at.pc + d.imm) >>> 0;
-        if (loop) {
+      switch (s.kind) {
+        case 'value':
+          if (d.rd !== 0) lines.push(`r${d.rd} = ${bind(s.value)};`);
+          break;
+        case 'load': {
+          const [view, shift] = VIEWS[s.size];
           lines.push(
-            `if (${bind(s.taken)}) { if ((n + 2) * ${length} <= room) { n++; continue; } ${leave(k + 1, String(target), 0)} }`,
+            `a = (${reg(d.rs1)} + ${literal(d.imm)}) >>> 0; p = (a >>> 12) | salt; e = p & ${TLB_MASK};`,
+            `if (rtag[e] === p && (a & ${s.size - 1}) === 0) v = ${view}[(roff[e] + (a & 4095)) >> ${shift}];`,
+            `else { ${sync(k)} v = c.load(a, ${s.size}); ${unsync(k)} if (c.exit !== 0) { if (c.exit === 1) { ${fault(k, at)} } ${
+              d.rd !== 0 ? `r${d.rd} = ${bind(s.extend)};` : ''
+            } ${leave(k + 1, String(at.next), 'c.exit')} } }`,
           );
-        } else {
-          lines.push(`if (${bind(s.taken)}) { ${leave(k + 1, String(target), 0)} }`);
+          if (d.rd !== 0) lines.push(`r${d.rd} = ${bind(s.extend)};`);
+          break;
         }
-        lines.push(leave(k + 1, String(at.next), 0));
-        break;
-      }
-      case 'jump': {
-        lines.push(`const t = ${bind(s.target)};`);
-        if (d.rd !== 0) lines.push(`r${d.rd} = ${literal(at.next)};`);
-        if (loop) lines.push(`if ((n + 2) * ${length} <= room) { n++; continue; }`);
-        lines.push(leave(k + 1, 't', 0));
-        break;
+        case 'store': {
+          const [view, shift] = VIEWS[s.size];
+          lines.push(
+            `a = (${reg(d.rs1)} + ${literal(d.imm)}) >>> 0; p = (a >>> 12) | salt; e = p & ${TLB_MASK};`,
+            `if (wtag[e] === p && (a & ${s.size - 1}) === 0) ${view}[(woff[e] + (a & 4095)) >> ${shift}] = ${reg(d.rs2)};`,
+            `else { ${sync(k)} c.store(a, ${s.size}, ${reg(d.rs2)}); ${unsync(k)} if (c.exit !== 0) { if (c.exit === 1) { ${fault(k, at)} } ${leave(k + 1, String(at.next), 'c.exit')} } }`,
+          );
+          break;
+        }
+        case 'branch': {
+          const target = (at.pc + d.imm) >>> 0;
+          lines.push(`if (${bind(s.taken)}) { ${transfer(k + 1, target)} }`);
+          lines.push(transfer(k + 1, at.next));
+          ended = true;
+          break;
+        }
+        case 'jump': {
+          const dynamic = s.target.includes('$a');
+          if (dynamic) {
+            lines.push(`const t = ${bind(s.target)};`);
+            if (d.rd !== 0) lines.push(`r${d.rd} = ${literal(at.next)};`);
+            lines.push(leave(k + 1, 't', String(BLOCK_NEXT)));
+          } else {
+            if (d.rd !== 0) lines.push(`r${d.rd} = ${literal(at.next)};`);
+            lines.push(transfer(k + 1, (at.pc + d.imm) >>> 0));
+          }
+          ended = true;
+          break;
+        }
       }
     }
+    if (!ended)
+      lines.push(transfer(block.length, (block[block.length - 1] as BlockInstruction).next));
+    if (region) lines.push('}');
   }
-  const end = instructions[length - 1] as BlockInstruction;
-  if (
-    end.semantics !== undefined &&
-    end.semantics.kind !== 'branch' &&
-    end.semantics.kind !== 'jump'
-  )
-    lines.push(leave(length, String(end.next), 0));
-  if (loop) lines.push('}');
+  if (region) lines.push('}', '}');
+  lines.push('}', `${writeBack} h.retired += xk; h.pc = xpc;`);
+  if (memory) lines.push(`if (xr === -1) { c.fault(a); return ${BLOCK_CONTEXT}; }`);
+  lines.push('return xr;');
   extras.I = calls;
   const source = lines.join('\n');
   const fn = compileSemantics<BlockFunction>(['c', 'h'], source, extras);
-  const bytes = (end.next - pc) >>> 0;
-  return { fn, length, bytes, size: source.length, loop, source };
+  return {
+    fn,
+    length: (blocks[0] as BlockInstruction[]).length,
+    instructions: length,
+    bytes,
+    size: source.length,
+    loop: region,
+    source,
+  };
 }
 
 /** Entries of the translator's TLBs (a power of two), and the mask that indexes them. */
@@ -248,19 +412,6 @@ const VIEWS: Record<1 | 2 | 4, readonly [string, number]> = {
   2: ['u16', 1],
   4: ['i32', 2],
 };
-
-/** Whether the block's last instruction jumps back to its first (`pc`), unconditionally or not. */
-function loopsToStart(last: BlockInstruction, pc: number): boolean {
-  const s = last.semantics;
-  if (s === undefined) return false;
-  if (s.kind === 'branch') return (last.pc + last.decoded.imm) >>> 0 === pc;
-  // JAL only (JALR's target is not known): a JAL that links a register is a call, not a loop.
-  if (s.kind === 'jump')
-    return (
-      s.target.includes('$pc') && last.decoded.rd === 0 && (last.pc + last.decoded.imm) >>> 0 === pc
-    );
-  return false;
-}
 
 function usesRs1(s: Semantics): boolean {
   if (s.kind === 'value') return s.value.includes('$a');

@@ -33,7 +33,16 @@ import {
 } from '../core.js';
 import { InterpreterCore } from '../interpreter-core.js';
 import { checkCount } from '../validate.js';
-import { type BlockFunction, compileBlock, TLB_ENTRIES } from './block-compiler.js';
+import {
+  BLOCK_CODE_WRITE,
+  BLOCK_DEVICE,
+  BLOCK_NEXT,
+  type BlockFunction,
+  type CompiledBlock,
+  compileBlock,
+  compileRegion,
+  TLB_ENTRIES,
+} from './block-compiler.js';
 
 /** Options of {@link TranslatorCore} beyond {@link CoreOptions}. */
 export interface TranslatorOptions {
@@ -50,25 +59,65 @@ export const DEFAULT_CACHE_LIMIT = 32 * 1024 * 1024;
 const JUMP_CACHE_ENTRIES = 4096;
 const JUMP_CACHE_MASK = JUMP_CACHE_ENTRIES - 1;
 
-/** A translated block in the cache. */
+/** A translated block (or region) in the cache. */
 class Block {
-  /** False once its code was written or the cache flushed: never run it again. */
+  /** False once its code was written, it was replaced, or the cache flushed: never run it again. */
   valid = true;
-  /** The block it went on to last time, and that block's pc (chaining). */
-  link: Block | undefined = undefined;
-  linkPc = -1;
-  /** The translator's context generation when the link was made (links die with it). */
-  linkContext = -1;
+  /** Times the dispatcher ran it (up to {@link HOT}). */
+  runs = 0;
+  /** Whether it is a region, or was found not to head one. */
+  region = false;
+  /**
+   * Chaining: the two blocks it went on to (a branch has two successors), their pcs, and the
+   * translator's context generation when each link was made (links die with it).
+   */
+  to0: Block | undefined = undefined;
+  pc0 = -1;
+  context0 = -1;
+  to1: Block | undefined = undefined;
+  pc1 = -1;
+  context1 = -1;
   constructor(
     /** Virtual address of its first instruction (the code is compiled for it). */
     readonly pc: number,
     /** RAM offset of its first instruction. */
     readonly offset: number,
     readonly fn: BlockFunction,
+    /** Instructions in its entry block. */
     readonly length: number,
     readonly size: number,
   ) {}
+
+  /** Links `next` (at `pc`) as a successor, in the slot that is stale or was not used last. */
+  chain(pc: number, next: Block, context: number): void {
+    if (this.context0 !== context || this.pc0 === pc || this.pc0 === -1) {
+      this.to0 = next;
+      this.pc0 = pc;
+      this.context0 = context;
+    } else {
+      this.to1 = next;
+      this.pc1 = pc;
+      this.context1 = context;
+    }
+  }
 }
+
+/**
+ * Context generations a TLB tag can tell apart (its bits 31:20; the last value is left out,
+ * so that no tag is -1, the empty entry).
+ */
+const SALTS = 0xfff;
+
+/** Most contexts remembered (then the numbering starts over with fresh numbers). */
+const MAX_CONTEXTS = 4096;
+
+/** Times a block start is reached before it is translated (interpreted until then). */
+const TRANSLATE_AFTER = 16;
+/** Most block starts whose runs are counted before translation (the count starts over). */
+const MAX_COLD_ENTRIES = 1 << 16;
+
+/** Runs after which a block heads a region. */
+const HOT = 50;
 
 /** The `mstatus` bits a data access's translation depends on. */
 const DATA_STATUS = MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR;
@@ -93,21 +142,34 @@ export class TranslatorCore extends InterpreterCore {
   readonly u8: Uint8Array;
   /**
    * Set by {@link TranslatorCore.load} and {@link TranslatorCore.store}: 0 the access went
-   * fine, 1 it faulted (the block takes the trap), 2 it reached a device or translated code
-   * (the block ends after the instruction).
+   * fine, 1 it faulted (the block takes the trap), `BLOCK_DEVICE` it reached a device or ROM,
+   * `BLOCK_CODE_WRITE` it wrote translated code (either way the block ends after the
+   * instruction and returns this value).
    */
   exit = 0;
   /** Instructions the running block may retire, at most (loops check it every pass). */
   room = 0;
+  /**
+   * Bits 31:20 of every valid TLB tag: the context generation (mod {@link SALTS}), so that a
+   * context change empties the TLBs without touching them.
+   */
+  salt = 0;
 
   private readonly cacheLimit: number;
   private readonly blocks = new Map<number, Block>();
   private readonly pageBlocks = new Map<number, Block[]>();
   private readonly jumpPc = new Int32Array(JUMP_CACHE_ENTRIES).fill(-1);
+  /** The context generation each jump-cache entry was made in (older ones are stale). */
+  private readonly jumpContext = new Int32Array(JUMP_CACHE_ENTRIES).fill(-1);
   private readonly jumpBlock: (Block | undefined)[] = new Array(JUMP_CACHE_ENTRIES).fill(undefined);
   private cacheSize = 0;
-  /** Bumped whenever the jump cache and TLBs are dropped: chaining links from before are dead. */
+  /** Times each not yet translated block start (by RAM offset) was reached. */
+  private readonly coldRuns = new Map<number, number>();
+  /** The fetch context's number: jump-cache entries and chaining links hold within it. */
   private context = 0;
+  private lastContext = 0;
+  private readonly fetchContexts = new Map<string, number>();
+  private readonly dataContexts = new Map<string, number>();
   private codeHit = false;
   private interpretOnly = false;
   private contextPrivilege = -1;
@@ -119,6 +181,7 @@ export class TranslatorCore extends InterpreterCore {
   private translated = 0;
   private invalidated = 0;
   private flushed = 0;
+  private regions = 0;
 
   constructor(options: CoreOptions & TranslatorOptions) {
     super(options);
@@ -139,69 +202,132 @@ export class TranslatorCore extends InterpreterCore {
     const memory = this.memory;
     const seen = memory.slowAccesses;
     this.sync();
-    let steps = 0;
+    if (this.interpretOnly) return this.interpret(limit, deadline);
+    // Instructions may retire up to `stop` (the deadline counts the traps QEMU counts too).
+    let stop = Math.min(limit, deadline - hart.countedTraps);
     let block: Block | undefined;
+    // Interrupts and WFI need a look only where they can have changed: at the start, and after
+    // an interpreted instruction, a trap or a handler call (CSR writes, xRET, WFI). A block's
+    // own instructions cannot make an interrupt pending; device accesses end the run.
+    let check = true;
     for (;;) {
-      if (this.interpretOnly) {
-        this.steps += steps;
-        return this.interpret(limit, deadline);
+      if (check) {
+        if (hart.retired >= stop) return hart.retired >= limit ? EXIT_BUDGET : EXIT_DEADLINE;
+        const csr = hart.csr;
+        if (hart.waiting || ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0)) {
+          const exit = this.stepOne(seen);
+          if (exit !== -1) return exit;
+          if (this.interpretOnly) return this.interpret(limit, deadline);
+          stop = Math.min(limit, deadline - hart.countedTraps);
+          block = undefined;
+          continue;
+        }
+        check = false;
       }
-      const retired = hart.retired;
-      let room = limit - retired;
-      const left = deadline - retired - hart.countedTraps;
-      if (left < room) room = left;
-      if (room <= 0) {
-        this.steps += steps;
-        return retired >= limit ? EXIT_BUDGET : EXIT_DEADLINE;
-      }
-      const csr = hart.csr;
       const pc = hart.pc;
+      const context = this.context;
       let next: Block | undefined;
-      if (!hart.waiting && (csr.mip & csr.mie) === 0) {
-        const context = this.context;
-        next =
-          block !== undefined &&
-          block.linkPc === pc &&
-          block.linkContext === context &&
-          (block.link as Block).valid
-            ? block.link
-            : this.lookup(pc);
-        if (block !== undefined && next !== undefined && block.link !== next) {
-          block.link = next;
-          block.linkPc = pc;
-          block.linkContext = context;
-        }
+      if (block !== undefined) {
+        if (block.pc0 === pc && block.context0 === context) next = block.to0;
+        else if (block.pc1 === pc && block.context1 === context) next = block.to1;
+        if (next !== undefined && !next.valid) next = undefined;
       }
-      if (next === undefined || next.length > room) {
-        // An interrupt to take, a wait, code that cannot be translated, or too little room.
+      if (next === undefined) {
+        next = this.lookup(pc);
+        if (next !== undefined && block !== undefined) block.chain(pc, next, context);
+      }
+      if (next === undefined || hart.retired + next.length > stop) {
+        // Code that is cold or cannot be translated, or too little room for the block: the
+        // interpreter, up to the next jump.
+        if (hart.retired >= stop) return hart.retired >= limit ? EXIT_BUDGET : EXIT_DEADLINE;
+        const exit = this.interpretRun(seen, stop);
+        if (exit !== -1) return exit;
+        if (this.interpretOnly) return this.interpret(limit, deadline);
+        stop = Math.min(limit, deadline - hart.countedTraps);
         block = undefined;
-        steps++;
-        if (!hart.step()) {
-          this.steps += steps;
-          return EXIT_IDLE;
-        }
-        if (hart.pendingCause >= 0) return this.stop(EXIT_TRAP, steps);
-        if (hart.trapStreak >= STUCK_TRAPS) return this.stop(EXIT_STUCK, steps);
-        if (memory.slowAccesses !== seen) return this.stop(EXIT_DEVICE, steps);
-        this.sync();
+        check = true;
         continue;
       }
+      if (++next.runs === HOT && !next.region) next = this.promote(next);
+      this.room = stop - hart.retired;
+      const ended = next.fn(this, hart);
       block = next;
-      this.room = room;
-      if (next.fn(this, hart) !== 0) {
-        block = undefined;
-        if (hart.pendingCause >= 0) return this.stop(EXIT_TRAP, steps);
-        if (hart.trapStreak >= STUCK_TRAPS) return this.stop(EXIT_STUCK, steps);
-        this.sync();
-      }
-      if (memory.slowAccesses !== seen) return this.stop(EXIT_DEVICE, steps);
+      if (ended === BLOCK_NEXT) continue;
+      block = undefined;
+      if (ended === BLOCK_DEVICE) return EXIT_DEVICE;
+      if (ended === BLOCK_CODE_WRITE) continue;
+      // A trap or a handler call: the context, interrupts and the deadline may have moved.
+      if (hart.pendingCause >= 0) return EXIT_TRAP;
+      if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
+      if (memory.slowAccesses !== seen) return EXIT_DEVICE;
+      this.sync();
+      if (this.interpretOnly) return this.interpret(limit, deadline);
+      stop = Math.min(limit, deadline - hart.countedTraps);
+      check = true;
     }
   }
 
-  /** Returns `exit`, counting `steps` interpreted instructions. */
-  private stop(exit: CoreExit, steps: number): CoreExit {
-    this.steps += steps;
-    return exit;
+  /**
+   * One instruction (or interrupt) on the interpreter, inside {@link TranslatorCore.run}: the
+   * exit to return, or -1 to go on.
+   */
+  private stepOne(seen: number): CoreExit | -1 {
+    const hart = this.hart;
+    this.steps++;
+    if (!this.hart.step()) return EXIT_IDLE;
+    if (hart.pendingCause >= 0) return EXIT_TRAP;
+    if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
+    if (this.memory.slowAccesses !== seen) return EXIT_DEVICE;
+    this.sync();
+    return -1;
+  }
+
+  /**
+   * Instructions on the interpreter from the pc on, while they run in sequence (up to a taken
+   * branch, a jump, a trap or an interrupt), at most up to `stop` and 64 of them: the exit to
+   * return, or -1 to go on.
+   */
+  private interpretRun(seen: number, stop: number): CoreExit | -1 {
+    const hart = this.hart;
+    for (let n = 0; n < 64 && hart.retired < stop; n++) {
+      const pc = hart.pc;
+      const exit = this.stepOne(seen);
+      if (exit !== -1) return exit;
+      const csr = hart.csr;
+      if (
+        hart.pc !== (pc + hart.instruction.size) >>> 0 ||
+        this.interpretOnly ||
+        hart.waiting ||
+        ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0)
+      )
+        break;
+    }
+    return -1;
+  }
+
+  /**
+   * A block run {@link HOT} times becomes the head of a region: it and the blocks it reaches
+   * in its page, compiled as one function (loops of several blocks run inside it).
+   */
+  private promote(block: Block): Block {
+    block.region = true;
+    // Only blocks that have run (translated or not yet) join: a region is the part of the page
+    // in use, small enough for V8 to optimize.
+    const compiled = compileRegion(this.u16, block.offset, block.pc, this.hart.decoder, (pc) => {
+      const offset = block.offset + (pc - block.pc);
+      const member = this.blocks.get(offset);
+      return (
+        (member !== undefined && member.pc === pc && member.runs > 0) || this.coldRuns.has(offset)
+      );
+    });
+    if (compiled === undefined || !compiled.loop) return block;
+    const region = this.install(block.pc, block.offset, compiled);
+    region.region = true;
+    region.runs = HOT;
+    const slot = (block.pc >>> 1) & JUMP_CACHE_MASK;
+    if (this.jumpBlock[slot] === block) this.jumpBlock[slot] = region;
+    this.regions++;
+    return region;
   }
 
   /**
@@ -217,13 +343,13 @@ export class TranslatorCore extends InterpreterCore {
       return 0;
     }
     if (memory.slowAccesses !== seen) {
-      this.exit = 2;
+      this.exit = BLOCK_DEVICE;
       return value;
     }
     this.exit = 0;
     const offset = memory.lastOffset;
     if (offset >= 0 && (address & (size - 1)) === 0) {
-      const page = address >>> 12;
+      const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
       this.rtag[e] = page;
       this.roff[e] = offset - (address & 0xfff);
@@ -241,14 +367,18 @@ export class TranslatorCore extends InterpreterCore {
       this.exit = 1;
       return;
     }
-    if (memory.slowAccesses !== seen || this.codeHit) {
-      this.exit = 2;
+    if (memory.slowAccesses !== seen) {
+      this.exit = BLOCK_DEVICE;
+      return;
+    }
+    if (this.codeHit) {
+      this.exit = BLOCK_CODE_WRITE;
       return;
     }
     this.exit = 0;
     const offset = memory.lastOffset;
     if (offset >= 0 && (address & (size - 1)) === 0 && memory.ram.codePages[offset >>> 12] === 0) {
-      const page = address >>> 12;
+      const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
       this.wtag[e] = page;
       this.woff[e] = offset - (address & 0xfff);
@@ -263,7 +393,7 @@ export class TranslatorCore extends InterpreterCore {
   /** The block to run at `pc`, translating it if need be; undefined when it cannot be. */
   private lookup(pc: number): Block | undefined {
     const slot = (pc >>> 1) & JUMP_CACHE_MASK;
-    if (this.jumpPc[slot] === (pc | 0)) {
+    if (this.jumpPc[slot] === (pc | 0) && this.jumpContext[slot] === this.context) {
       const block = this.jumpBlock[slot] as Block;
       if (block.valid) return block;
     }
@@ -271,10 +401,20 @@ export class TranslatorCore extends InterpreterCore {
     if (offset < 0) return undefined;
     let block = this.blocks.get(offset);
     if (block === undefined || block.pc !== pc) {
+      // Compiling costs as much as interpreting the block hundreds of times: cold code is
+      // interpreted until it has been reached TRANSLATE_AFTER times.
+      const seen = (this.coldRuns.get(offset) ?? 0) + 1;
+      if (seen < TRANSLATE_AFTER) {
+        if (this.coldRuns.size >= MAX_COLD_ENTRIES) this.coldRuns.clear();
+        this.coldRuns.set(offset, seen);
+        return undefined;
+      }
+      this.coldRuns.delete(offset);
       block = this.translate(pc, offset);
       if (block === undefined) return undefined;
     }
     this.jumpPc[slot] = pc | 0;
+    this.jumpContext[slot] = this.context;
     this.jumpBlock[slot] = block;
     return block;
   }
@@ -283,6 +423,11 @@ export class TranslatorCore extends InterpreterCore {
   private translate(pc: number, offset: number): Block | undefined {
     const compiled = compileBlock(this.u16, offset, pc, this.hart.decoder);
     if (compiled === undefined) return undefined;
+    return this.install(pc, offset, compiled);
+  }
+
+  /** Puts a compiled block in the cache (replacing the one at its offset) and marks its page. */
+  private install(pc: number, offset: number, compiled: CompiledBlock): Block {
     if (this.cacheSize + compiled.size > this.cacheLimit) this.flush();
     const block = new Block(pc, offset, compiled.fn, compiled.length, compiled.size);
     const old = this.blocks.get(offset);
@@ -317,6 +462,36 @@ export class TranslatorCore extends InterpreterCore {
     this.pageBlocks.delete(page);
   }
 
+  /**
+   * Enters the context the hart is in now: the fetch context (privilege, `satp`, MMU/PMP/bus
+   * generations) picks the jump-cache entries and chaining links that hold, the data context
+   * (with the `mstatus` bits of data translation) the TLB salt. Contexts seen before get their
+   * number back, so a system call's round trip (U → S → U) finds its blocks and TLB entries
+   * still there; a new one gets a new number, which no entry has.
+   */
+  private enterContext(fetchKey: string, dataKey: string): void {
+    let fetch = this.fetchContexts.get(fetchKey);
+    if (fetch === undefined) {
+      if (this.fetchContexts.size >= MAX_CONTEXTS) this.fetchContexts.clear();
+      // Numbers are never reused: an entry of a forgotten context matches nothing.
+      fetch = ++this.lastContext;
+      this.fetchContexts.set(fetchKey, fetch);
+    }
+    this.context = fetch;
+    let salt = this.dataContexts.get(dataKey);
+    if (salt === undefined) {
+      if (this.dataContexts.size >= SALTS) {
+        // Salts are reused from here on: empty the TLBs for real.
+        this.dataContexts.clear();
+        this.rtag.fill(-1);
+        this.wtag.fill(-1);
+      }
+      salt = this.dataContexts.size;
+      this.dataContexts.set(dataKey, salt);
+    }
+    this.salt = salt << 20;
+  }
+
   /** Empties the translation cache. */
   private flush(): void {
     for (const block of this.blocks.values()) block.valid = false;
@@ -325,7 +500,7 @@ export class TranslatorCore extends InterpreterCore {
     this.memory.ram.codePages.fill(0);
     this.jumpPc.fill(-1);
     this.jumpBlock.fill(undefined);
-    this.context++;
+    this.coldRuns.clear();
     this.cacheSize = 0;
     this.flushed++;
   }
@@ -354,10 +529,11 @@ export class TranslatorCore extends InterpreterCore {
       this.contextEpoch = memory.mmu.epoch;
       this.contextPmp = memory.pmp.generation;
       this.contextBus = memory.bus.generation;
-      this.rtag.fill(-1);
-      this.wtag.fill(-1);
-      this.jumpPc.fill(-1);
-      this.context++;
+      const generations = `${csr.satp},${memory.mmu.epoch},${memory.pmp.generation},${memory.bus.generation}`;
+      this.enterContext(
+        `${hart.privilege},${generations}`,
+        `${hart.privilege},${status},${generations}`,
+      );
     }
     this.interpretOnly =
       this.breakpoints.size !== 0 || hart.triggers.execute || hart.triggers.access;
@@ -366,12 +542,17 @@ export class TranslatorCore extends InterpreterCore {
   override invalidate(): void {
     super.invalidate();
     this.flush();
+    this.fetchContexts.clear();
+    this.dataContexts.clear();
+    this.rtag.fill(-1);
+    this.wtag.fill(-1);
     this.contextPrivilege = -1;
   }
 
   override statistics(): CoreStatistics {
     return {
       blocksTranslated: this.translated,
+      regionsCompiled: this.regions,
       blocksCached: this.blocks.size,
       cacheBytes: this.cacheSize,
       invalidations: this.invalidated,

@@ -423,9 +423,24 @@ export class Hart {
   /** Takes the highest-priority pending and enabled interrupt, if any. */
   private takeInterrupt(): boolean {
     const csr = this.csr;
-    const pending = csr.mip & csr.mie;
-    if (pending === 0) return false;
+    if ((csr.mip & csr.mie) === 0) return false;
     this.waiting = false;
+    const cause = this.readyInterrupt();
+    if (cause < 0) return false;
+    this.trap(cause, 0);
+    return true;
+  }
+
+  /**
+   * The cause (with {@link INTERRUPT_BIT}) of the interrupt the hart would take now — the
+   * highest-priority one pending in `mip`, enabled in `mie` and not masked by the privilege
+   * and `mstatus.MIE`/`SIE` — or -1 when none would be taken. A pending interrupt that is
+   * masked still wakes a WFI ({@link Hart.step}).
+   */
+  readyInterrupt(): number {
+    const csr = this.csr;
+    const pending = csr.mip & csr.mie;
+    if (pending === 0) return -1;
     const status = csr.mstatus;
     const machineEnabled = this.privilege < 3 || (status & MSTATUS_MIE) !== 0;
     const supervisorEnabled =
@@ -434,12 +449,9 @@ export class Hart {
       const bit = 1 << code;
       if ((pending & bit) === 0) continue;
       const enabled = csr.mideleg & bit ? supervisorEnabled : machineEnabled;
-      if (enabled) {
-        this.trap((INTERRUPT_BIT | code) >>> 0, 0);
-        return true;
-      }
+      if (enabled) return (INTERRUPT_BIT | code) >>> 0;
     }
-    return false;
+    return -1;
   }
 
   /** A plain copy of the state (CSRs: {@link CsrFile.snapshot}). */
