@@ -98,17 +98,24 @@ export function buildTableDecoder(
 ): TableDecoder {
   // A plain (unfrozen) copy: reads from a frozen array are slower in V8.
   const specs = [...table];
-  // Compressed: every halfword, decoded once.
+  // Compressed: every halfword, decoded once, the first time it is met (decoding all 48 Ki of
+  // them up front cost a fresh process a few hundred milliseconds).
   // Two numbers per halfword, side by side: (entry + 1) << 15 | rs2 << 10 | rs1 << 5 | rd
-  // (0 for illegal), then the immediate.
+  // (0 for illegal), then the immediate; `c16done` says which halfwords are filled in.
   const c16 = new Int32Array(2 << 16);
-  for (let h = 0; h < 1 << 16; h++) {
-    if ((h & 3) === 3) continue;
-    const spec = slowSpec(h);
-    if (spec === null) continue;
-    const i = readFields(spec, h);
-    c16[2 * h] = ((spec.index + 1) << 15) | (i.rs2 << 10) | (i.rs1 << 5) | i.rd;
-    c16[2 * h + 1] = i.imm;
+  const c16done = new Uint8Array(1 << 16);
+  /** The table slot of halfword `h` (bits 1:0 not `11`), filled in on first use. */
+  function compressedSlot(h: number): number {
+    if (c16done[h] === 0) {
+      c16done[h] = 1;
+      const spec = slowSpec(h);
+      if (spec !== null) {
+        const i = readFields(spec, h);
+        c16[2 * h] = ((spec.index + 1) << 15) | (i.rs2 << 10) | (i.rs1 << 5) | i.rd;
+        c16[2 * h + 1] = i.imm;
+      }
+    }
+    return 2 * h;
   }
   // 32-bit: entry by key, operand masks and immediate layout by entry.
   const t32 = new Int16Array(1 << 15);
@@ -159,7 +166,8 @@ export function buildTableDecoder(
   function decodeInto(word: number, out: MutableInstruction): MutableInstruction {
     if ((word & 3) !== 3) {
       const h = word & 0xffff;
-      const packed = c16[2 * h] as number;
+      const slot = compressedSlot(h);
+      const packed = c16[slot] as number;
       const i = (packed >>> 15) - 1;
       out.index = i;
       out.word = h;
@@ -167,7 +175,7 @@ export function buildTableDecoder(
       out.rd = packed & 31;
       out.rs1 = (packed >>> 5) & 31;
       out.rs2 = (packed >>> 10) & 31;
-      out.imm = c16[2 * h + 1] as number;
+      out.imm = c16[slot + 1] as number;
       return out;
     }
     const w = word | 0;
@@ -201,7 +209,9 @@ export function buildTableDecoder(
     decode: (word) => decodeInto(word, createInstructionRecord()),
     decodeSpec(word: number): InstructionSpec | null {
       const i =
-        (word & 3) !== 3 ? ((c16[2 * (word & 0xffff)] as number) >>> 15) - 1 : index32(word | 0);
+        (word & 3) !== 3
+          ? ((c16[compressedSlot(word & 0xffff)] as number) >>> 15) - 1
+          : index32(word | 0);
       return i < 0 ? null : (specs[i] as InstructionSpec);
     },
   };

@@ -108,8 +108,9 @@ class Block {
  */
 const SALTS = 0xfff;
 
-/** Most contexts remembered (then the numbering starts over with fresh numbers). */
-const MAX_CONTEXTS = 4096;
+/** Contexts remembered with their numbers, and the numbers kept for each. */
+const RECENT_CONTEXTS = 8;
+const CONTEXT_FIELDS = 8;
 
 /** Times a block start is reached before it is translated (interpreted until then). */
 const TRANSLATE_AFTER = 16;
@@ -168,8 +169,10 @@ export class TranslatorCore extends InterpreterCore {
   /** The fetch context's number: jump-cache entries and chaining links hold within it. */
   private context = 0;
   private lastContext = 0;
-  private readonly fetchContexts = new Map<string, number>();
-  private readonly dataContexts = new Map<string, number>();
+  private lastSalt = 0;
+  /** The last contexts entered: {@link CONTEXT_FIELDS} numbers each (see enterContext). */
+  private readonly recent = new Float64Array(RECENT_CONTEXTS * CONTEXT_FIELDS).fill(-1);
+  private nextRecent = 0;
   private codeHit = false;
   private interpretOnly = false;
   private contextPrivilege = -1;
@@ -463,33 +466,49 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /**
-   * Enters the context the hart is in now: the fetch context (privilege, `satp`, MMU/PMP/bus
-   * generations) picks the jump-cache entries and chaining links that hold, the data context
-   * (with the `mstatus` bits of data translation) the TLB salt. Contexts seen before get their
-   * number back, so a system call's round trip (U → S → U) finds its blocks and TLB entries
-   * still there; a new one gets a new number, which no entry has.
+   * Enters the context described by the `context*` fields: the jump-cache entries, chaining
+   * links and TLB entries made in it before hold again. The last {@link RECENT_CONTEXTS}
+   * contexts keep their numbers (a system call's U → S → U round trip finds its blocks
+   * chained and its TLB entries); an older or new one gets a context number no entry has, and a
+   * fresh TLB salt (the TLBs are emptied for real when the salts wrap around).
    */
-  private enterContext(fetchKey: string, dataKey: string): void {
-    let fetch = this.fetchContexts.get(fetchKey);
-    if (fetch === undefined) {
-      if (this.fetchContexts.size >= MAX_CONTEXTS) this.fetchContexts.clear();
-      // Numbers are never reused: an entry of a forgotten context matches nothing.
-      fetch = ++this.lastContext;
-      this.fetchContexts.set(fetchKey, fetch);
-    }
-    this.context = fetch;
-    let salt = this.dataContexts.get(dataKey);
-    if (salt === undefined) {
-      if (this.dataContexts.size >= SALTS) {
-        // Salts are reused from here on: empty the TLBs for real.
-        this.dataContexts.clear();
-        this.rtag.fill(-1);
-        this.wtag.fill(-1);
+  private enterContext(): void {
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i += CONTEXT_FIELDS) {
+      if (
+        recent[i] === this.contextPrivilege &&
+        recent[i + 1] === this.contextStatus &&
+        recent[i + 2] === this.contextSatp &&
+        recent[i + 3] === this.contextEpoch &&
+        recent[i + 4] === this.contextPmp &&
+        recent[i + 5] === this.contextBus
+      ) {
+        this.context = recent[i + 6] as number;
+        this.salt = (recent[i + 7] as number) << 20;
+        return;
       }
-      salt = this.dataContexts.size;
-      this.dataContexts.set(dataKey, salt);
     }
+    const i = this.nextRecent;
+    this.nextRecent = (i + CONTEXT_FIELDS) % recent.length;
+    this.context = ++this.lastContext;
+    let salt = (this.lastSalt + 1) % SALTS;
+    if (salt === 0) {
+      // Salts are reused from here on: empty the TLBs for real, and forget the old salts.
+      this.rtag.fill(-1);
+      this.wtag.fill(-1);
+      recent.fill(-1);
+      salt = 1;
+    }
+    this.lastSalt = salt;
     this.salt = salt << 20;
+    recent[i] = this.contextPrivilege;
+    recent[i + 1] = this.contextStatus;
+    recent[i + 2] = this.contextSatp;
+    recent[i + 3] = this.contextEpoch;
+    recent[i + 4] = this.contextPmp;
+    recent[i + 5] = this.contextBus;
+    recent[i + 6] = this.context;
+    recent[i + 7] = salt;
   }
 
   /** Empties the translation cache. */
@@ -529,11 +548,7 @@ export class TranslatorCore extends InterpreterCore {
       this.contextEpoch = memory.mmu.epoch;
       this.contextPmp = memory.pmp.generation;
       this.contextBus = memory.bus.generation;
-      const generations = `${csr.satp},${memory.mmu.epoch},${memory.pmp.generation},${memory.bus.generation}`;
-      this.enterContext(
-        `${hart.privilege},${generations}`,
-        `${hart.privilege},${status},${generations}`,
-      );
+      this.enterContext();
     }
     this.interpretOnly =
       this.breakpoints.size !== 0 || hart.triggers.execute || hart.triggers.access;
@@ -542,8 +557,7 @@ export class TranslatorCore extends InterpreterCore {
   override invalidate(): void {
     super.invalidate();
     this.flush();
-    this.fetchContexts.clear();
-    this.dataContexts.clear();
+    this.recent.fill(-1);
     this.rtag.fill(-1);
     this.wtag.fill(-1);
     this.contextPrivilege = -1;
