@@ -5,27 +5,17 @@
  *
  * @module
  */
-import type { AccessKind, Hart, HartMemory } from '@trapeze/isa';
+import type { AccessKind, Hart, HartMemory, PrivilegeLevel } from '@trapeze/isa';
 import {
+  ACCESS_STORE,
   fetchParcels,
   MSTATUS_MPP_SHIFT,
   MSTATUS_MPRV,
   MSTATUS_MXR,
   MSTATUS_SUM,
+  Privilege,
 } from '@trapeze/isa';
-import {
-  type AccessType,
-  accessFaultCause,
-  type Bus,
-  FAST_FAULT,
-  type Mmu,
-  type Pmp,
-  type Privilege,
-  type Ram,
-} from '@trapeze/mmu';
-
-const ACCESS: readonly AccessType[] = ['exec', 'read', 'write'];
-const PRIVILEGE: readonly Privilege[] = ['U', 'S', 'S', 'M'];
+import { accessFaultCause, type Bus, FAST_FAULT, type Mmu, type Pmp, type Ram } from '@trapeze/mmu';
 
 /**
  * Memory as a core's hart sees it: the path every load, store and fetch takes (Sv32, PMP,
@@ -48,7 +38,7 @@ export class CoreMemory implements HartMemory {
    */
   slowAccesses = 0;
   /** The effective privilege of the access being made (after `mstatus.MPRV`). */
-  private privilege: Privilege = 'M';
+  private privilege: PrivilegeLevel = Privilege.M;
   /**
    * The page instructions are fetched from: its virtual page number (-1: none), the RAM offset
    * of its first byte, and what its translation depended on (privilege, `satp`, the MMU's
@@ -82,10 +72,10 @@ export class CoreMemory implements HartMemory {
     let level: number = hart.privilege;
     if (kind !== 0 && level === 3 && (status & MSTATUS_MPRV) !== 0)
       level = (status >>> MSTATUS_MPP_SHIFT) & 3;
-    this.privilege = PRIVILEGE[level] as Privilege;
+    this.privilege = level as PrivilegeLevel;
     const offset = this.mmu.translateFast(
       vaddr,
-      ACCESS[kind] as AccessType,
+      kind,
       this.privilege,
       hart.csr.satp,
       (status & MSTATUS_SUM) !== 0,
@@ -100,10 +90,9 @@ export class CoreMemory implements HartMemory {
    * that call) once PMP allows all `size` bytes, or -1 with {@link fault} set.
    */
   private slow(size: number, kind: AccessKind): number {
-    const access = ACCESS[kind] as AccessType;
     const paddr = this.mmu.paddr;
-    if (paddr > 0xffffffff || !this.pmp.check(paddr, size, access, this.privilege)) {
-      this.fault = accessFaultCause(access);
+    if (paddr > 0xffffffff || !this.pmp.check(paddr, size, kind, this.privilege)) {
+      this.fault = accessFaultCause(kind);
       return -1;
     }
     return paddr;
@@ -195,7 +184,7 @@ export class CoreMemory implements HartMemory {
     if (paddr < 0) return 0;
     const value = this.bus.load(paddr, size);
     if (this.bus.fault) {
-      this.fault = accessFaultCause(ACCESS[kind] as AccessType);
+      this.fault = accessFaultCause(kind);
       return 0;
     }
     this.fault = -1;
@@ -205,7 +194,10 @@ export class CoreMemory implements HartMemory {
   write(vaddr: number, size: 1 | 2 | 4, value: number): void {
     if ((vaddr & (size - 1)) !== 0) {
       this.lastOffset = -1;
-      // Check every byte first, so that a faulting misaligned store writes nothing.
+      // Check every byte's translation and PMP first, so that a misaligned store that faults
+      // there writes nothing (QEMU probes both pages first). A byte that reaches nothing on the
+      // bus faults as it is written, after the bytes before it, as on QEMU 7.2 (a word stored at
+      // the last two bytes of RAM writes them, then raises a store access fault).
       for (let k = 0; k < size; k++) {
         const offset = this.fast((vaddr + k) >>> 0, 2);
         if (offset === FAST_FAULT || (offset < 0 && this.slow(1, 2) < 0)) return;
@@ -228,7 +220,7 @@ export class CoreMemory implements HartMemory {
     const paddr = this.slow(size, 2);
     if (paddr < 0) return;
     this.bus.store(paddr, size, value);
-    this.fault = this.bus.fault ? accessFaultCause('write') : -1;
+    this.fault = this.bus.fault ? accessFaultCause(ACCESS_STORE) : -1;
   }
 
   /**

@@ -22,7 +22,7 @@ import {
   type TrapSink,
 } from './core.js';
 import { CoreMemory } from './core-memory.js';
-import { checkTrapSink } from './validate.js';
+import { checkCount, checkTrapSink } from './validate.js';
 
 /**
  * What every core shares: the hart and its memory path, interrupt lines, the trap sink, and
@@ -45,6 +45,8 @@ export class InterpreterCore implements Core {
   }
 
   run(limit: number, deadline: number): CoreExit {
+    checkCount(limit, 'Core.run: limit');
+    checkCount(deadline, 'Core.run: deadline');
     return this.interpret(limit, deadline);
   }
 

@@ -3,6 +3,7 @@
 // pages that fits the 256-entry TLB) and TLB misses (4096 pages cycled through, so every call
 // walks the two-level table and refills), plus untranslated M-mode accesses. One core.
 // Needs `npm run build` first. Usage: node bench/translate.mjs [--seconds N] (default 1 per row)
+import { ACCESS_LOAD, Privilege } from '@trapeze/isa';
 import {
   Bus,
   Mmu,
@@ -57,7 +58,7 @@ function measure(name, pages, privilege, satpValue, base) {
     const end = performance.now() + seconds * 1000;
     while (performance.now() < end) {
       for (let i = 0; i < addresses.length; i++)
-        sink += mmu.translateFast(addresses[i], 'read', privilege, satpValue, false, false);
+        sink += mmu.translateFast(addresses[i], ACCESS_LOAD, privilege, satpValue, false, false);
       calls += addresses.length;
     }
     if (sink === 0.5) console.log(sink);
@@ -70,9 +71,9 @@ function measure(name, pages, privilege, satpValue, base) {
 }
 
 const rows = [
-  measure('TLB hit (64 pages, Sv32)', 64, 'S', s, 0x4000_0000),
-  measure('TLB miss (4096 pages, walk + refill)', 4096, 'S', s, 0x4000_0000),
-  measure('untranslated (M-mode, 64 pages)', 64, 'M', s, BASE),
+  measure('TLB hit (64 pages, Sv32)', 64, Privilege.S, s, 0x4000_0000),
+  measure('TLB miss (4096 pages, walk + refill)', 4096, Privilege.S, s, 0x4000_0000),
+  measure('untranslated (M-mode, 64 pages)', 64, Privilege.M, s, BASE),
 ];
 const fmt = (n) => `${(n / 1e6).toFixed(1)} M/s`;
 console.log(`| translateFast | median | best |\n|---|---:|---:|`);

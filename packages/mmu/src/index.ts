@@ -1,20 +1,11 @@
 /**
  * `@trapeze/mmu`: physical memory, the bus and its MMIO device interface, Sv32 translation
- * with a TLB, and PMP.
+ * with a TLB, and PMP. Access kinds, privilege levels and exception causes are
+ * `@trapeze/isa`'s numeric codes (`ACCESS_LOAD`, `Privilege.S`, `Exception.LoadPageFault`, …).
  *
  * @packageDocumentation
  */
-export type { AccessType, Privilege } from './access.js';
-export {
-  accessFaultCause,
-  CAUSE_FETCH_ACCESS,
-  CAUSE_FETCH_PAGE_FAULT,
-  CAUSE_LOAD_ACCESS,
-  CAUSE_LOAD_PAGE_FAULT,
-  CAUSE_STORE_ACCESS,
-  CAUSE_STORE_PAGE_FAULT,
-  pageFaultCause,
-} from './access.js';
+export { accessFaultCause, pageFaultCause } from './access.js';
 export type { BusRegion } from './bus.js';
 export { Bus } from './bus.js';
 export type { AccessSize, MmioDevice } from './device.js';

@@ -5,9 +5,11 @@
  * @module
  */
 
-import { type AccessType, accessFaultCause, type Privilege, pageFaultCause } from './access.js';
+import type { AccessKind, PrivilegeLevel } from '@trapeze/isa';
+import { accessFaultCause, checkAccessAndPrivilege, pageFaultCause } from './access.js';
 import type { Bus } from './bus.js';
-import { type Pmp, pmpPageBit } from './pmp.js';
+import { FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE } from './codes.js';
+import { type Pmp, pageBit } from './pmp.js';
 import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from './sv32.js';
 import { Tlb } from './tlb.js';
 
@@ -32,34 +34,39 @@ const BARE_MASK = BARE_ENTRIES - 1;
 /** Whether a leaf PTE's flags allow `access` (spec 1.12 step 5: R/W/X, U with SUM and MXR). */
 function permitted(
   flags: number,
-  access: AccessType,
-  privilege: Privilege,
+  access: AccessKind,
+  privilege: PrivilegeLevel,
   sum: boolean,
   mxr: boolean,
 ): boolean {
   if ((flags & PTE_U) !== 0) {
     // S-mode may touch user pages only with SUM, and never execute them.
-    if (privilege === 'S' && (!sum || access === 'exec')) return false;
-  } else if (privilege === 'U') {
+    if (privilege === PRV_S && (!sum || access === FETCH)) return false;
+  } else if (privilege === PRV_U) {
     return false;
   }
-  if (access === 'read') return (flags & PTE_R) !== 0 || (mxr && (flags & PTE_X) !== 0);
-  if (access === 'write') return (flags & PTE_W) !== 0;
+  if (access === LOAD) return (flags & PTE_R) !== 0 || (mxr && (flags & PTE_X) !== 0);
+  if (access === STORE) return (flags & PTE_W) !== 0;
   return (flags & PTE_X) !== 0;
 }
 
 /**
  * The Sv32 MMU of one hart. It owns the TLB; the bus and the PMP unit are shared with the
- * hart. Callers pass the state the translation depends on with every call — the effective
- * privilege (after `mstatus.MPRV`; `M` means no translation), `satp`, `mstatus.SUM` and
- * `mstatus.MXR` — so the MMU holds no copy of CSRs that could go stale.
+ * hart. Callers pass the state the translation depends on with every call — the access kind,
+ * the effective privilege (after `mstatus.MPRV`; M means no translation), `satp`, `mstatus.SUM`
+ * and `mstatus.MXR` — so the MMU holds no copy of CSRs that could go stale. Access kinds,
+ * privilege levels and the causes in {@link Mmu.cause} are `@trapeze/isa`'s codes
+ * (`ACCESS_FETCH` / `ACCESS_LOAD` / `ACCESS_STORE`, `Privilege.U` / `.S` / `.M`, `Exception`).
  *
- * Faults are reported through fields, never thrown: a method returns -1 ({@link FAST_FAULT})
- * and sets {@link Mmu.cause} (12/13/15 page fault, 1/5/7 access fault when a page-table access
- * fails PMP or is not in RAM) and {@link Mmu.tval} (the virtual address).
+ * Guest faults are reported through fields, never thrown: a method returns -1
+ * ({@link FAST_FAULT}) and sets {@link Mmu.cause} (12/13/15 page fault, 1/5/7 access fault when
+ * a page-table access fails PMP or is not in RAM) and {@link Mmu.tval} (the virtual address).
+ * An access kind that is not 0, 1 or 2, or a privilege that is not 0, 1 or 3, is host misuse:
+ * an {@link MmuError} `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
+ * import { ACCESS_LOAD, ACCESS_STORE, Exception, Privilege } from '@trapeze/isa';
  * import { Bus, Mmu, PMP_NAPOT, PMP_R, PMP_W, PMP_X, Pmp, PTE_R, PTE_V, PTE_W, pte, Ram, satp } from '@trapeze/mmu';
  *
  * const ram = new Ram(0x8000_0000, 0x10_0000);
@@ -75,17 +82,17 @@ function permitted(
  * ram.write(0x3000 + 0 * 4, 4, pte(0x80002, PTE_V | PTE_R | PTE_W)); // vpn[0] = 0
  * const root = satp(1, 0, 0x80001);
  *
- * mmu.translate(0x0040_0010, 'write', 'S', root, false, false); // → 0x8000_2010
+ * mmu.translate(0x0040_0010, ACCESS_STORE, Privilege.S, root, false, false); // → 0x8000_2010
  * // The hot path returns a RAM offset (A and D were set in the PTE on the way).
- * mmu.translateFast(0x0040_0010, 'read', 'S', root, false, false); // → 0x2010
+ * mmu.translateFast(0x0040_0010, ACCESS_LOAD, Privilege.S, root, false, false); // → 0x2010
  * // A U-mode access to a supervisor page: a load page fault, reported through fields.
- * mmu.translateFast(0x0040_0010, 'read', 'U', root, false, false); // → -1
- * [mmu.cause, mmu.tval]; // → [13, 0x0040_0010]
+ * mmu.translateFast(0x0040_0010, ACCESS_LOAD, Privilege.U, root, false, false); // → -1
+ * [mmu.cause, mmu.tval]; // → [Exception.LoadPageFault, 0x0040_0010]
  * mmu.sfenceVma(); // SFENCE.VMA x0, x0: forget every cached translation
  * ```
  */
 export class Mmu {
-  /** The exception cause of the last failed translation. */
+  /** The exception cause of the last failed translation (`@trapeze/isa`'s `Exception` code). */
   cause = 0;
   /** The trap value of the last failed translation: the faulting virtual address. */
   tval = 0;
@@ -127,24 +134,29 @@ export class Mmu {
 
   /**
    * Translates `vaddr` for an `access` and returns the physical address (a number below 2^34),
-   * or -1 with {@link Mmu.cause} and {@link Mmu.tval} set. Untranslated when `privilege` is `M`
-   * or `satp.MODE` is Bare. Uses the TLB and fills it on a miss. Does not check PMP on the
+   * or -1 with {@link Mmu.cause} and {@link Mmu.tval} set. Untranslated when `privilege` is
+   * M or `satp.MODE` is Bare. Uses the TLB and fills it on a miss. Does not check PMP on the
    * final physical address (only on the page-table accesses): callers do, with `Pmp.check`.
    *
+   * @param access `ACCESS_FETCH`, `ACCESS_LOAD` or `ACCESS_STORE` (AMOs and SC are stores)
+   * @param privilege `Privilege.U`, `.S` or `.M`: the effective mode (after `mstatus.MPRV`)
    * @param satp the `satp` CSR (unsigned or signed 32-bit)
    * @param sum `mstatus.SUM`
    * @param mxr `mstatus.MXR`
+   * @throws MmuError `INVALID_ARGUMENT` when `access` is not 0, 1 or 2, or `privilege` not 0,
+   * 1 or 3
    */
   translate(
     vaddr: number,
-    access: AccessType,
-    privilege: Privilege,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
     satp: number,
     sum: boolean,
     mxr: boolean,
   ): number {
+    checkAccessAndPrivilege('Mmu.translate', access, privilege);
     vaddr >>>= 0;
-    if (privilege === 'M' || satp >>> 31 === 0) return vaddr;
+    if (privilege === PRV_M || satp >>> 31 === 0) return vaddr;
     const i = this.lookup(vaddr, access, privilege, satp, sum, mxr);
     if (i < 0) return -1;
     return this.tlb.ppn[i] * 4096 + (vaddr & 0xfff);
@@ -157,22 +169,29 @@ export class Mmu {
    * {@link FAST_FAULT} on a fault (`cause`, `tval` set); {@link FAST_SLOW} when the physical
    * address (in {@link Mmu.paddr}) needs `Pmp.check` and `Bus.load`/`store`. The offset is
    * valid for bytes in the same 4 KiB page only: callers split accesses that cross a page.
+   * Arguments as for {@link Mmu.translate}.
+   *
+   * @throws MmuError `INVALID_ARGUMENT` when `access` is not 0, 1 or 2, or `privilege` not 0,
+   * 1 or 3
    */
   translateFast(
     vaddr: number,
-    access: AccessType,
-    privilege: Privilege,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
     satp: number,
     sum: boolean,
     mxr: boolean,
   ): number {
+    // The codes are checked off the hot path: a bad access or privilege gets page bit 0 (so
+    // never a RAM offset) and reaches the check below, and a TLB miss checks them in `refill`
+    // before walking.
     if (this.pmpGeneration !== this.pmp.generation || this.busGeneration !== this.bus.generation) {
       this.invalidate();
     }
     vaddr >>>= 0;
     let ram: number;
     let pmp: number;
-    if (privilege === 'M' || satp >>> 31 === 0) {
+    if (privilege === PRV_M || satp >>> 31 === 0) {
       const page = vaddr >>> 12;
       const j = page & BARE_MASK;
       if (this.bareTag[j] !== page) this.fillBare(page, j);
@@ -187,7 +206,8 @@ export class Mmu {
       pmp = tlb.pmp[i];
       this.paddr = tlb.ppn[i] * 4096 + (vaddr & 0xfff);
     }
-    if (ram >= 0 && (pmp & pmpPageBit(access, privilege)) !== 0) return ram + (vaddr & 0xfff);
+    if (ram >= 0 && (pmp & pageBit(access, privilege)) !== 0) return ram + (vaddr & 0xfff);
+    checkAccessAndPrivilege('Mmu.translateFast', access, privilege);
     return FAST_SLOW;
   }
 
@@ -196,11 +216,27 @@ export class Mmu {
    * privileged spec 1.12 section 4.3.2, with A and D set in memory as the hardware would.
    * Returns the physical address or -1 (`cause`, `tval` set). `satp.MODE` must be Sv32 and
    * `privilege` S or U; use {@link Mmu.translate} for the general case.
+   *
+   * @throws MmuError `INVALID_ARGUMENT` when `access` is not 0, 1 or 2, or `privilege` not 0,
+   * 1 or 3
    */
   walk(
     vaddr: number,
-    access: AccessType,
-    privilege: Privilege,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
+    satp: number,
+    sum: boolean,
+    mxr: boolean,
+  ): number {
+    checkAccessAndPrivilege('Mmu.walk', access, privilege);
+    return this.pageWalk(vaddr, access, privilege, satp, sum, mxr);
+  }
+
+  /** {@link Mmu.walk} once its arguments are checked. */
+  private pageWalk(
+    vaddr: number,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
     satp: number,
     sum: boolean,
     mxr: boolean,
@@ -215,7 +251,7 @@ export class Mmu {
       const index = level === 1 ? vaddr >>> 22 : (vaddr >>> 12) & 0x3ff;
       const pteAddr = table + index * 4;
       // Page-table accesses are S-mode accesses for PMP, and need RAM (a PMA).
-      if (!pmp.check(pteAddr, 4, 'read', 'S') || !bus.isRam(pteAddr)) {
+      if (!pmp.check(pteAddr, 4, LOAD, PRV_S) || !bus.isRam(pteAddr)) {
         return this.fail(accessFaultCause(access), vaddr);
       }
       let pte = bus.load(pteAddr, 4);
@@ -238,9 +274,9 @@ export class Mmu {
       if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) {
         return this.fail(pageFaultCause(access), vaddr); // misaligned superpage
       }
-      const updated = (pte | PTE_A | (access === 'write' ? PTE_D : 0)) >>> 0;
+      const updated = (pte | PTE_A | (access === STORE ? PTE_D : 0)) >>> 0;
       if (updated !== pte) {
-        if (!pmp.check(pteAddr, 4, 'write', 'S')) {
+        if (!pmp.check(pteAddr, 4, STORE, PRV_S)) {
           return this.fail(accessFaultCause(access), vaddr);
         }
         bus.store(pteAddr, 4, updated);
@@ -281,8 +317,8 @@ export class Mmu {
   /** The TLB entry serving this access, walking and filling on a miss; -1 on a fault. */
   private lookup(
     vaddr: number,
-    access: AccessType,
-    privilege: Privilege,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
     satp: number,
     sum: boolean,
     mxr: boolean,
@@ -297,14 +333,34 @@ export class Mmu {
       // the cached permissions refuse (the walk then faults, or finds an updated PTE).
       if (
         permitted(flags, access, privilege, sum, mxr) &&
-        (access !== 'write' || (flags & PTE_D) !== 0)
+        (access !== STORE || (flags & PTE_D) !== 0)
       ) {
         this.hits++;
         return i;
       }
     }
+    return this.refill(vaddr, access, privilege, satp, sum, mxr);
+  }
+
+  /**
+   * A TLB miss: walks and fills the entry for this access; -1 on a fault. Kept out of
+   * {@link Mmu.lookup} so that the hit path stays small enough for V8 to inline into callers.
+   */
+  private refill(
+    vaddr: number,
+    access: AccessKind,
+    privilege: PrivilegeLevel,
+    satp: number,
+    sum: boolean,
+    mxr: boolean,
+  ): number {
     this.misses++;
-    if (this.walk(vaddr, access, privilege, satp, sum, mxr) < 0) return -1;
+    // Only translateFast reaches here unchecked (translate checks first): see translateFast.
+    checkAccessAndPrivilege('Mmu.translateFast', access, privilege);
+    if (this.pageWalk(vaddr, access, privilege, satp, sum, mxr) < 0) return -1;
+    const tlb = this.tlb;
+    const vpn = vaddr >>> 12;
+    const asid = (satp >>> 22) & 0x1ff;
     const ppn = this.leafPpn;
     const page = ppn * 4096;
     return tlb.insert(

@@ -5,7 +5,9 @@
  * @module
  */
 
-import type { AccessType, Privilege } from './access.js';
+import type { AccessKind, PrivilegeLevel } from '@trapeze/isa';
+import { checkAccessAndPrivilege } from './access.js';
+import { FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE } from './codes.js';
 import { hex, MmuError } from './errors.js';
 
 /** Number of PMP entries implemented (QEMU 7.2: 16). */
@@ -54,10 +56,22 @@ export interface PmpOptions {
 /**
  * Bits of {@link Pmp.pagePermissions}: for each privilege, the accesses PMP allows on every
  * byte of a 4 KiB page. M: bits 0–2, S: bits 3–5, U: bits 6–8 (R, W, X in that order).
+ * `access` and `privilege` are `@trapeze/isa`'s codes (`ACCESS_LOAD`, `Privilege.S`, …).
+ *
+ * @throws MmuError `INVALID_ARGUMENT` when `access` is not 0, 1 or 2, or `privilege` not 0, 1 or 3
  */
-export function pmpPageBit(access: AccessType, privilege: Privilege): number {
-  const a = access === 'read' ? 1 : access === 'write' ? 2 : 4;
-  return privilege === 'M' ? a : privilege === 'S' ? a << 3 : a << 6;
+export function pmpPageBit(access: AccessKind, privilege: PrivilegeLevel): number {
+  checkAccessAndPrivilege('pmpPageBit', access, privilege);
+  return pageBit(access, privilege);
+}
+
+/**
+ * {@link pmpPageBit} without the argument check, for the MMU's hot path: 0 (a bit no page
+ * grants) when `access` or `privilege` is not a valid code, so a caller that gets 0 checks them.
+ */
+export function pageBit(access: number, privilege: number): number {
+  const a = access === LOAD ? PMP_R : access === STORE ? PMP_W : access === FETCH ? PMP_X : 0;
+  return privilege === PRV_M ? a : privilege === PRV_S ? a << 3 : privilege === PRV_U ? a << 6 : 0;
 }
 
 const TWO32 = 0x1_0000_0000;
@@ -80,6 +94,7 @@ export interface PmpSnapshot {
  *
  * @example
  * ```ts
+ * import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, Privilege } from '@trapeze/isa';
  * import { PMP_L, PMP_NAPOT, PMP_R, PMP_TOR, PMP_X, Pmp } from '@trapeze/mmu';
  *
  * const pmp = new Pmp();
@@ -90,12 +105,12 @@ export interface PmpSnapshot {
  * pmp.writeAddr(1, 0x9000_0000 >>> 2);
  * pmp.writeCfg(0, pmp.readCfg(0) | (((PMP_TOR << 3) | PMP_R | PMP_X) << 8));
  *
- * pmp.check(0x8000_0100, 4, 'read', 'M'); // → true
- * pmp.check(0x8000_0100, 4, 'write', 'M'); // → false
- * pmp.check(0x8000_2000, 4, 'exec', 'U'); // → true
- * pmp.check(0x8000_2000, 4, 'write', 'S'); // → false
- * pmp.check(0x9000_0000, 4, 'read', 'M'); // → true
- * pmp.check(0x9000_0000, 4, 'read', 'U'); // → false
+ * pmp.check(0x8000_0100, 4, ACCESS_LOAD, Privilege.M); // → true
+ * pmp.check(0x8000_0100, 4, ACCESS_STORE, Privilege.M); // → false
+ * pmp.check(0x8000_2000, 4, ACCESS_FETCH, Privilege.U); // → true
+ * pmp.check(0x8000_2000, 4, ACCESS_STORE, Privilege.S); // → false
+ * pmp.check(0x9000_0000, 4, ACCESS_LOAD, Privilege.M); // → true
+ * pmp.check(0x9000_0000, 4, ACCESS_LOAD, Privilege.U); // → false
  * ```
  */
 export class Pmp {
@@ -276,9 +291,15 @@ export class Pmp {
    * signed 32-bit integer). The lowest-numbered entry that matches any byte decides: it must
    * match every byte, else the access fails; then M-mode is checked against it only when it is
    * locked, S and U always. When no entry matches, M-mode succeeds and S/U fail (16 entries
-   * are implemented).
+   * are implemented). `access` and `privilege` are `@trapeze/isa`'s codes (`ACCESS_FETCH`,
+   * `ACCESS_LOAD`, `ACCESS_STORE`; `Privilege.U`, `.S`, `.M`, the effective mode after
+   * `mstatus.MPRV`).
+   *
+   * @throws MmuError `INVALID_ARGUMENT` when `access` is not 0, 1 or 2, or `privilege` not 0,
+   * 1 or 3 (host misuse; `paddr` and `size` may be any number, answered true or false)
    */
-  check(paddr: number, size: number, access: AccessType, privilege: Privilege): boolean {
+  check(paddr: number, size: number, access: AccessKind, privilege: PrivilegeLevel): boolean {
+    checkAccessAndPrivilege('Pmp.check', access, privilege);
     const start = paddr < 0 ? paddr + TWO32 : paddr;
     const end = start + size;
     if (this.active !== 0) {
@@ -290,13 +311,13 @@ export class Pmp {
         if (start < h && end > l) {
           if (start < l || end > h) return false; // partial match
           const c = this.cfg[i];
-          if (privilege === 'M' && (c & PMP_L) === 0) return true;
-          const bit = access === 'read' ? PMP_R : access === 'write' ? PMP_W : PMP_X;
+          if (privilege === PRV_M && (c & PMP_L) === 0) return true;
+          const bit = access === LOAD ? PMP_R : access === STORE ? PMP_W : PMP_X;
           return (c & bit) !== 0;
         }
       }
     }
-    return privilege === 'M';
+    return privilege === PRV_M;
   }
 
   /**

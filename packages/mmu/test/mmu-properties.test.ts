@@ -1,6 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
+import {
+  ACCESS_FETCH,
+  ACCESS_LOAD,
+  ACCESS_STORE,
+  type AccessKind,
+  Privilege,
+  type PrivilegeLevel,
+} from '@trapeze/isa';
 import { describe, expect } from 'vitest';
-import { type AccessType, FAST_FAULT, FAST_SLOW, satp } from '../src/index.js';
+import { FAST_FAULT, FAST_SLOW, satp } from '../src/index.js';
 import { machine, RAM_BASE } from './support/machine.js';
 
 // A 16-page RAM: root tables of ASID 1 and 2 in pages 0 and 1, second-level tables in pages 2
@@ -18,14 +26,14 @@ const VPN0 = [0, 1, 2, 0x3ff];
 function referenceWalk(
   mem: DataView,
   vaddr: number,
-  access: AccessType,
-  priv: 'S' | 'U',
+  access: AccessKind,
+  priv: PrivilegeLevel,
   rootPpn: number,
   sum: boolean,
   mxr: boolean,
 ): { pa: number } | { cause: number } {
-  const pageFault = { cause: access === 'exec' ? 12 : access === 'read' ? 13 : 15 };
-  const accessFault = { cause: access === 'exec' ? 1 : access === 'read' ? 5 : 7 };
+  const pageFault = { cause: access === ACCESS_FETCH ? 12 : access === ACCESS_LOAD ? 13 : 15 };
+  const accessFault = { cause: access === ACCESS_FETCH ? 1 : access === ACCESS_LOAD ? 5 : 7 };
   const vpn = [Math.floor(vaddr / 4096) % 1024, Math.floor(vaddr / 4194304)];
   let a = rootPpn * 4096; // step 1
   let i = 1;
@@ -45,14 +53,14 @@ function referenceWalk(
       continue;
     }
     // step 5
-    if (priv === 'U' && !u) return pageFault;
-    if (priv === 'S' && u && (!sum || access === 'exec')) return pageFault;
-    const ok = access === 'read' ? r || (mxr && x) : access === 'write' ? w : x;
+    if (priv === Privilege.U && !u) return pageFault;
+    if (priv === Privilege.S && u && (!sum || access === ACCESS_FETCH)) return pageFault;
+    const ok = access === ACCESS_LOAD ? r || (mxr && x) : access === ACCESS_STORE ? w : x;
     if (!ok) return pageFault;
     if (i > 0 && ppn % 1024 !== 0) return pageFault; // step 6
-    if (!A || (access === 'write' && !D)) {
+    if (!A || (access === ACCESS_STORE && !D)) {
       // step 7 (hardware update; PMP is open and the PTE is in RAM)
-      mem.setUint32(at - RAM_BASE, (p | 0x40 | (access === 'write' ? 0x80 : 0)) >>> 0, true);
+      mem.setUint32(at - RAM_BASE, (p | 0x40 | (access === ACCESS_STORE ? 0x80 : 0)) >>> 0, true);
     }
     // step 8
     const pa = i > 0 ? (Math.floor(ppn / 1024) * 1024 + vpn[0]) * 4096 : ppn * 4096;
@@ -136,8 +144,8 @@ const op = fc.oneof(
       slot1: fc.integer({ min: 0, max: 3 }),
       slot0: fc.integer({ min: 0, max: 3 }),
       offset: fc.integer({ min: 0, max: 4095 }),
-      access: fc.constantFrom<AccessType>('read', 'write', 'exec'),
-      priv: fc.constantFrom<'S' | 'U'>('S', 'U'),
+      access: fc.constantFrom<AccessKind>(ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH),
+      priv: fc.constantFrom<PrivilegeLevel>(Privilege.S, Privilege.U),
       asid: fc.constantFrom(1, 2),
       sum: fc.boolean(),
       mxr: fc.boolean(),
@@ -232,7 +240,7 @@ describe('Mmu properties', () => {
     fc.array(
       fc.tuple(
         fc.integer({ min: 0, max: 15 }),
-        fc.constantFrom<AccessType>('read', 'write', 'exec'),
+        fc.constantFrom<AccessKind>(ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH),
       ),
       { maxLength: 30 },
     ),
@@ -244,9 +252,9 @@ describe('Mmu properties', () => {
     const s = satp(1, 1, BASE_PPN);
     for (const [k, access] of accesses) {
       const vaddr = VPN1[k >> 2] * 4194304 + VPN0[k & 3] * 4096 + 0x10;
-      const a = m.mmu.translate(vaddr, access, 'S', s, true, false);
+      const a = m.mmu.translate(vaddr, access, Privilege.S, s, true, false);
       const ca = m.mmu.cause;
-      const b = m.mmu.walk(vaddr, access, 'S', s, true, false);
+      const b = m.mmu.walk(vaddr, access, Privilege.S, s, true, false);
       expect(b).toBe(a);
       if (a < 0) expect(m.mmu.cause).toBe(ca);
     }

@@ -1,7 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
+import {
+  ACCESS_FETCH,
+  ACCESS_LOAD,
+  ACCESS_STORE,
+  type AccessKind,
+  Privilege,
+  type PrivilegeLevel,
+} from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import {
-  type AccessType,
   CSR_PMPADDR0,
   CSR_PMPCFG0,
   MmuError,
@@ -14,7 +21,6 @@ import {
   PMP_W,
   PMP_X,
   Pmp,
-  type Privilege,
   pmpPageBit,
 } from '../src/index.js';
 
@@ -65,8 +71,8 @@ describe('Pmp registers (WARL)', () => {
     // R=0/W=1 kept in QEMU mode grants writes only.
     qemu.writeAddr(0, 0x100);
     qemu.writeCfg(0, A(PMP_TOR) | PMP_W);
-    expect(qemu.check(0x10, 4, 'write', 'U')).toBe(true);
-    expect(qemu.check(0x10, 4, 'read', 'U')).toBe(false);
+    expect(qemu.check(0x10, 4, ACCESS_STORE, Privilege.U)).toBe(true);
+    expect(qemu.check(0x10, 4, ACCESS_LOAD, Privilege.U)).toBe(false);
     expect(() => new Pmp({ warl: 'other' as 'spec' })).toThrow(MmuError);
   });
 
@@ -109,7 +115,7 @@ describe('Pmp snapshots', () => {
     copy.restore(JSON.parse(JSON.stringify(pmp.snapshot())));
     expect(copy.snapshot()).toEqual(pmp.snapshot());
     expect(copy.generation).toBeGreaterThan(generation);
-    expect(copy.check(0x8000_0000, 4, 'write', 'M')).toBe(false); // locked: binds M
+    expect(copy.check(0x8000_0000, 4, ACCESS_STORE, Privilege.M)).toBe(false); // locked: binds M
     copy.writeAddr(0, 0); // locked: ignored, as in the original
     expect(copy.readAddr(0)).toBe(pmp.readAddr(0));
   });
@@ -132,20 +138,20 @@ describe('Pmp snapshots', () => {
 describe('Pmp.check', () => {
   it('with no entry matching: M succeeds, S and U fail (entries are implemented)', () => {
     const pmp = new Pmp();
-    expect(pmp.check(0x8000_0000, 4, 'read', 'M')).toBe(true);
-    expect(pmp.check(0x8000_0000, 4, 'exec', 'S')).toBe(false);
-    expect(pmp.check(0x8000_0000, 4, 'write', 'U')).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_LOAD, Privilege.M)).toBe(true);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_FETCH, Privilege.S)).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_STORE, Privilege.U)).toBe(false);
     pmp.writeAddr(0, 0x100);
     setCfg(pmp, 0, A(PMP_NA4) | PMP_R);
-    expect(pmp.check(0x8000_0000, 4, 'read', 'M')).toBe(true);
-    expect(pmp.check(0x8000_0000, 4, 'read', 'S')).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_LOAD, Privilege.M)).toBe(true);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_LOAD, Privilege.S)).toBe(false);
   });
 
   it('OFF entries match nothing', () => {
     const pmp = new Pmp();
     pmp.writeAddr(0, 0xffff_ffff);
     setCfg(pmp, 0, A(PMP_OFF) | PMP_R | PMP_W | PMP_X);
-    expect(pmp.check(0x1000, 4, 'read', 'U')).toBe(false);
+    expect(pmp.check(0x1000, 4, ACCESS_LOAD, Privilege.U)).toBe(false);
     expect(pmp.entryRange(0)).toBeUndefined();
   });
 
@@ -154,22 +160,22 @@ describe('Pmp.check', () => {
     pmp.writeAddr(0, 0x1000 / 4);
     setCfg(pmp, 0, A(PMP_TOR) | PMP_R);
     expect(pmp.entryRange(0)).toEqual({ start: 0, end: 0x1000 });
-    expect(pmp.check(0, 4, 'read', 'U')).toBe(true);
-    expect(pmp.check(0xffc, 4, 'read', 'U')).toBe(true);
-    expect(pmp.check(0x1000, 4, 'read', 'U')).toBe(false);
-    expect(pmp.check(0xffe, 4, 'read', 'U')).toBe(false); // partial
-    expect(pmp.check(0x10, 4, 'write', 'U')).toBe(false);
+    expect(pmp.check(0, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
+    expect(pmp.check(0xffc, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
+    expect(pmp.check(0x1000, 4, ACCESS_LOAD, Privilege.U)).toBe(false);
+    expect(pmp.check(0xffe, 4, ACCESS_LOAD, Privilege.U)).toBe(false); // partial
+    expect(pmp.check(0x10, 4, ACCESS_STORE, Privilege.U)).toBe(false);
     pmp.writeAddr(1, 0x3000 / 4);
     setCfg(pmp, 1, A(PMP_TOR) | PMP_R | PMP_W);
     expect(pmp.entryRange(1)).toEqual({ start: 0x1000, end: 0x3000 });
-    expect(pmp.check(0x2ffc, 4, 'write', 'S')).toBe(true);
-    expect(pmp.check(0x1000, 4, 'exec', 'S')).toBe(false);
+    expect(pmp.check(0x2ffc, 4, ACCESS_STORE, Privilege.S)).toBe(true);
+    expect(pmp.check(0x1000, 4, ACCESS_FETCH, Privilege.S)).toBe(false);
     // An access straddling entries 0 and 1 partially matches entry 0: fails.
-    expect(pmp.check(0xffe, 4, 'read', 'S')).toBe(false);
+    expect(pmp.check(0xffe, 4, ACCESS_LOAD, Privilege.S)).toBe(false);
     // Top <= bottom: the entry matches nothing.
     pmp.writeAddr(1, 0x800 / 4);
     expect(pmp.entryRange(1)).toBeUndefined();
-    expect(pmp.check(0x800, 4, 'write', 'S')).toBe(false);
+    expect(pmp.check(0x800, 4, ACCESS_STORE, Privilege.S)).toBe(false);
     // Entry 0 TOR with pmpaddr0 = 0 matches nothing.
     pmp.writeAddr(0, 0);
     expect(pmp.entryRange(0)).toBeUndefined();
@@ -179,9 +185,9 @@ describe('Pmp.check', () => {
     const pmp = new Pmp();
     pmp.writeAddr(0, 0xffff_ffff);
     setCfg(pmp, 0, A(PMP_TOR) | PMP_R);
-    expect(pmp.check(0xffff_fffc, 4, 'read', 'U')).toBe(true);
-    expect(pmp.check(0x3_ffff_fff8, 4, 'read', 'U')).toBe(true);
-    expect(pmp.check(0x3_ffff_fffc, 4, 'read', 'U')).toBe(false);
+    expect(pmp.check(0xffff_fffc, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
+    expect(pmp.check(0x3_ffff_fff8, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
+    expect(pmp.check(0x3_ffff_fffc, 4, ACCESS_LOAD, Privilege.U)).toBe(false);
   });
 
   it('NA4 matches exactly four bytes', () => {
@@ -189,11 +195,11 @@ describe('Pmp.check', () => {
     pmp.writeAddr(0, 0x8000_0010 / 4);
     setCfg(pmp, 0, A(PMP_NA4) | PMP_X);
     expect(pmp.entryRange(0)).toEqual({ start: 0x8000_0010, end: 0x8000_0014 });
-    expect(pmp.check(0x8000_0010, 4, 'exec', 'U')).toBe(true);
-    expect(pmp.check(0x8000_0012, 2, 'exec', 'U')).toBe(true);
-    expect(pmp.check(0x8000_0012, 4, 'exec', 'U')).toBe(false);
-    expect(pmp.check(0x8000_000c, 4, 'exec', 'U')).toBe(false);
-    expect(pmp.check(0x8000_0010 | 0, 4, 'exec', 'U')).toBe(true); // signed address
+    expect(pmp.check(0x8000_0010, 4, ACCESS_FETCH, Privilege.U)).toBe(true);
+    expect(pmp.check(0x8000_0012, 2, ACCESS_FETCH, Privilege.U)).toBe(true);
+    expect(pmp.check(0x8000_0012, 4, ACCESS_FETCH, Privilege.U)).toBe(false);
+    expect(pmp.check(0x8000_000c, 4, ACCESS_FETCH, Privilege.U)).toBe(false);
+    expect(pmp.check(0x8000_0010 | 0, 4, ACCESS_FETCH, Privilege.U)).toBe(true); // signed address
   });
 
   it.each([8, 16, 32, 4096, 0x40_0000, 0x8000_0000])('NAPOT of %i bytes', (size) => {
@@ -202,12 +208,12 @@ describe('Pmp.check', () => {
     pmp.writeAddr(0, napot(base, size));
     setCfg(pmp, 0, A(PMP_NAPOT) | PMP_R | PMP_W);
     expect(pmp.entryRange(0)).toEqual({ start: base, end: base + size });
-    expect(pmp.check(base, 4, 'write', 'U')).toBe(true);
-    expect(pmp.check(base + size - 4, 4, 'read', 'S')).toBe(true);
-    expect(pmp.check(base + size, 4, 'read', 'S')).toBe(false);
-    expect(pmp.check(base - 4, 4, 'read', 'S')).toBe(false);
-    expect(pmp.check(base + size - 2, 4, 'read', 'S')).toBe(false); // partial
-    expect(pmp.check(base, 4, 'exec', 'S')).toBe(false);
+    expect(pmp.check(base, 4, ACCESS_STORE, Privilege.U)).toBe(true);
+    expect(pmp.check(base + size - 4, 4, ACCESS_LOAD, Privilege.S)).toBe(true);
+    expect(pmp.check(base + size, 4, ACCESS_LOAD, Privilege.S)).toBe(false);
+    expect(pmp.check(base - 4, 4, ACCESS_LOAD, Privilege.S)).toBe(false);
+    expect(pmp.check(base + size - 2, 4, ACCESS_LOAD, Privilege.S)).toBe(false); // partial
+    expect(pmp.check(base, 4, ACCESS_FETCH, Privilege.S)).toBe(false);
   });
 
   it('NAPOT with pmpaddr all ones covers everything', () => {
@@ -215,22 +221,22 @@ describe('Pmp.check', () => {
     pmp.writeAddr(0, 0xffff_ffff);
     setCfg(pmp, 0, A(PMP_NAPOT) | PMP_R);
     expect(pmp.entryRange(0)).toEqual({ start: 0, end: 2 ** 35 });
-    expect(pmp.check(0, 4, 'read', 'U')).toBe(true);
-    expect(pmp.check(0x3_ffff_fffc, 4, 'read', 'U')).toBe(true);
+    expect(pmp.check(0, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
+    expect(pmp.check(0x3_ffff_fffc, 4, ACCESS_LOAD, Privilege.U)).toBe(true);
   });
 
   it('M-mode is restricted only by locked entries', () => {
     const pmp = new Pmp();
     pmp.writeAddr(0, napot(0x8000_0000, 0x1000));
     setCfg(pmp, 0, A(PMP_NAPOT)); // no permissions, unlocked
-    expect(pmp.check(0x8000_0000, 4, 'write', 'M')).toBe(true);
-    expect(pmp.check(0x8000_0000, 4, 'read', 'S')).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_STORE, Privilege.M)).toBe(true);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_LOAD, Privilege.S)).toBe(false);
     // Partial match fails even for M-mode.
-    expect(pmp.check(0x8000_0ffe, 4, 'read', 'M')).toBe(false);
+    expect(pmp.check(0x8000_0ffe, 4, ACCESS_LOAD, Privilege.M)).toBe(false);
     setCfg(pmp, 0, PMP_L | A(PMP_NAPOT) | PMP_R);
-    expect(pmp.check(0x8000_0000, 4, 'read', 'M')).toBe(true);
-    expect(pmp.check(0x8000_0000, 4, 'write', 'M')).toBe(false);
-    expect(pmp.check(0x8000_0000, 4, 'exec', 'M')).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_LOAD, Privilege.M)).toBe(true);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_STORE, Privilege.M)).toBe(false);
+    expect(pmp.check(0x8000_0000, 4, ACCESS_FETCH, Privilege.M)).toBe(false);
   });
 
   it('the lowest-numbered matching entry wins', () => {
@@ -239,10 +245,10 @@ describe('Pmp.check', () => {
     setCfg(pmp, 0, A(PMP_NAPOT) | PMP_R);
     pmp.writeAddr(1, napot(0x8000_0000, 0x10_0000));
     setCfg(pmp, 1, A(PMP_NAPOT) | PMP_R | PMP_W | PMP_X);
-    expect(pmp.check(0x8000_0000, 4, 'write', 'U')).toBe(false); // entry 0: read only
-    expect(pmp.check(0x8000_1000, 4, 'write', 'U')).toBe(true); // entry 1
+    expect(pmp.check(0x8000_0000, 4, ACCESS_STORE, Privilege.U)).toBe(false); // entry 0: read only
+    expect(pmp.check(0x8000_1000, 4, ACCESS_STORE, Privilege.U)).toBe(true); // entry 1
     // Straddling entry 0's end: entry 0 matches partially, so it fails (entry 1 is not consulted).
-    expect(pmp.check(0x8000_0ffe, 4, 'read', 'U')).toBe(false);
+    expect(pmp.check(0x8000_0ffe, 4, ACCESS_LOAD, Privilege.U)).toBe(false);
   });
 
   it('pagePermissions is conservative and exact for pages an entry covers', () => {
@@ -251,8 +257,8 @@ describe('Pmp.check', () => {
     pmp.writeAddr(0, napot(0x8000_0000, 0x2000));
     setCfg(pmp, 0, A(PMP_NAPOT) | PMP_R | PMP_X);
     const p = pmp.pagePermissions(0x8000_1000);
-    for (const priv of ['M', 'S', 'U'] as const)
-      for (const access of ['read', 'write', 'exec'] as const)
+    for (const priv of [Privilege.M, Privilege.S, Privilege.U] as const)
+      for (const access of [ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH] as const)
         expect((p & pmpPageBit(access, priv)) !== 0).toBe(pmp.check(0x8000_1000, 4, access, priv));
     // An entry covering part of the page grants nothing page-wide.
     pmp.writeAddr(0, napot(0x8000_0000, 0x800));
@@ -287,8 +293,8 @@ function refCheck(
   addr: number[],
   paddr: number,
   size: number,
-  access: AccessType,
-  priv: Privilege,
+  access: AccessKind,
+  priv: PrivilegeLevel,
 ): boolean {
   for (let i = 0; i < 16; i++) {
     let matched = 0;
@@ -297,11 +303,11 @@ function refCheck(
     if (matched === 0) continue;
     if (matched !== size) return false;
     const locked = (cfg[i] & 0x80) !== 0;
-    if (priv === 'M' && !locked) return true;
-    const bit = access === 'read' ? 1 : access === 'write' ? 2 : 4;
+    if (priv === Privilege.M && !locked) return true;
+    const bit = access === ACCESS_LOAD ? 1 : access === ACCESS_STORE ? 2 : 4;
     return (cfg[i] & bit) !== 0;
   }
-  return priv === 'M';
+  return priv === Privilege.M;
 }
 
 const interesting = [0, 0x1000, 0x8000_0000, 0x8000_1000, 0x8000_0ffc, 0xffff_f000];
@@ -332,8 +338,8 @@ describe('Pmp properties', () => {
       fc.record({
         paddr: anyAddr,
         size: fc.constantFrom(1, 2, 4, 8),
-        access: fc.constantFrom<AccessType>('read', 'write', 'exec'),
-        priv: fc.constantFrom<Privilege>('M', 'S', 'U'),
+        access: fc.constantFrom<AccessKind>(ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH),
+        priv: fc.constantFrom<PrivilegeLevel>(Privilege.M, Privilege.S, Privilege.U),
       }),
       { minLength: 1, maxLength: 20 },
     ),

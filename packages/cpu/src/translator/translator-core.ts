@@ -325,6 +325,7 @@ export class TranslatorCore extends InterpreterCore {
     });
     if (compiled === undefined || !compiled.loop) return block;
     const region = this.install(block.pc, block.offset, compiled);
+    if (region === undefined) return block;
     region.region = true;
     region.runs = HOT;
     const slot = (block.pc >>> 1) & JUMP_CACHE_MASK;
@@ -429,8 +430,12 @@ export class TranslatorCore extends InterpreterCore {
     return this.install(pc, offset, compiled);
   }
 
-  /** Puts a compiled block in the cache (replacing the one at its offset) and marks its page. */
-  private install(pc: number, offset: number, compiled: CompiledBlock): Block {
+  /**
+   * Puts a compiled block in the cache (replacing the one at its offset) and marks its page;
+   * undefined when the block alone is larger than the cache (its code is interpreted).
+   */
+  private install(pc: number, offset: number, compiled: CompiledBlock): Block | undefined {
+    if (compiled.size > this.cacheLimit) return undefined;
     if (this.cacheSize + compiled.size > this.cacheLimit) this.flush();
     const block = new Block(pc, offset, compiled.fn, compiled.length, compiled.size);
     const old = this.blocks.get(offset);
@@ -452,7 +457,7 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /** A write reached a RAM page holding translated code: its blocks are dropped. */
-  private codeWritten(page: number): void {
+  protected codeWritten(page: number): void {
     const list = this.pageBlocks.get(page);
     this.codeHit = true;
     if (list === undefined) return;

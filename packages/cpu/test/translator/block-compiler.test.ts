@@ -1,0 +1,122 @@
+/**
+ * Guest code → host code (translator/block-compiler.ts): where blocks end, what they cover,
+ * and regions of several blocks.
+ */
+import { rv32imacDecoder } from '@trapeze/isa';
+import { describe, expect, it } from 'vitest';
+import {
+  compileBlock,
+  compileRegion,
+  decodeBlock,
+  MAX_BLOCK_INSTRUCTIONS,
+} from '../../src/translator/block-compiler.js';
+import { asm, RAM_BASE } from '../support.js';
+
+const decoder = rv32imacDecoder();
+
+/** RAM (as halfwords) holding `source` assembled at `RAM_BASE + at`. */
+function code(source: string, at = 0): Uint16Array {
+  const u8 = new Uint8Array(0x3000);
+  for (const section of asm(source, RAM_BASE + at).sections)
+    u8.set(section.bytes, section.address - RAM_BASE);
+  return new Uint16Array(u8.buffer);
+}
+
+function names(u16: Uint16Array, at = 0): string[] {
+  return decodeBlock(u16, at, RAM_BASE + at, decoder).map((i) => i.decoded.spec.name);
+}
+
+describe('decodeBlock', () => {
+  it('ends at a branch or a jump, which it includes', () => {
+    expect(names(code('x: addi a0, a0, 1\nbeq a0, a1, x\naddi a0, a0, 2'))).toHaveLength(2);
+    expect(names(code('.option norvc\nx: addi a0, a0, 1\njal ra, x\nnop'))).toEqual([
+      'addi',
+      'jal',
+    ]);
+    expect(names(code('.option norvc\njalr zero, 0(ra)\nnop'))).toEqual(['jalr']);
+  });
+
+  it('ends at an instruction run by the interpreter that may change the context', () => {
+    for (const text of [
+      'ecall',
+      'ebreak',
+      'mret',
+      'wfi',
+      'fence.i',
+      'sfence.vma',
+      'csrw satp, a0',
+      'csrsi mstatus, 8',
+      'amoadd.w a0, a1, (a2)',
+      'lr.w a0, (a1)',
+      '.word 0x0000000b',
+    ]) {
+      const list = names(code(`.option norvc\naddi a0, a0, 1\n${text}\naddi a0, a0, 2`));
+      expect(list, text).toHaveLength(2);
+    }
+  });
+
+  it('ends at the end of the page, and holds at most MAX_BLOCK_INSTRUCTIONS', () => {
+    const many = `.option norvc\n${'addi a0, a0, 1\n'.repeat(300)}`;
+    expect(names(code(many))).toHaveLength(MAX_BLOCK_INSTRUCTIONS);
+    // From 16 bytes before the page end: 4 instructions.
+    expect(names(code(many, 0x1000 - 16), 0x1000 - 16)).toHaveLength(4);
+  });
+
+  it('is empty when its first instruction straddles the page end', () => {
+    const u16 = code('.option norvc\naddi a0, a0, 1', 0xffe);
+    expect(decodeBlock(u16, 0xffe, RAM_BASE + 0xffe, decoder)).toEqual([]);
+    expect(compileBlock(u16, 0xffe, RAM_BASE + 0xffe, decoder)).toBeUndefined();
+    // A block that reaches such an instruction stops before it.
+    const before = code('.option norvc\naddi a0, a0, 1\naddi a0, a0, 1', 0xffa);
+    expect(names(before, 0xffa)).toEqual(['addi']);
+  });
+
+  it('decodes the second half of a 32-bit instruction as the compressed one it also is', () => {
+    const u16 = code('.word 0x45950613\nret');
+    expect(names(u16)).toEqual(['addi', 'c.jr']);
+    expect(decodeBlock(u16, 2, RAM_BASE + 2, decoder).map((i) => i.decoded.spec.name)).toEqual([
+      'c.li',
+      'c.jr',
+    ]);
+  });
+});
+
+describe('compileBlock', () => {
+  it('counts the instructions and bytes it covers', () => {
+    const u16 = code('x: li a0, 1\n.option norvc\naddi a0, a0, 2\nbnez a0, x');
+    const block = compileBlock(u16, 0, RAM_BASE, decoder);
+    expect(block?.length).toBe(3);
+    expect(block?.bytes).toBe(2 + 4 + 4);
+    expect(block?.size).toBe(block?.source.length);
+    expect(block?.source).toContain('80000002');
+  });
+
+  it('compiles a block that branches to itself as a loop', () => {
+    const u16 = code('top: addi a0, a0, 1\nbne a0, a1, top');
+    expect(compileBlock(u16, 0, RAM_BASE, decoder)?.loop).toBe(true);
+    const ahead = code('addi a0, a0, 1\nbne a0, a1, out\n.org 0x100\nout: nop');
+    expect(compileBlock(ahead, 0, RAM_BASE, decoder)?.loop).toBe(false);
+  });
+});
+
+describe('compileRegion', () => {
+  it('takes the blocks reached in the page, and no further', () => {
+    const u16 = code(`
+      top:
+        addi a0, a0, 1
+        andi t0, a0, 3
+        beqz t0, skip
+        addi a1, a1, 5
+      skip:
+        addi a2, a2, 1
+        bne a0, a3, top
+        j 0x80001000
+    `);
+    const region = compileRegion(u16, 0, RAM_BASE, decoder);
+    expect(region?.loop).toBe(true);
+    expect(region?.length).toBe(3);
+    // Entry [addi andi beqz], fall-through [addi a1 … bne] (no block ends at a label), taken
+    // [addi a2, bne], then [j]; the jump's target is in the next page.
+    expect(region?.instructions).toBe(3 + 3 + 2 + 1);
+  });
+});
