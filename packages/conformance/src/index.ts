@@ -42,7 +42,7 @@ export {
   parseDump,
   parseDumpStrict,
 } from './dump.js';
-export type { BareSnapshot } from './engines/bare.js';
+export type { BareEngine, BareEngineOptions, BareSnapshot } from './engines/bare.js';
 export {
   BARE_CAPABILITIES,
   BARE_READ_ONLY_MASKS,

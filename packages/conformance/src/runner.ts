@@ -60,7 +60,10 @@ export interface CampaignOptions {
   readonly shard?: Shard;
   /** Instruction budget per program (default {@link DEFAULT_BUDGET}): a positive safe integer. */
   readonly budget?: number;
-  /** Least share of directly executed instructions, a number in 0…1 (default 1 for `bare`, else 0). */
+  /**
+   * Least share of directly executed instructions, a number in 0…1 (default 1 for the bare
+   * engine — `bare`, `bare/interpreter`, `bare/translator` — else 0).
+   */
   readonly efficiencyFloor?: number;
   /** Where shrunk failures are written (`false`: nowhere). */
   readonly corpusDir?: string | false;
@@ -264,7 +267,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   );
   const budget = option(options.budget ?? DEFAULT_BUDGET, 'budget', 1, Number.MAX_SAFE_INTEGER);
   const floor = option(
-    options.efficiencyFloor ?? (engine.name === 'bare' ? 1 : 0),
+    options.efficiencyFloor ?? (/^bare(\/|$)/.test(engine.name) ? 1 : 0),
     'efficiencyFloor',
     0,
     1,

@@ -10,7 +10,13 @@ import { Hart } from '@trapeze/isa';
 import { VirtMachine } from '@trapeze/machine';
 import { describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
-import { CONTRACT_VERSION, type DumpedState, type Engine, GUEST_CSRS } from '../src/contract.js';
+import {
+  CONTRACT_VERSION,
+  type DumpedState,
+  type Engine,
+  GUEST_CSRS,
+  type ProgramOutcome,
+} from '../src/contract.js';
 import { diffDumps, formatDump, parseDumpStrict } from '../src/dump.js';
 import {
   BARE_CAPABILITIES,
@@ -130,8 +136,44 @@ describe('the bare engine', () => {
   it('declares contract version 1 and its capabilities', () => {
     const engine = bareEngine();
     expect(engine.contractVersion).toBe(CONTRACT_VERSION);
-    expect(engine.name).toBe('bare');
+    expect(engine.name).toBe('bare/translator');
+    expect(engine.core).toBe('translator');
     expect(engine.capabilities).toBe(BARE_CAPABILITIES);
+  });
+
+  it('runs on the core it is given, named after it, with the same capabilities', async () => {
+    const image = buildProgram(PROGRAMS.arithmetic as HarnessProgram);
+    const outcomes = [];
+    for (const core of ['interpreter', 'translator'] as const) {
+      const engine = bareEngine({ core });
+      expect(engine.name).toBe(`bare/${core}`);
+      expect(engine.core).toBe(core);
+      expect(engine.capabilities).toBe(BARE_CAPABILITIES);
+      const outcome = await engine.runProgram(image, 1e7);
+      expect(outcome.exit).toMatchObject({ kind: 'halt', code: 0 });
+      // The interpreter translates nothing; the translator does (its blocks since load).
+      expect((outcome.stats?.blocksTranslated ?? 0) > 0).toBe(core === 'translator');
+      outcomes.push(outcome);
+    }
+    const [a, b] = outcomes as [ProgramOutcome, ProgramOutcome];
+    expect(b.console).toEqual(a.console);
+    expect(b.stats?.instructions).toBe(a.stats?.instructions);
+  });
+
+  it('refuses a core it does not have with EngineError BAD_OPTION', () => {
+    for (const [core, shown] of [
+      ['jit', '"jit"'],
+      [1, '1'],
+      [null, 'null'],
+      [() => undefined, 'a function'],
+    ] as const)
+      expect(() => bareEngine({ core: core as never })).toThrow(
+        expect.objectContaining({
+          name: 'EngineError',
+          code: 'BAD_OPTION',
+          message: `bareEngine: core must be one of 'interpreter', 'translator', got ${shown}`,
+        }),
+      );
   });
 
   it('declares the WARL masks the hart implements (write all ones, read back)', () => {
@@ -195,10 +237,8 @@ describe('the bare engine', () => {
     );
     expect(vm.readMemory(0x1000_0000, 4)).toBeUndefined();
     expect(vm.pageDigest(data + 1)).toBeUndefined();
-    expect(vm.stats()).toMatchObject({
-      instructions: 100 + last.instructions,
-      blocksTranslated: 0,
-    });
+    expect(vm.stats()).toMatchObject({ instructions: 100 + last.instructions });
+    expect(vm.stats().blocksTranslated).toBeGreaterThan(0); // the translator, by default
     expect(vm.stats().direct).toBe(vm.stats().instructions);
     expect(Object.keys(vm.state().csrs)).toContain('minstret');
   });
@@ -432,5 +472,23 @@ describe.skipIf(!CLI_AVAILABLE)('trapeze run prints the same dumps as the bare e
   it('maps its budget exit', async () => {
     const b = await run.runProgram(buildProgram({ setup: '', body: '1: j 1b' }), 10_000);
     expect(b.exit).toMatchObject({ kind: 'budget' });
+  });
+
+  it('runs on the core it is given (--core), named after it', async () => {
+    const image = buildProgram(PROGRAMS.arithmetic as HarnessProgram);
+    const a = await bareEngine({ core: 'interpreter' }).runProgram(image, 1e7);
+    for (const core of ['interpreter', 'translator'] as const) {
+      const runner = trapezeRunRunner(CLI_PACKAGE, { core });
+      expect(runner.name).toBe(`trapeze-run/${core}`);
+      const b = await runner.runProgram(image, 1e7);
+      expect(b.exit).toMatchObject({ kind: 'halt', code: 0 });
+      expect(b.console).toEqual(a.console);
+    }
+    expect(() => trapezeRunRunner(CLI_PACKAGE, { core: 'jit' as never })).toThrow(
+      expect.objectContaining({
+        code: 'BAD_OPTION',
+        message: expect.stringMatching(/^trapezeRunRunner: core must be one of/),
+      }),
+    );
   });
 });

@@ -19,6 +19,9 @@ import {
   renderBody,
   renderProgram,
   renderRecord,
+  SCRATCH_A,
+  SCRATCH_B,
+  SCRATCH_C,
   TEMPLATES,
   templateByName,
 } from '../src/program/index.js';
@@ -60,6 +63,16 @@ function written(record: BodyRecord): number[] {
       return record.op.startsWith('l') ? [record.reg] : [];
     case 'loop':
       return record.body.flatMap(written);
+    case 'straight':
+      return [record.rd];
+    case 'sometimes':
+      return [record.reg, SCRATCH_A, SCRATCH_B];
+    case 'patch':
+    case 'selfmod':
+      return [SCRATCH_A, SCRATCH_B, SCRATCH_C];
+    case 'pte':
+    case 'overlap':
+      return [SCRATCH_A, SCRATCH_B];
     default:
       return [];
   }
@@ -84,6 +97,12 @@ describe('templates', () => {
         'timer',
         'mmio',
         'resource',
+        'trigger',
+        'selfmod',
+        'remap',
+        'blocktimer',
+        'blockend',
+        'midjump',
       ]),
     );
     for (const t of TEMPLATES) expect(t.description.length).toBeGreaterThan(10);

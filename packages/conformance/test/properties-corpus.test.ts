@@ -1,7 +1,8 @@
 /**
  * The regression corpus (test/corpus): every kept counterexample is replayed. Cases found by a
  * planted-fault engine must still catch it; every case must now run the same on bare and on
- * QEMU (where QEMU is installed) and run deterministically to an intact dump on bare.
+ * QEMU (where QEMU is installed), the same on the translator and the interpreter at every sync
+ * point, and deterministically to an intact dump on bare.
  */
 import { describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
@@ -9,7 +10,12 @@ import { readCorpus } from '../src/corpus.js';
 import { bareEngine } from '../src/engines/bare.js';
 import { programRunnerFor } from '../src/engines/in-process-runner.js';
 import { QEMU_BINARY, qemuRunner } from '../src/engines/qemu.js';
-import { checkDeterminism, checkEquivalence, runProgram } from '../src/properties.js';
+import {
+  checkDeterminism,
+  checkEquivalence,
+  runProgram,
+  syncPointEquivalence,
+} from '../src/properties.js';
 import { PLANTED, plantedEngine } from './support/planted.js';
 
 const QEMU_AVAILABLE = requireTool(
@@ -18,6 +24,8 @@ const QEMU_AVAILABLE = requireTool(
   'corpus cases are not replayed on QEMU (apt-get install qemu-system-misc; CI installs it)',
 );
 const bare = bareEngine();
+const interpreter = bareEngine({ core: 'interpreter' });
+const translator = bareEngine({ core: 'translator' });
 const qemu = qemuRunner();
 const cases = readCorpus();
 
@@ -48,6 +56,12 @@ describe('the regression corpus', () => {
         expect(outcome.exit).toMatchObject({ kind: 'halt', code: 0 });
         expect(outcome.dump).toBeDefined();
         expect(await checkDeterminism(c.program, bare)).toEqual({ status: 'pass' });
+      });
+
+      it('runs the same on the translator and the interpreter at every sync point', () => {
+        expect(syncPointEquivalence(c.program, translator, interpreter)).toEqual({
+          status: 'pass',
+        });
       });
 
       it.skipIf(!QEMU_AVAILABLE)(

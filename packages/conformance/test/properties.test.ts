@@ -9,13 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
 import type { Engine, GuestImage, ProgramOutcome } from '../src/contract.js';
-import { DEFAULT_CORPUS_DIR, writeCorpusCase } from '../src/corpus.js';
 import { bareEngine } from '../src/engines/bare.js';
 import { QEMU_BINARY, QEMU_CAPABILITIES, qemuRunner } from '../src/engines/qemu.js';
 import {
   genContext,
   KNOWN_QEMU_DIFFERENCES,
-  minimizeBody,
   type Program,
   RESOURCE_COUNTERS,
   TEMPLATES,
@@ -36,6 +34,7 @@ import {
   splitRunDeterminism,
   type Verdict,
 } from '../src/properties.js';
+import { holds } from './support/holds.js';
 
 const QEMU_AVAILABLE = requireTool(
   QEMU_BINARY,
@@ -57,42 +56,21 @@ const seed = fc.readConfigureGlobal().seed;
  */
 const qemuSeed = seed ?? 20261129;
 
-/**
- * Checks `verdictOf` on `runs` programs of `template`; on a failure, shrinks (fast-check, then
- * record removal), keeps the case in the corpus and fails with fast-check's report (seed, path).
- */
-async function holds(
+/** {@link holds} with this file's programs (bare and QEMU's capabilities) and run count. */
+function check(
   template: string,
   property: PropertyName,
   verdictOf: (p: Program) => Promise<Verdict>,
   against?: string,
   fixedSeed?: number,
 ): Promise<void> {
-  const arbitrary = templateByName(template)?.arbitrary(ctx) as fc.Arbitrary<Program>;
-  const fails = async (p: Program) => (await verdictOf(p)).status === 'fail';
-  const details = await fc.check(
-    fc.asyncProperty(arbitrary, async (p) => !(await fails(p))),
-    {
-      numRuns: runs,
-      ...(fixedSeed === undefined ? (seed === undefined ? {} : { seed }) : { seed: fixedSeed }),
-    },
-  );
-  if (!details.failed) return;
-  const program = await minimizeBody(details.counterexample?.[0] as Program, fails);
-  const verdict = await verdictOf(program);
-  const files = writeCorpusCase(DEFAULT_CORPUS_DIR, {
-    template,
-    property,
-    engine: 'bare',
+  return holds(template, property, verdictOf, {
+    ctx,
+    runs,
+    engine: bare.name,
     ...(against === undefined ? {} : { against }),
-    seed: details.seed,
-    ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
-    reason: verdict.status === 'fail' ? verdict.reason : 'failed',
-    program,
+    ...(fixedSeed === undefined ? {} : { seed: fixedSeed }),
   });
-  throw new Error(
-    `${fc.defaultReportMessage(details)}\n\nminimal case (${program.body.length} records): ${verdict.status === 'fail' ? verdict.reason : ''}\nkept as ${files.assembly}`,
-  );
 }
 
 describe.skipIf(!QEMU_AVAILABLE)('bare is equivalent to QEMU', () => {
@@ -100,7 +78,7 @@ describe.skipIf(!QEMU_AVAILABLE)('bare is equivalent to QEMU', () => {
     it(
       `on ${template.name} programs`,
       () =>
-        holds(
+        check(
           template.name,
           'equivalence',
           (p) => checkEquivalence(p, bare, qemu),
@@ -113,7 +91,7 @@ describe.skipIf(!QEMU_AVAILABLE)('bare is equivalent to QEMU', () => {
   it(
     'on resource-control programs, where QEMU takes the same faults',
     () =>
-      holds(
+      check(
         'resource',
         'resource-control',
         async (p) => resourceControl(p, await runProgram(qemu, p)),
@@ -129,7 +107,7 @@ describe('bare', () => {
     it(
       `is deterministic and fully direct on ${template.name} programs`,
       () =>
-        holds(template.name, 'determinism', async (p) => {
+        check(template.name, 'determinism', async (p) => {
           const verdict = await checkDeterminism(p, bare);
           if (verdict.status !== 'pass') return verdict;
           const split = splitRunDeterminism(p, bare);
@@ -143,14 +121,14 @@ describe('bare', () => {
   it(
     'controls resources: faults outside its memory, an intact dump, a sibling VM unchanged',
     () =>
-      holds('resource', 'resource-control', (p) => checkResourceControl(p, bare, undefined, bare)),
+      check('resource', 'resource-control', (p) => checkResourceControl(p, bare, undefined, bare)),
     600_000,
   );
 
   for (const template of TEMPLATES) {
     it(
       `restores its snapshots (through JSON) mid-run on ${template.name} programs`,
-      () => holds(template.name, 'snapshot', (p) => checkSnapshot(p, bare)),
+      () => check(template.name, 'snapshot', (p) => checkSnapshot(p, bare)),
       600_000,
     );
   }

@@ -71,7 +71,7 @@ const EXPECTED_COMMONJS: Record<string, string> = {
   mmu: '42',
   devices: "{ kind: 'pass', code: 0 }",
   machine: '1000',
-  conformance: '1 14',
+  conformance: '1 19',
   cli: 'add\ta0, a1, a0',
 };
 

@@ -29,6 +29,8 @@ import {
   TEMPLATES,
   trapezeRunRunner,
 } from '@trapeze/conformance';
+import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
+import { DEFAULT_CORE } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { CommandFailed, UsageError } from '../errors.js';
@@ -36,7 +38,15 @@ import { describeFileError, type Io, readInput } from '../io.js';
 
 const NAME = 'conformance';
 
-const ENGINES = ['bare', 'qemu', 'trapeze-run'] as const;
+/** `NAME` and `NAME/CORE` for every core: the engines that run on the `virt` board. */
+function withCores(name: string): string[] {
+  return [name, ...CORE_KINDS.map((core) => `${name}/${core}`)];
+}
+
+/** Engines `--engine` names. */
+const ENGINES = [...withCores('bare'), 'qemu', ...withCores('trapeze-run')];
+/** References `--against` names. */
+const REFERENCES = ['qemu', ...withCores('bare')];
 
 function usage(message: string): UsageError {
   return new UsageError('BAD_VALUE', message, NAME);
@@ -93,10 +103,23 @@ function ownCli(): string {
   return fileURLToPath(new URL('./main.js', import.meta.url));
 }
 
-function namedEngine(name: string, cli: string | undefined): Engine | ProgramRunner {
-  switch (name) {
+/**
+ * The engine `name` (`--engine`, `--against`): `bare`, `qemu`, `trapeze-run`, or `bare/CORE`,
+ * `trapeze-run/CORE` on a core of `@trapeze/cpu` (without one: the default core).
+ */
+function namedEngine(
+  name: string,
+  cli: string | undefined,
+  option: '--engine' | '--against',
+): Engine | ProgramRunner {
+  const slash = name.indexOf('/');
+  const base = slash < 0 ? name : name.slice(0, slash);
+  const core = slash < 0 ? undefined : (name.slice(slash + 1) as CoreKind);
+  const known = option === '--engine' ? ENGINES : REFERENCES;
+  if (!known.includes(name)) throw usage(`${option} '${name}' is not one of ${known.join(', ')}`);
+  switch (base) {
     case 'bare':
-      return bareEngine();
+      return bareEngine(core === undefined ? {} : { core });
     case 'qemu':
       if (spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status !== 0)
         throw new UsageError(
@@ -105,10 +128,8 @@ function namedEngine(name: string, cli: string | undefined): Engine | ProgramRun
           NAME,
         );
       return qemuRunner();
-    case 'trapeze-run':
-      return trapezeRunRunner(cli ?? ownCli());
     default:
-      throw usage(`--engine '${name}' is not one of ${ENGINES.join(', ')}`);
+      return trapezeRunRunner(cli ?? ownCli(), core === undefined ? {} : { core });
   }
 }
 
@@ -164,16 +185,17 @@ export const conformance: Command = {
   name: NAME,
   summary: 'check an engine against the bare machine or QEMU with generated programs',
   synopsis: [
-    'conformance --engine NAME [--against qemu|bare] [options]',
-    'conformance --engine-module FILE [--against qemu|bare] [options]',
-    "conformance --engine-cmd 'COMMAND {elf}' [--against qemu|bare] [options]",
+    'conformance --engine NAME [--against qemu|bare[/CORE]] [options]',
+    'conformance --engine-module FILE [--against qemu|bare[/CORE]] [options]',
+    "conformance --engine-cmd 'COMMAND {elf}' [--against qemu|bare[/CORE]] [options]",
   ],
   description: [
     [
       'Generates programs from templates (integer ALU, M, memory, control flow, atomics, CSRs,',
       'traps, privilege transitions, Sv32, PMP, timer interrupts, MMIO, resource control, debug',
-      'triggers), runs',
-      'each on the engine and on the reference, and checks the properties of the VM contract:',
+      'triggers; and for translators: self-modifying code, remapped code pages, interrupts in',
+      'long blocks, traps at block ends, jumps into the middle of instructions), runs each on',
+      'the engine and on the reference, and checks the properties of the VM contract:',
       'equivalence (the same exit, console and dumped state as the reference, after masking what',
       'the engines may legally differ in; two in-process engines also at every sync point of a',
       'budget schedule), determinism (in-process: also across budget splits), resource control,',
@@ -186,6 +208,12 @@ export const conformance: Command = {
       "imports a JS module whose default export (or 'engine') is an Engine or a ProgramRunner;",
       "--engine-cmd runs a command per program, with {elf} replaced by the program's ELF and",
       '{budget} by the instruction budget; it must print the console and exit 0 on a pass.',
+    ],
+    [
+      `Cores: bare and trapeze-run run on the ${DEFAULT_CORE}; bare/CORE and trapeze-run/CORE on`,
+      `the core named (${CORE_KINDS.join(', ')}), as trapeze run --core does. Reports name the`,
+      `core (bare/${DEFAULT_CORE}). --engine bare/translator --against bare/interpreter checks the`,
+      'translator against the interpreter, the executable specification, at every sync point.',
     ],
     [
       `Templates: ${TEMPLATES.map((t) => t.name).join(', ')}.`,
@@ -202,7 +230,7 @@ export const conformance: Command = {
     {
       name: 'engine',
       value: 'NAME',
-      description: 'the engine under test: bare, qemu or trapeze-run',
+      description: 'the engine under test: bare[/CORE], qemu or trapeze-run[/CORE]',
     },
     { name: 'engine-module', value: 'FILE', description: 'a JS module exporting an Engine' },
     {
@@ -218,7 +246,7 @@ export const conformance: Command = {
     {
       name: 'against',
       value: 'ENGINE',
-      description: 'the reference: qemu or bare (default: none)',
+      description: 'the reference: qemu or bare[/CORE] (default: none)',
     },
     { name: 'template', value: 'T[,T…]', description: 'templates to run (default: all)' },
     { name: 'property', value: 'P[,P…]', description: 'properties to check (default: all)' },
@@ -245,6 +273,7 @@ export const conformance: Command = {
   examples: [
     'conformance --engine bare --against qemu --runs 200',
     'conformance --engine bare --against qemu --template alu,memory --seed 42 --shard 1/4',
+    'conformance --engine bare/translator --against bare/interpreter --runs 100',
     'conformance --engine-module ./my-engine.js --against bare --report-dir out',
     "conformance --engine-cmd 'my-emu --elf {elf}' --capabilities caps.json --against qemu",
   ],
@@ -287,8 +316,8 @@ export const conformance: Command = {
     const budget = parseCount(args.values.get('budget'), '--budget');
     const concurrency = parseCount(args.values.get('concurrency'), '--concurrency') ?? 1;
     const againstName = args.values.get('against');
-    if (againstName !== undefined && againstName !== 'qemu' && againstName !== 'bare')
-      throw usage(`--against '${againstName}' is not one of qemu, bare`);
+    const against =
+      againstName === undefined ? undefined : namedEngine(againstName, undefined, '--against');
     const reportDir = args.values.get('report-dir') ?? 'conformance-report';
     const corpusDir = args.values.get('corpus-dir') ?? join(reportDir, 'corpus');
 
@@ -296,7 +325,8 @@ export const conformance: Command = {
     const named = args.values.get('engine');
     const module = args.values.get('engine-module');
     const command = args.values.get('engine-cmd');
-    if (named !== undefined) engine = namedEngine(named, args.values.get('trapeze-cli'));
+    if (named !== undefined)
+      engine = namedEngine(named, args.values.get('trapeze-cli'), '--engine');
     else if (module !== undefined) engine = await moduleEngine(module);
     else {
       const capabilities =
@@ -307,7 +337,6 @@ export const conformance: Command = {
         throw usage(`--engine-cmd '${command}' has no {elf} for the program's ELF file`);
       engine = processRunner({ name: 'engine-cmd', command: command as string, capabilities });
     }
-    const against = againstName === undefined ? undefined : namedEngine(againstName, undefined);
     const avoid = args.flags.has('strict') || againstName !== 'qemu' ? [] : KNOWN_QEMU_DIFFERENCES;
 
     const quiet = args.flags.has('quiet');

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import type { CoreKind } from '@trapeze/cpu';
 import {
   type AssembleResult,
   assemble,
@@ -18,6 +20,7 @@ import {
 import { VirtMachine } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
+import { CORE_OPTION, coreOption } from '../core-option.js';
 import { DEMO_SOURCE } from '../demo-program.js';
 import { UsageError } from '../errors.js';
 import { bytesHex, type Slot, slots } from '../listing.js';
@@ -140,7 +143,7 @@ function summary(list: readonly Row[], mode: PrivilegeMode): string[] {
 export const demo: Command = {
   name: NAME,
   summary: 'assemble a sample guest and classify its instructions as a hypervisor sees them',
-  synopsis: ['demo [--mode U|S|M] [--no-aliases]', 'demo --source'],
+  synopsis: ['demo [--mode U|S|M] [--no-aliases] [--core CORE]', 'demo --source'],
   description: [
     [
       'Assembles a built-in bare-metal RV32IMAC program (a checksum loop in a function, CSR',
@@ -149,7 +152,10 @@ export const demo: Command = {
       'the mode a trap-and-emulate hypervisor runs a guest kernel in):',
     ],
     CLASSES.map((name) => `  ${name.padEnd(11)} ${MEANING[name]}`),
-    ['then a count of each class. --source prints the program instead, ready for trapeze asm.'],
+    [
+      'then a count of each class, and boots the program on the bare machine (on the --core, as',
+      'trapeze run does). --source prints the program instead, ready for trapeze asm.',
+    ],
   ],
   options: [
     {
@@ -159,20 +165,23 @@ export const demo: Command = {
     },
     { name: 'no-aliases', description: 'canonical instructions only (addi, not li or mv)' },
     { name: 'source', description: 'print the sample program (GNU as syntax) and exit' },
+    CORE_OPTION,
     HELP_OPTION,
   ],
   examples: [
     'demo',
     'demo --mode S',
+    'demo --core interpreter',
     'demo --source > demo.S && trapeze asm --elf demo.S -o demo.elf',
   ],
-  exitStatus: ['Exit status: 0 printed; 2 usage errors (unknown option, bad --mode).'],
+  exitStatus: ['Exit status: 0 printed; 2 usage errors (unknown option, bad --mode or --core).'],
   async run(argv, io) {
     const args = parseArgs(argv, demo.options, NAME);
     if (args.positionals.length > 0) {
       throw new UsageError('EXTRA_ARGUMENT', `unexpected argument '${args.positionals[0]}'`, NAME);
     }
     const mode = parseMode(args.values.get('mode'));
+    const core = coreOption(args.values.get('core'), NAME);
     if (args.flags.has('source')) {
       io.stdout(DEMO_SOURCE);
       return 0;
@@ -196,20 +205,20 @@ export const demo: Command = {
         `${hex(row.slot.address, 8)}: ${bytesHex(row.slot.bytes).padEnd(13)}${row.text.padEnd(width)}${c.class.padEnd(10)}${reason}`.trimEnd(),
       );
     }
-    out.push('', ...summary(list, mode), '', ...boot(result));
+    out.push('', ...summary(list, mode), '', ...boot(result, core));
     io.stdout(`${out.join('\n')}\n`);
     return 0;
   },
 };
 
-/** Boots the demo guest on the bare machine and describes the run. */
-function boot(result: AssembleResult): string[] {
-  const machine = new VirtMachine();
+/** Boots the demo guest on the bare machine, on `core`, and describes the run. */
+function boot(result: AssembleResult, core: CoreKind): string[] {
+  const machine = new VirtMachine({ core });
   machine.loadElf(elfImage(result));
   const exit = machine.run(1_000_000);
   const checksum = machine.hart.csr.read(0x340, 3) >>> 0; // mscratch, where the handler left it
   return [
-    'Booted on the bare machine (the virt board, as trapeze run does):',
+    `Booted on the bare machine (the virt board on the ${core} core, as trapeze run does):`,
     `  exit: ${exit.kind}${exit.kind === 'fail' ? ` with code ${exit.code}` : ''} after ${exit.instructions} instructions, ${machine.clock.ns} ns of virtual time`,
     `  checksum handed to the trap handler (mscratch): 0x${hex(checksum, 8)}`,
   ];

@@ -11,6 +11,7 @@ import { type ExitKind, MachineError, type RunExit, VirtMachine } from '@trapeze
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
+import { CORE_OPTION, coreOption } from '../core-option.js';
 import { CommandFailed, invalidElf, UsageError } from '../errors.js';
 import { describeFileError, type HostSignal, type Io, readInput, SIGNAL_NUMBERS } from '../io.js';
 import { bytesHex } from '../listing.js';
@@ -443,6 +444,13 @@ export const run: Command = {
       'signal stops it.',
     ],
     [
+      'Cores. --core translator (the default) compiles blocks of guest code to JavaScript',
+      'functions, kept in a translation cache; --core interpreter runs the reference hart one',
+      'instruction at a time (the executable specification: slower, for checking). Both give the',
+      'same run instruction for instruction: the same console output, exit status, virtual time,',
+      '--json state and --trace, and a snapshot saved on one core continues on the other.',
+    ],
+    [
       'Console. When standard input is a terminal, it is in raw mode while the guest runs, as',
       "with QEMU's -nographic: keys go to the guest as typed, without an echo from the host (the",
       'guest echoes), and Ctrl-C, Ctrl-D and Ctrl-Z are bytes for the guest. Ctrl-A is the escape',
@@ -493,6 +501,7 @@ export const run: Command = {
     ],
   ],
   options: [
+    CORE_OPTION,
     { name: 'mem', value: 'SIZE', description: 'RAM size: bytes, or with K, M, G (default 128M)' },
     {
       name: 'append',
@@ -517,7 +526,7 @@ export const run: Command = {
     },
     {
       name: 'stats',
-      description: 'print instructions, virtual and wall time and MIPS to standard error',
+      description: 'print instructions, virtual and wall time, MIPS and the core to standard error',
     },
     { name: 'json', description: 'print the final guest state as JSON to standard output' },
     {
@@ -541,6 +550,7 @@ export const run: Command = {
     'run hello.elf',
     'run firmware.bin',
     'run --max-insns 1000000 --stats kernel.elf',
+    'run --core interpreter --stats test.elf',
     "run --append 'run=all' os.elf",
     'run --json --trace 10 test.elf > state.json',
     'run --max-insns 5000000 --save-snapshot boot.json os.elf',
@@ -559,6 +569,7 @@ export const run: Command = {
   ],
   async run(argv, io) {
     const args = parseArgs(argv, run.options, NAME);
+    const core = coreOption(args.values.get('core'), NAME);
     const memText = args.values.get('mem');
     const ramSize = memText === undefined ? undefined : parseMemorySize(memText);
     const budget =
@@ -616,6 +627,7 @@ export const run: Command = {
     let machine: VirtMachine;
     try {
       machine = new VirtMachine({
+        core,
         ...(size === undefined ? {} : { ramSize: size }),
         ...(bootargs === undefined ? {} : { bootargs }),
         serial,
@@ -769,12 +781,14 @@ export const run: Command = {
       if (args.flags.has('stats')) {
         const ns = machine.clock.ns;
         const mips = wallMs > 0 ? exit.instructions / (wallMs * 1000) : 0;
+        const blocks = machine.core.statistics().blocksTranslated;
         io.stderr(
           [
             `instructions: ${exit.instructions}`,
             `virtual time: ${ns} ns (${machine.clock.ticks()} mtime ticks)`,
             `wall time:    ${(wallMs / 1000).toFixed(3)} s`,
             `speed:        ${mips.toFixed(2)} MIPS`,
+            `core:         ${core}${core === 'translator' ? ` (${blocks} blocks translated)` : ''}`,
             '',
           ].join('\n'),
         );

@@ -23,7 +23,9 @@ describe('trapeze conformance', () => {
       '--report-dir',
       dir,
     ]);
-    expect(result.stderr).toContain('trapeze conformance: bare against bare, seed 7');
+    expect(result.stderr).toContain(
+      'trapeze conformance: bare/translator against bare/translator, seed 7',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/template +runs +runs\/s +equivalence +determinism/);
     expect(result.stdout).toMatch(/alu +2 .*pass 2 +pass 2/);
@@ -31,13 +33,54 @@ describe('trapeze conformance', () => {
     const json = JSON.parse(
       new TextDecoder().decode(result.files.get(join(dir, 'conformance.json'))),
     );
-    expect(json).toMatchObject({ engine: 'bare', against: 'bare', seed: 7, runs: 2, ok: true });
+    expect(json).toMatchObject({
+      engine: 'bare/translator',
+      against: 'bare/translator',
+      seed: 7,
+      runs: 2,
+      ok: true,
+    });
     expect(json.templates.map((t: { template: string }) => t.template)).toEqual(['alu', 'memory']);
     const junit = new TextDecoder().decode(result.files.get(join(dir, 'conformance.junit.xml')));
     expect(junit).toContain('<testsuite name="alu" tests="5" failures="0" errors="0" skipped="1"');
     // The bare engine declares snapshots: the round trip runs; resource control has its template.
     expect(junit).toMatch(/name="snapshot" time="[0-9.]+"><system-out>2 runs passed/);
     expect(junit).toContain('<skipped message="checked on the resource template"/>');
+  }, 120_000);
+
+  it('checks the translator against the interpreter (engine names with a core)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
+    const result = await run([
+      'conformance',
+      '--engine',
+      'bare/translator',
+      '--against',
+      'bare/interpreter',
+      '--template',
+      'sv32',
+      '--property',
+      'equivalence,efficiency',
+      '--runs',
+      '2',
+      '--seed',
+      '3',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.stderr).toContain(
+      'trapeze conformance: bare/translator against bare/interpreter, seed 3',
+    );
+    expect(result.code).toBe(0);
+    // Both in-process: equivalence compares every sync point; the bare engine is fully direct.
+    expect(result.stdout).toMatch(/sv32 +2 .*pass 2 +pass 2/);
+    const json = JSON.parse(
+      new TextDecoder().decode(result.files.get(join(dir, 'conformance.json'))),
+    );
+    expect(json).toMatchObject({
+      engine: 'bare/translator',
+      against: 'bare/interpreter',
+      ok: true,
+    });
   }, 120_000);
 
   it('imports an engine module (default export)', async () => {
@@ -74,8 +117,20 @@ describe('trapeze conformance', () => {
       ['--engine', 'bare', '--engine-cmd', 'x {elf}'],
       'give one engine (got --engine and --engine-cmd)',
     ],
-    [['--engine', 'vmware'], "--engine 'vmware' is not one of bare, qemu, trapeze-run"],
-    [['--engine', 'bare', '--against', 'vmware'], "--against 'vmware' is not one of qemu, bare"],
+    [
+      ['--engine', 'vmware'],
+      "--engine 'vmware' is not one of bare, bare/interpreter, bare/translator, qemu, trapeze-run, trapeze-run/interpreter, trapeze-run/translator",
+    ],
+    [['--engine', 'bare/jit'], "--engine 'bare/jit' is not one of bare, bare/interpreter,"],
+    [['--engine', 'qemu/translator'], "--engine 'qemu/translator' is not one of bare,"],
+    [
+      ['--engine', 'bare', '--against', 'vmware'],
+      "--against 'vmware' is not one of qemu, bare, bare/interpreter, bare/translator",
+    ],
+    [
+      ['--engine', 'bare', '--against', 'trapeze-run/interpreter'],
+      "--against 'trapeze-run/interpreter' is not one of qemu, bare,",
+    ],
     [['--engine', 'bare', '--template', 'alu,nope'], "--template 'nope' is not one of alu, m,"],
     [['--engine', 'bare', '--property', 'speed'], "--property 'speed' is not one of equivalence"],
     [['--engine', 'bare', '--runs', '0'], "--runs '0' is not an integer of at least 1"],
@@ -116,5 +171,13 @@ describe('trapeze conformance', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('usage: trapeze conformance --engine NAME');
     expect(result.stdout).toContain('--shard K/N');
+    expect(result.stdout).toMatch(
+      /--engine NAME +the engine under test: bare\[\/CORE\], qemu or trapeze-run\[\/CORE\]/,
+    );
+    expect(result.stdout).toMatch(/--against ENGINE +the reference: qemu or bare\[\/CORE\]/);
+    expect(result.stdout).toContain('the core named (interpreter, translator)');
+    expect(result.stdout).toContain(
+      'trapeze conformance --engine bare/translator --against bare/interpreter',
+    );
   });
 });

@@ -1,12 +1,15 @@
 /**
- * The bare engine: the `virt` board of `@trapeze/machine` (the reference hart, no hypervisor)
- * behind the contract's {@link Engine} interface — the reference every engine is compared with.
+ * The bare engine: the `virt` board of `@trapeze/machine` (no hypervisor) on one of the cores
+ * of `@trapeze/cpu` — the interpreter or the translator — behind the contract's {@link Engine}
+ * interface: the reference every engine is compared with.
  *
  * @module
  */
 
+import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
 import { BufferBackend } from '@trapeze/devices';
 import {
+  DEFAULT_CORE,
   MachineError,
   type RunExit as MachineRunExit,
   type MachineSnapshot,
@@ -179,12 +182,16 @@ class BareVm implements Vm {
   /** Console bytes written before the snapshot this VM was restored from. */
   private consoleBefore = new Uint8Array(0);
 
-  constructor(private readonly options: VmOptions) {}
+  constructor(
+    private readonly options: VmOptions,
+    private readonly core: CoreKind,
+  ) {}
 
-  /** A fresh board with this VM's options, its UART on `serial`. */
+  /** A fresh board with this VM's options and core, its UART on `serial`. */
   private createMachine(serial: BufferBackend): VirtMachine {
     return new VirtMachine({
       serial,
+      core: this.core,
       ...(this.options.ramSize === undefined ? {} : { ramSize: this.options.ramSize }),
       ...(this.options.bootargs === undefined ? {} : { bootargs: this.options.bootargs }),
     });
@@ -313,15 +320,44 @@ class BareVm implements Vm {
     this.halted = halted === null ? undefined : { ...(halted as RunExit) };
   }
 
+  /**
+   * No hypervisor: every instruction is direct. `blocksTranslated` counts the translator's
+   * blocks since `load` (or `restore`); the interpreter translates none.
+   */
   stats(): EngineStats {
-    const instructions = this.machine === undefined ? 0 : this.m.hart.retired - this.retiredAtLoad;
-    return { exits: {}, direct: instructions, instructions, blocksTranslated: 0, hypercalls: {} };
+    const m = this.machine;
+    const instructions = m === undefined ? 0 : m.hart.retired - this.retiredAtLoad;
+    const blocksTranslated = m === undefined ? 0 : m.core.statistics().blocksTranslated;
+    return { exits: {}, direct: instructions, instructions, blocksTranslated, hypercalls: {} };
   }
 }
 
+/** Options of {@link bareEngine}. */
+export interface BareEngineOptions {
+  /**
+   * The core the `virt` board runs on (`@trapeze/cpu`'s `CORE_KINDS`): `'interpreter'`, the
+   * reference hart one instruction at a time (the oracle), or `'translator'`, guest blocks
+   * compiled to JavaScript. Default: the machine's `DEFAULT_CORE` (the translator).
+   */
+  readonly core?: CoreKind;
+}
+
+/** The bare engine: an {@link Engine} and a {@link ProgramRunner}, on one core. */
+export interface BareEngine extends Engine, ProgramRunner {
+  /** `bare/interpreter` or `bare/translator`: the engine and its core. */
+  readonly name: string;
+  /** The core its VMs run on. */
+  readonly core: CoreKind;
+}
+
 /**
- * The bare engine: the reference machine in-process. It is both an {@link Engine} (VMs you
- * step through sync points) and a {@link ProgramRunner} (whole harness programs).
+ * The bare engine: the reference machine in-process, on the core `options.core` (default the
+ * translator), named after it (`bare/translator`). It is both an {@link Engine} (VMs you step
+ * through sync points) and a {@link ProgramRunner} (whole harness programs). The two cores
+ * give the same run instruction for instruction; comparing `bareEngine({ core: 'translator' })`
+ * with `bareEngine({ core: 'interpreter' })` at every sync point checks that they do.
+ *
+ * @throws {@link EngineError} `BAD_OPTION` for a core that is not one of `CORE_KINDS`.
  *
  * @example
  * ```ts
@@ -342,14 +378,43 @@ class BareVm implements Vm {
  * vm.state().instret; // → 10
  * vm.run(10_000_000).kind; // → 'halt'
  * new TextDecoder().decode(vm.console()).split('\n')[0]; // → 'TRAPEZE-STATE 1'
+ *
+ * // The same machine on the interpreter: another name, the same states.
+ * const oracle = bareEngine({ core: 'interpreter' });
+ * [bare.name, oracle.name]; // → ['bare/translator', 'bare/interpreter']
+ * (await oracle.runProgram(image, 10_000_000)).dump?.x[9]; // → 0x1234
  * ```
  */
-export function bareEngine(): Engine & ProgramRunner {
+export function bareEngine(options: BareEngineOptions = {}): BareEngine {
+  const core = checkCore(options?.core === undefined ? DEFAULT_CORE : options.core, 'bareEngine');
   const engine: Engine = {
-    name: 'bare',
+    name: `bare/${core}`,
     contractVersion: CONTRACT_VERSION,
     capabilities: BARE_CAPABILITIES,
-    createVm: (options: VmOptions = {}) => new BareVm(options),
+    createVm: (vmOptions: VmOptions = {}) => new BareVm(vmOptions, core),
   };
-  return { ...engine, runProgram: programRunnerFor(engine).runProgram };
+  return { ...engine, core, runProgram: programRunnerFor(engine).runProgram };
+}
+
+/**
+ * `core` when it is one of `CORE_KINDS`.
+ *
+ * @throws {@link EngineError} `BAD_OPTION` naming `what`, the cores and the value.
+ * @internal
+ */
+export function checkCore(core: unknown, what: string): CoreKind {
+  if (typeof core === 'string' && (CORE_KINDS as readonly string[]).includes(core))
+    return core as CoreKind;
+  const shown =
+    typeof core === 'string'
+      ? JSON.stringify(core.slice(0, 40))
+      : typeof core === 'object' && core !== null
+        ? 'an object'
+        : typeof core === 'function'
+          ? 'a function'
+          : String(core);
+  throw new EngineError(
+    'BAD_OPTION',
+    `${what}: core must be one of ${CORE_KINDS.map((k) => `'${k}'`).join(', ')}, got ${shown}`,
+  );
 }

@@ -15,6 +15,8 @@ export type EngineErrorCode =
   | 'BAD_IMAGE'
   /** A VM was used before `load`, or with an argument out of range. */
   | 'BAD_USE'
+  /** An engine factory got an option out of its range (a core the bare engine does not have). */
+  | 'BAD_OPTION'
   /** The engine declares a contract version this package does not implement. */
   | 'CONTRACT_VERSION'
   /** `restore` got something that is not a snapshot of this engine's VMs. */

@@ -6,8 +6,9 @@
  */
 
 import { join } from 'node:path';
+import type { CoreKind } from '@trapeze/cpu';
 import type { ProgramRunner, RunExit } from '../contract.js';
-import { BARE_CAPABILITIES } from './bare.js';
+import { BARE_CAPABILITIES, checkCore } from './bare.js';
 import { checkExitStatus, processRunner } from './process.js';
 
 /** Exit statuses of `trapeze run` (packages/cli/README.md) as exits. */
@@ -44,11 +45,20 @@ export interface TrapezeRunOptions {
   /** The node binary (default: the one running this process). */
   readonly node?: string;
   readonly timeoutMs?: number;
+  /**
+   * The core `trapeze run` runs on (`--core`): `'interpreter'` or `'translator'`; the runner is
+   * then named `trapeze-run/interpreter` or `trapeze-run/translator`. Default: the cli's own
+   * default, and the name `trapeze-run`.
+   */
+  readonly core?: CoreKind;
 }
 
 /**
- * `node <cli> run --max-insns {budget} {elf}` as a {@link ProgramRunner}; `cli` is the path of
- * the cli's `dist/main.js`, or of the cli package (then `dist/main.js` inside it is used).
+ * `node <cli> run --max-insns {budget} {elf}` (with `--core CORE` when `options.core` is given)
+ * as a {@link ProgramRunner}; `cli` is the path of the cli's `dist/main.js`, or of the cli
+ * package (then `dist/main.js` inside it is used).
+ *
+ * @throws {@link EngineError} `BAD_OPTION` for a core that is not one of `CORE_KINDS`.
  *
  * @example
  * ```ts
@@ -57,6 +67,7 @@ export interface TrapezeRunOptions {
  * // In this repository, after `npm start`: the built `trapeze` command.
  * const cli = trapezeRunRunner('packages/cli/dist/main.js', { timeoutMs: 60_000 });
  * cli.name; // → 'trapeze-run'
+ * trapezeRunRunner('packages/cli/dist/main.js', { core: 'interpreter' }).name; // → 'trapeze-run/interpreter'
  * cli.capabilities === BARE_CAPABILITIES; // → true
  * // `trapeze run` exit statuses become contract exits: 124 is the budget, 126 a trap loop.
  * trapezeRunExitStatus(124, 0); // → { kind: 'budget', code: 0, instructions: 0 }
@@ -66,9 +77,18 @@ export interface TrapezeRunOptions {
  */
 export function trapezeRunRunner(cli: string, options: TrapezeRunOptions = {}): ProgramRunner {
   const main = cli.endsWith('.js') ? cli : join(cli, 'dist', 'main.js');
+  const core = options.core === undefined ? undefined : checkCore(options.core, 'trapezeRunRunner');
   return processRunner({
-    name: 'trapeze-run',
-    command: [options.node ?? process.execPath, main, 'run', '--max-insns', '{budget}', '{elf}'],
+    name: core === undefined ? 'trapeze-run' : `trapeze-run/${core}`,
+    command: [
+      options.node ?? process.execPath,
+      main,
+      'run',
+      ...(core === undefined ? [] : ['--core', core]),
+      '--max-insns',
+      '{budget}',
+      '{elf}',
+    ],
     capabilities: BARE_CAPABILITIES,
     exitStatus: trapezeRunExitStatus,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

@@ -14,6 +14,8 @@ export const RESERVED_REGISTERS: readonly number[] = [2, DATA_REGISTER];
  */
 export const SCRATCH_A = 30; // t5
 export const SCRATCH_B = 31; // t6
+/** A third scratch register, of code writes (`patch` and `selfmod` records) only. */
+export const SCRATCH_C = 29; // t4
 /** The counter of `loop` records; records inside a loop never write it. */
 export const LOOP_REGISTER = 26; // s10
 

@@ -50,6 +50,9 @@ export type AmoOp =
   | 'amomaxu.w';
 export type CsrOp = 'csrrw' | 'csrrs' | 'csrrc' | 'csrrwi' | 'csrrsi' | 'csrrci';
 
+/** How a `patch` or `selfmod` record writes code. */
+export type PatchOp = 'sw' | 'sh' | 'sh-xor' | 'amoxor.w';
+
 /** Traps a `trap` record raises on purpose. */
 export type TrapKind = 'ecall' | 'ebreak' | 'illegal' | 'illegal-csr' | 'c-unimp' | 'mret' | 'sret';
 
@@ -154,6 +157,115 @@ export type BodyRecord =
     }
   | { readonly kind: 'wfi' }
   | { readonly kind: 'fence'; readonly op: 'fence' | 'fence.i' | 'sfence.vma' }
+  | {
+      /**
+       * A run of `count` straight-line ALU instructions on `rd` (and `rs`): `addi rd, rd, k`
+       * and `add rd, rd, rs` in turn. Long runs make long translated blocks.
+       */
+      readonly kind: 'straight';
+      readonly count: number;
+      readonly rd: number;
+      readonly rs: number;
+    }
+  | {
+      /**
+       * A code write: at `symbol + address` (or the absolute `address`), `sw`/`sh` stores
+       * `value`; `sh-xor` flips the bits `value` of the halfword there (`lhu`, `xori`, `sh`);
+       * `amoxor.w` flips the bits `value` of the word there. The template keeps the written
+       * code safe (every value it can hold is an instruction that only computes). Then, with
+       * `fence`, a `fence.i`. With `every` (a mask), only on the loop passes whose counter
+       * (s10) has none of those bits set. Scratch: t4, t5, t6.
+       */
+      readonly kind: 'patch';
+      readonly op: PatchOp;
+      readonly address: number;
+      readonly symbol?: string;
+      readonly value: number;
+      readonly fence: boolean;
+      readonly every?: number;
+    }
+  | {
+      /**
+       * A store into the code being executed: the instruction word `word` (a 32-bit
+       * instruction or two compressed ones, 4-byte aligned) placed `ahead` of the code write
+       * that changes it (`op`/`value`/`offset` as a `patch` record, at `offset` in the word),
+       * then a `fence.i` or a jump to the next instruction (`sync`) and `gap` instructions
+       * before the word is reached — or placed before it (`ahead` false), so that the new
+       * word runs on the next pass of a loop. The word is followed by a `fold` (its result
+       * shows in s9). Scratch: t3, t4, t5, t6.
+       */
+      readonly kind: 'selfmod';
+      readonly word: number;
+      readonly op: PatchOp;
+      readonly offset: number;
+      readonly value: number;
+      readonly ahead: boolean;
+      readonly sync: 'fence.i' | 'jump' | 'none';
+      readonly gap: number;
+    }
+  | {
+      /**
+       * Overlapping instructions: the instruction words `words` (emitted as they are),
+       * entered at their first byte by falling through and at their third byte (the upper
+       * half of the first word, a compressed instruction or the start of a 32-bit one that
+       * ends in the next word) by `entry`: `jal`, `jalr` (through t6), a branch `op rs1, rs2`,
+       * or `bit` (taken when bit `bit` of the loop counter s10 is clear; scratch t5).
+       */
+      readonly kind: 'overlap';
+      readonly words: readonly number[];
+      readonly entry: 'jal' | 'jalr' | 'branch' | 'bit';
+      readonly op?: BranchOp;
+      readonly rs1?: number;
+      readonly rs2?: number;
+      readonly bit?: number;
+    }
+  | {
+      /**
+       * A load, store or atomic that faults on some loop passes only: on passes where the
+       * loop counter (s10) has none of the bits `mask` set, a load or store reaches the hole
+       * `hole` (an access fault) and an atomic its data-page word plus `misalign` bytes (a
+       * misaligned-address exception); on the others it accesses the data page at `offset`
+       * (s11 + offset, aligned). Mask 0: it always faults. Scratch: t5, t6.
+       */
+      readonly kind: 'sometimes';
+      readonly op: LoadOp | StoreOp | AmoOp | 'lr.w';
+      readonly reg: number;
+      readonly rs2: number;
+      readonly offset: number;
+      readonly hole: number;
+      readonly misalign: number;
+      readonly mask: number;
+    }
+  | {
+      /**
+       * Folds the registers generated code writes (x3–x24) into s9 (`foldWords` of
+       * `code.ts`), so that a stale instruction's result shows in the dump.
+       */
+      readonly kind: 'fold';
+    }
+  | {
+      /**
+       * A page-table update under Sv32 (S-mode bodies): entry `index` of the level-0 table
+       * `table` becomes the page at `targets[0]`, or at `targets[1]` on loop passes whose
+       * counter (s10) has bit `bit` set, with the PTE flags `flags` (and with `alias`, entry
+       * `alias` the same page with `aliasFlags`), then `sfence.vma` for everything (`all`),
+       * the virtual address `va` (and `aliasVa`, with `alias`), the address space `asid`, or
+       * both. With `every`, as a `patch` record. Scratch: t5, t6.
+       */
+      readonly kind: 'pte';
+      readonly table: string;
+      readonly index: number;
+      readonly targets: readonly [string, string];
+      readonly bit: number;
+      readonly flags: number;
+      readonly alias?: number;
+      readonly aliasFlags?: number;
+      readonly aliasVa?: number;
+      readonly fence: 'all' | 'va' | 'asid' | 'va-asid';
+      readonly va: number;
+      readonly asid: number;
+      readonly every?: number;
+    }
   | {
       /** Raw assembly (planted corpus cases only; never generated). */ readonly kind: 'raw';
       readonly text: string;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { foldWords } from './code.js';
 import {
   CLINT_MTIME,
   CLINT_MTIMECMP,
@@ -11,14 +12,16 @@ import {
   reg,
   SCRATCH_A,
   SCRATCH_B,
+  SCRATCH_C,
   UART_BASE,
 } from './convention.js';
-import type { BodyRecord, HarnessProgram, Program } from './model.js';
+import type { BodyRecord, HarnessProgram, PatchOp, Program } from './model.js';
 
 const hex = (value: number) => `0x${(value >>> 0).toString(16)}`;
 const base = reg(DATA_REGISTER);
 const ta = reg(SCRATCH_A);
 const tb = reg(SCRATCH_B);
+const scratchC = reg(SCRATCH_C);
 
 /** The base register of a load or store record (default: the data page's). */
 function baseOf(register: number | undefined): string {
@@ -41,7 +44,7 @@ function addressLines(address: number, symbol: string | undefined): string[] {
 function recordLines(
   record: BodyRecord,
   target: (skip: number) => string,
-  loopLabel: () => string,
+  labels: Labels,
 ): string[] {
   switch (record.kind) {
     case 'reg':
@@ -61,9 +64,28 @@ function recordLines(
     case 'jump':
       return [`jal ${reg(record.rd)}, ${target(record.skip)}`];
     case 'loop': {
-      const label = loopLabel();
+      // Records inside a loop branch and jump forward within it: `skip` records on, at most
+      // to the loop's end (the counter's decrement). Their labels are emitted only if used.
+      const label = labels.loop();
+      const n = record.body.length;
+      const used = new Set<number>();
+      const blocks = record.body.map((r, j) =>
+        recordLines(
+          r,
+          (skip) => {
+            const to = Math.min(j + 1 + Math.max(0, skip), n);
+            used.add(to);
+            return `${label}_${to}`;
+          },
+          labels,
+        ),
+      );
       const inner: string[] = [];
-      for (const r of record.body) inner.push(...recordLines(r, () => label, loopLabel));
+      blocks.forEach((lines, j) => {
+        if (used.has(j)) inner.push(`${label}_${j}:`);
+        inner.push(...lines);
+      });
+      if (used.has(n)) inner.push(`${label}_${n}:`);
       return [
         `li ${reg(LOOP_REGISTER)}, ${record.count}`,
         `${label}:`,
@@ -146,7 +168,189 @@ function recordLines(
       return [record.op === 'sfence.vma' ? 'sfence.vma zero, zero' : record.op];
     case 'raw':
       return record.text.split('\n');
+    case 'straight': {
+      const lines: string[] = [];
+      for (let i = 0; i < record.count; i++)
+        lines.push(
+          i % 2 === 0
+            ? `addi ${reg(record.rd)}, ${reg(record.rd)}, ${(i % 61) - 30}`
+            : `add ${reg(record.rd)}, ${reg(record.rd)}, ${reg(record.rs)}`,
+        );
+      return lines;
+    }
+    case 'patch': {
+      const lines = [...addressLines(record.address, record.symbol), ...patchLines(record)];
+      if (record.fence) lines.push('fence.i');
+      return every(record.every, lines, labels);
+    }
+    case 'selfmod': {
+      const word = labels.fresh();
+      const write = [`la ${tb}, ${word}`];
+      if (record.offset !== 0) write.push(`addi ${tb}, ${tb}, ${record.offset}`);
+      write.push(...patchLines(record));
+      if (record.sync === 'fence.i') write.push('fence.i');
+      else if (record.sync === 'jump') {
+        const next = labels.fresh();
+        write.push(`j ${next}`, `${next}:`);
+      }
+      const gap = Array.from({ length: record.gap }, () => `addi ${scratchC}, ${scratchC}, 1`);
+      const at = [
+        '.balign 4',
+        `${word}:`,
+        `.word ${hex(record.word)}`,
+        ...foldWords().map((w) => `.word ${hex(w)}`),
+      ];
+      return record.ahead ? [...write, ...gap, ...at] : [...at, ...gap, ...write];
+    }
+    case 'overlap': {
+      const at = labels.fresh();
+      const lines: string[] = [];
+      switch (record.entry) {
+        case 'jal':
+          lines.push(`jal x0, ${at} + 2`);
+          break;
+        case 'jalr':
+          lines.push(`la ${tb}, ${at}`, `jalr x0, 2(${tb})`);
+          break;
+        case 'branch':
+          lines.push(
+            `${record.op ?? 'beq'} ${reg(record.rs1 ?? 0)}, ${reg(record.rs2 ?? 0)}, ${at} + 2`,
+          );
+          break;
+        case 'bit':
+          lines.push(
+            `andi ${ta}, ${reg(LOOP_REGISTER)}, ${1 << (record.bit ?? 0)}`,
+            `beqz ${ta}, ${at} + 2`,
+          );
+          break;
+      }
+      lines.push(`${at}:`);
+      for (const w of record.words) lines.push(`.word ${hex(w)}`);
+      return lines;
+    }
+    case 'sometimes': {
+      // t5 = 0 on the passes that fault, -1 on the others.
+      const lines = [
+        `andi ${ta}, ${reg(LOOP_REGISTER)}, ${record.mask}`,
+        `seqz ${ta}, ${ta}`,
+        `addi ${ta}, ${ta}, -1`,
+      ];
+      const op = record.op;
+      if (op === 'lr.w' || op.startsWith('amo')) {
+        // The data-page word, plus `misalign` bytes on the faulting passes.
+        lines.push(
+          `addi ${ta}, ${ta}, 1`,
+          ...(record.misalign === 1 ? [] : [`slli ${ta}, ${ta}, ${Math.log2(record.misalign)}`]),
+          `add ${tb}, ${base}, ${ta}`,
+          `addi ${tb}, ${tb}, ${record.offset}`,
+        );
+        lines.push(
+          op === 'lr.w'
+            ? `lr.w ${reg(record.reg)}, (${tb})`
+            : `${op} ${reg(record.reg)}, ${reg(record.rs2)}, (${tb})`,
+        );
+        return lines;
+      }
+      // t6 = data page or (hole - offset): ((hole - offset) ^ s11) & t5 ^ (hole - offset).
+      const hole = hex((record.hole - record.offset) | 0);
+      lines.push(
+        `li ${tb}, ${hole}`,
+        `xor ${tb}, ${tb}, ${base}`,
+        `and ${tb}, ${tb}, ${ta}`,
+        `li ${ta}, ${hole}`,
+        `xor ${tb}, ${tb}, ${ta}`,
+        op.startsWith('s')
+          ? `${op} ${reg(record.rs2)}, ${record.offset}(${tb})`
+          : `${op} ${reg(record.reg)}, ${record.offset}(${tb})`,
+      );
+      return lines;
+    }
+    case 'fold':
+      return foldWords().map((w) => `.word ${hex(w)}`);
+    case 'pte': {
+      const [first, second] = record.targets;
+      const lines = [`la ${tb}, ${first}`];
+      if (second !== first) {
+        const chosen = labels.fresh();
+        lines.push(
+          `srli ${ta}, ${reg(LOOP_REGISTER)}, ${record.bit}`,
+          `andi ${ta}, ${ta}, 1`,
+          `beqz ${ta}, ${chosen}`,
+          `la ${tb}, ${second}`,
+          `${chosen}:`,
+        );
+      }
+      lines.push(`srli ${tb}, ${tb}, 2`, `la ${ta}, ${record.table}`);
+      if (record.alias !== undefined)
+        lines.push(
+          `ori ${tb}, ${tb}, ${hex(record.aliasFlags ?? 0)}`,
+          `sw ${tb}, ${4 * record.alias}(${ta})`,
+          `andi ${tb}, ${tb}, -256`,
+        );
+      lines.push(`ori ${tb}, ${tb}, ${hex(record.flags)}`, `sw ${tb}, ${4 * record.index}(${ta})`);
+      // An address fence covers one page: the alias's needs its own.
+      const vas = [record.va, ...(record.alias === undefined ? [] : [record.aliasVa ?? 0])];
+      switch (record.fence) {
+        case 'all':
+          lines.push('sfence.vma zero, zero');
+          break;
+        case 'va':
+          for (const va of vas) lines.push(`li ${ta}, ${hex(va)}`, `sfence.vma ${ta}, zero`);
+          break;
+        case 'asid':
+          lines.push(`li ${ta}, ${record.asid}`, `sfence.vma zero, ${ta}`);
+          break;
+        case 'va-asid':
+          lines.push(`li ${tb}, ${record.asid}`);
+          for (const va of vas) lines.push(`li ${ta}, ${hex(va)}`, `sfence.vma ${ta}, ${tb}`);
+          break;
+      }
+      return every(record.every, lines, labels);
+    }
   }
+}
+
+/** Lines of a code write at the address in scratch register B (see the `patch` record). */
+function patchLines(record: { op: PatchOp; value: number }): string[] {
+  switch (record.op) {
+    case 'sw':
+      return [`li ${ta}, ${hex(record.value)}`, `sw ${ta}, 0(${tb})`];
+    case 'sh':
+      return [`li ${ta}, ${hex(record.value & 0xffff)}`, `sh ${ta}, 0(${tb})`];
+    case 'sh-xor':
+      return [
+        `lhu ${ta}, 0(${tb})`,
+        `li ${scratchC}, ${hex(record.value & 0xffff)}`,
+        `xor ${ta}, ${ta}, ${scratchC}`,
+        `sh ${ta}, 0(${tb})`,
+      ];
+    case 'amoxor.w':
+      return [`li ${ta}, ${hex(record.value)}`, `amoxor.w x0, ${ta}, (${tb})`];
+  }
+}
+
+/** `lines`, or (with a mask) `lines` on the loop passes whose counter has none of its bits. */
+function every(mask: number | undefined, lines: string[], labels: Labels): string[] {
+  if (mask === undefined) return lines;
+  const skip = labels.fresh();
+  return [
+    `andi ${ta}, ${reg(LOOP_REGISTER)}, ${mask}`,
+    `bnez ${ta}, ${skip}`,
+    ...lines,
+    `${skip}:`,
+  ];
+}
+
+/** Fresh labels of one body: loops' (`__loop<i>`) and other records' (`__x<i>`). */
+interface Labels {
+  loop(): string;
+  fresh(): string;
+}
+
+function newLabels(): Labels {
+  let loops = 0;
+  let others = 0;
+  return { loop: () => `__loop${loops++}`, fresh: () => `__x${others++}` };
 }
 
 /**
@@ -155,13 +359,12 @@ function recordLines(
  */
 export function renderBody(body: readonly BodyRecord[], norvc = false): string {
   const out: string[] = [];
-  let loops = 0;
-  const loopLabel = () => `__loop${loops++}`;
+  const labels = newLabels();
   if (norvc) out.push('.option push', '.option norvc');
   body.forEach((record, i) => {
     out.push(`__r${i}:`);
     const target = (skip: number) => `__r${Math.min(i + 1 + Math.max(0, skip), body.length)}`;
-    for (const line of recordLines(record, target, loopLabel)) out.push(`    ${line}`);
+    for (const line of recordLines(record, target, labels)) out.push(`    ${line}`);
   });
   out.push(`__r${body.length}:`);
   if (norvc) out.push('.option pop');
@@ -170,12 +373,7 @@ export function renderBody(body: readonly BodyRecord[], norvc = false): string {
 
 /** One record as assembly (for reports), labels resolved to `+N` record skips. */
 export function renderRecord(record: BodyRecord): string {
-  let loops = 0;
-  return recordLines(
-    record,
-    (skip) => `<+${skip + 1} records>`,
-    () => `__loop${loops++}`,
-  ).join('; ');
+  return recordLines(record, (skip) => `<+${skip + 1} records>`, newLabels()).join('; ');
 }
 
 /** The harness program of a generated program. */

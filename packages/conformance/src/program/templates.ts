@@ -34,6 +34,7 @@ import {
   WRITABLE_REGISTERS,
 } from './convention.js';
 import type { BodyRecord, LoadOp, Program, StoreOp } from './model.js';
+import { body, DELEGABLE, dropTo, hex, needs, pmpAllowAll, S_HANDLER } from './parts.js';
 import {
   AMO_OPS,
   aluArb,
@@ -60,6 +61,7 @@ import {
   trapArb,
   widthOf,
 } from './records.js';
+import { TRANSLATOR_TEMPLATES } from './translator.js';
 
 /** A program template. */
 export interface Template {
@@ -79,16 +81,6 @@ export interface TemplateOptions {
 }
 
 type Arb = fc.Arbitrary<BodyRecord>;
-const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
-
-function body(
-  records: Arb,
-  options: TemplateOptions | undefined,
-  min = 1,
-): fc.Arbitrary<BodyRecord[]> {
-  return fc.array(records, { minLength: min, maxLength: options?.maxRecords ?? 24 });
-}
-
 function simple(
   name: string,
   description: string,
@@ -106,89 +98,6 @@ function simple(
       ),
   };
 }
-
-const needs = (ctx: GenContext, modes: readonly ('S' | 'U')[]): string | undefined => {
-  const missing = modes.filter((m) => !ctx.modes.includes(m));
-  return missing.length === 0 ? undefined : `an engine lacks ${missing.join(' and ')}-mode`;
-};
-
-/** Exception causes a generated medeleg may delegate (never the ECALLs the end marker uses). */
-const DELEGABLE = [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 15];
-
-/** Drops from M to `to` at `__body` (MPP, mepc, mret). */
-function dropTo(to: 'M' | 'S' | 'U'): string {
-  if (to === 'M') return '  j __body';
-  return [
-    '  li t0, 0x1800',
-    '  csrc mstatus, t0',
-    ...(to === 'S' ? ['  li t0, 0x800', '  csrs mstatus, t0'] : []),
-    '  la t0, __body',
-    '  csrw mepc, t0',
-    '  mret',
-  ].join('\n');
-}
-
-/** PMP entry `index`: NAPOT over everything, RWX (S and U may use all memory). */
-function pmpAllowAll(index: number): string {
-  const reg = Math.floor(index / 4);
-  const shift = 8 * (index % 4);
-  return [
-    '  li t0, -1',
-    `  csrw pmpaddr${index}, t0`,
-    `  li t0, ${hex(0x1f << shift)}`,
-    `  csrs pmpcfg${reg}, t0`,
-  ].join('\n');
-}
-
-/**
- * An S-mode trap handler (`__strap`, in its own page `__spage` with its log): counts the trap,
- * logs scause and stval in 16 slots, and resumes after the (4-byte) instruction, or at ra for
- * fetch faults; interrupts clear SSIP and return. Registers are preserved.
- */
-const S_HANDLER = `
-  .balign 4096
-__spage:
-__strap:
-  csrw sscratch, t6
-  la t6, __ssave
-  sw t5, 0(t6)
-  sw t4, 4(t6)
-  csrr t5, scause
-  bltz t5, 3f
-  lw t4, 8(t6)
-  addi t4, t4, 1
-  sw t4, 8(t6)
-  andi t4, t4, 15
-  slli t4, t4, 3
-  add t4, t6, t4
-  sw t5, 16(t4)
-  csrr t5, stval
-  sw t5, 20(t4)
-  csrr t5, scause
-  li t4, 12
-  beq t5, t4, 1f
-  li t4, 1
-  beq t5, t4, 1f
-  beqz t5, 1f
-  csrr t5, sepc
-  addi t5, t5, 4
-  csrw sepc, t5
-  j 2f
-1:
-  csrw sepc, ra
-2:
-  lw t5, 0(t6)
-  lw t4, 4(t6)
-  csrr t6, sscratch
-  sret
-3:
-  csrci sip, 2
-  j 2b
-  .balign 8
-__ssave:
-  .space 160
-  .balign 4096
-`;
 
 /** Set-up of the privilege templates: delegation, stvec, PMP open, then down to `mode`. */
 function privilegeSetup(medeleg: number, mideleg: number, mode: 'M' | 'S' | 'U', sum: boolean) {
@@ -1361,6 +1270,7 @@ export const TEMPLATES: readonly Template[] = [
   ),
   resourceTemplate(),
   triggerTemplate(),
+  ...TRANSLATOR_TEMPLATES,
 ];
 
 /** The template named `name`. */

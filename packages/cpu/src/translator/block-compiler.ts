@@ -227,6 +227,8 @@ function compileBlocks(
   const read = new Set<number>();
   const written = new Set<number>();
   let memory = false;
+  /** The TLB arrays and RAM views the block's loads and stores use (read once, at entry). */
+  const used = new Set<string>();
   let length = 0;
   let bytes = 0;
   for (const block of blocks) {
@@ -239,7 +241,15 @@ function compileBlocks(
         if (decoded.rd !== 0 && callsInline(decoded)) written.add(decoded.rd);
         continue;
       }
-      if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;
+      if (semantics.kind === 'load' || semantics.kind === 'store') {
+        memory = true;
+        used.add(
+          semantics.kind === 'load'
+            ? 'rtag = c.rtag, roff = c.roff'
+            : 'wtag = c.wtag, woff = c.woff',
+        );
+        used.add((VIEWS[semantics.size] as readonly [string, number])[0]);
+      }
       if (usesRs1(semantics) && decoded.rs1 !== 0) read.add(decoded.rs1);
       if (usesRs2(semantics) && decoded.rs2 !== 0) read.add(decoded.rs2);
       if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
@@ -277,7 +287,7 @@ function compileBlocks(
   if (locals.length > 0) lines.push(`let ${locals.map((r) => `r${r} = x[${r}]`).join(', ')};`);
   if (memory) {
     lines.push(
-      'const rtag = c.rtag, roff = c.roff, wtag = c.wtag, woff = c.woff, i32 = c.i32, u16 = c.u16, u8 = c.u8, salt = c.salt;',
+      `const ${[...used].map((name) => (name.includes('=') ? name : `${name} = c.${name}`)).join(', ')}, salt = c.salt;`,
       'let a = 0, p = 0, e = 0, v = 0;',
     );
   }
