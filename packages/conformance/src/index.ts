@@ -96,6 +96,7 @@ export type {
   GenContextOptions,
   ImmOp,
   LoadOp,
+  PatchOp,
   Program,
   RegOp,
   StoreOp,

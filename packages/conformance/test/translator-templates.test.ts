@@ -268,8 +268,9 @@ function onTranslator(program: Program) {
   const exit = machine.run(2_000_000);
   const symbols = assemble(programSource(program), { textAddress: 0x8000_0000 }).symbols;
   const at = (name: string) => symbols.find((s) => s.name === name)?.value as number;
+  const u8 = machine.ram.u8;
   const word = (address: number) =>
-    new DataView(machine.ram.u8.buffer).getUint32(address - 0x8000_0000, true);
+    new DataView(u8.buffer, u8.byteOffset).getUint32(address - 0x8000_0000, true);
   return { exit, statistics: machine.core.statistics(), at, word };
 }
 

@@ -58,6 +58,7 @@ const QEMU = requireTool(
 const EXPECTED_OUTPUT: Record<string, readonly string[]> = {
   isa: ['80000000 li\ta0, 42 innocuous', '80000004 csrr\ta1, mstatus privileged'],
   mmu: ['2010 42', 'cause 13 tval 400010', '!'],
+  cpu: ['true 500', 'blocksTranslated'],
   devices: ['true 10', 'hi', '"ok\\n"', 'true', "{ kind: 'fail', code: 3 } 100000n"],
   machine: ["{ kind: 'pass', code: 0, instructions: 15 } hi"],
   conformance: ["kind: 'halt'", '[]'],
@@ -69,6 +70,7 @@ const EXPECTED_OUTPUT: Record<string, readonly string[]> = {
 const EXPECTED_COMMONJS: Record<string, string> = {
   isa: 'add\ta0, a1, a0',
   mmu: '42',
+  cpu: "[ 'interpreter', 'translator' ]",
   devices: "{ kind: 'pass', code: 0 }",
   machine: '1000',
   conformance: '1 19',

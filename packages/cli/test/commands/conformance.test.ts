@@ -46,7 +46,7 @@ describe('trapeze conformance', () => {
     // The bare engine declares snapshots: the round trip runs; resource control has its template.
     expect(junit).toMatch(/name="snapshot" time="[0-9.]+"><system-out>2 runs passed/);
     expect(junit).toContain('<skipped message="checked on the resource template"/>');
-  }, 120_000);
+  }, 300_000);
 
   it('checks the translator against the interpreter (engine names with a core)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
