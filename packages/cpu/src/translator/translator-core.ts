@@ -63,7 +63,7 @@ const JUMP_CACHE_MASK = JUMP_CACHE_ENTRIES - 1;
 class Block {
   /** False once its code was written, it was replaced, or the cache flushed: never run it again. */
   valid = true;
-  /** Times the dispatcher ran it (up to {@link HOT}). */
+  /** Times the dispatcher ran it (up to `HOT`). */
   runs = 0;
   /** Whether it is a region, or was found not to head one. */
   region = false;
@@ -151,7 +151,7 @@ export class TranslatorCore extends InterpreterCore {
   /** Instructions the running block may retire, at most (loops check it every pass). */
   room = 0;
   /**
-   * Bits 31:20 of every valid TLB tag: the context generation (mod {@link SALTS}), so that a
+   * Bits 31:20 of every valid TLB tag: the context generation (mod `SALTS`), so that a
    * context change empties the TLBs without touching them.
    */
   salt = 0;
@@ -170,7 +170,7 @@ export class TranslatorCore extends InterpreterCore {
   private context = 0;
   private lastContext = 0;
   private lastSalt = 0;
-  /** The last contexts entered: {@link CONTEXT_FIELDS} numbers each (see enterContext). */
+  /** The last contexts entered: `CONTEXT_FIELDS` numbers each (see enterContext). */
   private readonly recent = new Float64Array(RECENT_CONTEXTS * CONTEXT_FIELDS).fill(-1);
   private nextRecent = 0;
   private codeHit = false;
@@ -309,7 +309,7 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /**
-   * A block run {@link HOT} times becomes the head of a region: it and the blocks it reaches
+   * A block run `HOT` times becomes the head of a region: it and the blocks it reaches
    * in its page, compiled as one function (loops of several blocks run inside it).
    */
   private promote(block: Block): Block {
@@ -472,7 +472,7 @@ export class TranslatorCore extends InterpreterCore {
 
   /**
    * Enters the context described by the `context*` fields: the jump-cache entries, chaining
-   * links and TLB entries made in it before hold again. The last {@link RECENT_CONTEXTS}
+   * links and TLB entries made in it before hold again. The last `RECENT_CONTEXTS`
    * contexts keep their numbers (a system call's U → S → U round trip finds its blocks
    * chained and its TLB entries); an older or new one gets a context number no entry has, and a
    * fresh TLB salt (the TLBs are emptied for real when the salts wrap around).
