@@ -39,6 +39,7 @@ const STRUCTURE_OFFSET = HEADER_SIZE + RESERVATION_SIZE;
 const PROPERTY_HEADER_SIZE = 12;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 const align4 = (n: number) => (n + 3) & ~3;
 
@@ -238,9 +239,7 @@ export class FdtBuilder {
   }
 
   private nodeName(offset: number): string {
-    return new TextDecoder().decode(
-      this.buffer.subarray(offset + 4, this.buffer.indexOf(0, offset + 4)),
-    );
+    return decoder.decode(this.buffer.subarray(offset + 4, this.buffer.indexOf(0, offset + 4)));
   }
 
   /** The offset of the BEGIN_NODE tag of the node at `path`. */
@@ -279,7 +278,7 @@ export class FdtBuilder {
       if (tag !== FDT_PROP) return undefined;
       const nameStart = stringsOffset + this.view().getUint32(offset + 8);
       const nameEnd = this.buffer.indexOf(0, nameStart);
-      if (new TextDecoder().decode(this.buffer.subarray(nameStart, nameEnd)) === name) {
+      if (decoder.decode(this.buffer.subarray(nameStart, nameEnd)) === name) {
         return offset;
       }
     }

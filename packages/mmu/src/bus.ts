@@ -234,13 +234,13 @@ export class Bus {
     }
     const first = base / PAGE_SIZE;
     const end = Math.ceil((base + size) / PAGE_SIZE);
-    for (let page = first; page < end; page++) {
-      const other = this.pageRegion[page];
-      if (other !== 0) {
-        const o = this.regionList[other - 1];
+    for (const o of this.regionList) {
+      const oFirst = o.base / PAGE_SIZE;
+      const oEnd = Math.ceil((o.base + o.size) / PAGE_SIZE);
+      if (oFirst < end && first < oEnd) {
         throw new MmuError(
           'OVERLAPPING_MAPPING',
-          `Bus: ${name} at ${hex(base)}..${hex(base + size)} overlaps ${o.name} at ${hex(o.base)}..${hex(o.base + o.size)} (page ${hex(page * PAGE_SIZE)})`,
+          `Bus: ${name} at ${hex(base)}..${hex(base + size)} overlaps ${o.name} at ${hex(o.base)}..${hex(o.base + o.size)} (page ${hex(Math.max(first, oFirst) * PAGE_SIZE)})`,
         );
       }
     }

@@ -35,6 +35,11 @@ interface BlockInstruction {
   readonly next: number;
   /** Its expression semantics, or undefined for a call to the interpreter's handler. */
   readonly semantics: Semantics | undefined;
+  /**
+   * For a jump ending a block: its target when the block alone determines it (JAL, or JALR
+   * whose base register the block set from constants, as `auipc ra, …; jalr …(ra)` does).
+   */
+  target: number | undefined;
 }
 
 /** The result of {@link compileBlock}. */
@@ -87,7 +92,7 @@ export function decodeBlock(
     const decoded = decoder.decodeInto(word, createInstructionRecord());
     const next = (address + decoded.size) >>> 0;
     const semantics = semanticsOf(decoded);
-    out.push({ decoded, pc: address, next, semantics });
+    out.push({ decoded, pc: address, next, semantics, target: undefined });
     if (
       (semantics === undefined && !callsInline(decoded)) ||
       semantics?.kind === 'branch' ||
@@ -98,7 +103,62 @@ export function decodeBlock(
     address = next;
     if ((at & 0xfff) === 0) break;
   }
+  const last = out[out.length - 1];
+  if (last?.semantics?.kind === 'jump') {
+    const base = last.semantics.target.includes('$a')
+      ? constantRegister(out, out.length - 1, last.decoded.rs1, 4)
+      : 0;
+    if (base !== undefined) last.target = evaluate(last.semantics.target, last, base, 0);
+  }
   return out;
+}
+
+/**
+ * The value register `r` holds before instruction `before` of `block` when the block's own
+ * instructions set it from constants (x0, immediates, pc), following at most `depth` of them;
+ * undefined when it depends on anything else.
+ */
+function constantRegister(
+  block: readonly BlockInstruction[],
+  before: number,
+  r: number,
+  depth: number,
+): number | undefined {
+  if (r === 0) return 0;
+  for (let k = before - 1; k >= 0; k--) {
+    const at = block[k] as BlockInstruction;
+    const s = at.semantics;
+    if (s === undefined) {
+      if (at.decoded.rd === r) return undefined;
+      continue;
+    }
+    if (s.kind !== 'value' && s.kind !== 'load') continue;
+    if (at.decoded.rd !== r) continue;
+    if (s.kind === 'load' || depth === 0) return undefined;
+    const a = s.value.includes('$a') ? constantRegister(block, k, at.decoded.rs1, depth - 1) : 0;
+    const b = s.value.includes('$b') ? constantRegister(block, k, at.decoded.rs2, depth - 1) : 0;
+    if (a === undefined || b === undefined) return undefined;
+    return evaluate(s.value, at, a, b);
+  }
+  return undefined;
+}
+
+type Evaluator = (a: number, b: number, i: number, pc: number, next: number, v: number) => number;
+/** Each semantics expression as a function of its operands, compiled once. */
+const evaluators = new Map<string, Evaluator>();
+
+/** Evaluates a semantics expression of instruction `at` with rs1 = `a` and rs2 = `b`. */
+function evaluate(text: string, at: BlockInstruction, a: number, b: number): number {
+  let evaluator = evaluators.get(text);
+  if (evaluator === undefined) {
+    // The operand names of the expressions ($a, $b, …) are identifiers: they are the parameters.
+    evaluator = compileSemantics<Evaluator>(
+      ['$a', '$b', '$i', '$pc', '$next', '$v'],
+      `return ${text};`,
+    );
+    evaluators.set(text, evaluator);
+  }
+  return evaluator(a, b, at.decoded.imm, at.pc, at.next, 0);
 }
 
 /**
@@ -208,8 +268,18 @@ function successors(block: readonly BlockInstruction[]): number[] {
   const s = last.semantics;
   if (s === undefined) return [];
   if (s.kind === 'branch') return [(last.pc + last.decoded.imm) >>> 0, last.next];
-  if (s.kind === 'jump') return s.target.includes('$a') ? [] : [(last.pc + last.decoded.imm) >>> 0];
+  if (s.kind === 'jump') {
+    const to = last.target === undefined ? [] : [last.target];
+    // A call's return site usually runs next after the callee: it may join the region, where
+    // the callee's return (a dynamic jump) finds it.
+    return isCall(last) ? [...to, last.next] : to;
+  }
   return [last.next];
+}
+
+/** Whether a block's last instruction is a call: a jump that links (rd ≠ x0). */
+function isCall(last: BlockInstruction): boolean {
+  return last.semantics?.kind === 'jump' && last.decoded.rd !== 0;
 }
 
 /**
@@ -255,6 +325,15 @@ function compileBlocks(
       if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
     }
   }
+  /** Blocks of the region that start where a call in it returns. */
+  const returnSites = [
+    ...new Set(
+      blocks
+        .map((block) => block[block.length - 1] as BlockInstruction)
+        .filter((last) => isCall(last) && index.has(last.next))
+        .map((last) => last.next),
+    ),
+  ];
   const locals = [...new Set([...read, ...written])].sort((a, b) => a - b);
   const writeBack = [...written]
     .sort((a, b) => a - b)
@@ -279,8 +358,13 @@ function compileBlocks(
   const transfer = (count: number, target: number) => {
     const to = index.get(target);
     if (!region || to === undefined) return leave(count, String(target), String(BLOCK_NEXT));
-    return `done += ${count}; b = ${to}; continue;`;
+    // A block that goes back to itself loops in place, without the switch.
+    if (to === current && selfLoop) return `done += ${count}; continue self;`;
+    return `done += ${count}; b = ${to}; continue top;`;
   };
+  /** The block being emitted, and whether it jumps back to itself (its case is a loop). */
+  let current = 0;
+  let selfLoop = false;
 
   const lines: string[] = [];
   lines.push('const x = h.x;');
@@ -293,14 +377,17 @@ function compileBlocks(
   }
   lines.push('let xk = 0, xpc = 0, xr = 0;', 'out: {');
   if (region)
-    lines.push('const room = c.room;', 'let done = 0, b = 0;', 'for (;;) {', 'switch (b) {');
+    lines.push('const room = c.room;', 'let done = 0, b = 0;', 'top: for (;;) {', 'switch (b) {');
   const extras: Record<string, unknown> = { execute };
   const calls: DecodedInstruction[] = [];
 
   for (const [bi, block] of blocks.entries()) {
     const head = block[0] as BlockInstruction;
+    current = bi;
+    selfLoop = region && successors(block).includes(head.pc);
     if (region) {
       lines.push(`case ${bi}: {`);
+      if (selfLoop) lines.push('self: for (;;) {');
       // The dispatcher checked the entry block; a block reached inside the region checks itself.
       lines.push(
         `if (done + ${block.length} > room) ${leave(0, String(head.pc), String(BLOCK_NEXT))}`,
@@ -376,14 +463,19 @@ function compileBlocks(
           break;
         }
         case 'jump': {
-          const dynamic = s.target.includes('$a');
-          if (dynamic) {
+          if (at.target === undefined) {
             lines.push(`const t = ${bind(s.target)};`);
             if (d.rd !== 0) lines.push(`r${d.rd} = ${literal(at.next)};`);
+            // A return to a call site in the region stays in it.
+            if (region && returnSites.length > 0) {
+              lines.push('switch (t) {');
+              for (const site of returnSites) lines.push(`case ${site}: ${transfer(k + 1, site)}`);
+              lines.push('}');
+            }
             lines.push(leave(k + 1, 't', String(BLOCK_NEXT)));
           } else {
             if (d.rd !== 0) lines.push(`r${d.rd} = ${literal(at.next)};`);
-            lines.push(transfer(k + 1, (at.pc + d.imm) >>> 0));
+            lines.push(transfer(k + 1, at.target));
           }
           ended = true;
           break;
@@ -392,6 +484,7 @@ function compileBlocks(
     }
     if (!ended)
       lines.push(transfer(block.length, (block[block.length - 1] as BlockInstruction).next));
+    if (selfLoop) lines.push('}');
     if (region) lines.push('}');
   }
   if (region) lines.push('}', '}');

@@ -81,6 +81,51 @@ describe('decodeBlock', () => {
   });
 });
 
+describe('static jump targets', () => {
+  it('a JALR whose base the block set from constants (auipc + jalr) has its target', () => {
+    const u16 = code('.option norvc\nnop\nauipc ra, 0\njalr ra, 0x20(ra)');
+    const block = decodeBlock(u16, 0, RAM_BASE, decoder);
+    expect(block.at(-1)?.target).toBe(RAM_BASE + 4 + 0x20);
+    const chain = code('.option norvc\nlui t0, 0x80001\naddi t0, t0, 0x11\njalr zero, 2(t0)');
+    // (0x80001011 + 2) with the low bit cleared.
+    expect(decodeBlock(chain, 0, RAM_BASE, decoder).at(-1)?.target).toBe(0x80001012);
+    const jal = code('.option norvc\nj 0x80000100');
+    expect(decodeBlock(jal, 0, RAM_BASE, decoder).at(-1)?.target).toBe(0x80000100);
+  });
+
+  it('a JALR whose base comes from memory, from before the block, or was overwritten is dynamic', () => {
+    for (const source of [
+      'lw ra, 0(sp)\njalr ra, 0(ra)',
+      'jalr ra, 0(ra)',
+      'auipc ra, 0\nlw ra, 0(sp)\nret',
+      'auipc t0, 0\nadd t0, t0, a0\njr t0',
+    ]) {
+      const block = decodeBlock(code(`.option norvc\n${source}`), 0, RAM_BASE, decoder);
+      expect(block.at(-1)?.target, source).toBeUndefined();
+    }
+  });
+
+  it('a region holds the callee of a call and the call’s return site, where the return lands', () => {
+    const u16 = code(`
+      .option norvc
+      top:
+        addi a0, a0, 1
+        auipc ra, 0
+        jalr ra, 16(ra)
+        bne a0, a1, top
+        j 0x80001000
+      callee:
+        addi a2, a2, 1
+        ret
+    `);
+    const region = compileRegion(u16, 0, RAM_BASE, decoder);
+    // Entry [addi auipc jalr], the callee [addi ret], the return site [bne], then [j].
+    expect(region?.instructions).toBe(3 + 2 + 1 + 1);
+    // The return goes on inside the region when it lands on the return site.
+    expect(region?.source).toMatch(/switch \(t\) \{\ncase 2147483660: /);
+  });
+});
+
 describe('compileBlock', () => {
   it('counts the instructions and bytes it covers', () => {
     const u16 = code('x: li a0, 1\n.option norvc\naddi a0, a0, 2\nbnez a0, x');

@@ -551,6 +551,23 @@ describe('loops stop exactly at the limit and the deadline', () => {
         addi a3, a3, 1
         bne a0, a2, loop
     `,
+    'a loop of calls (auipc + jalr) and returns, with an inner loop that branches to itself': `
+      _start:
+        li a2, 1000000
+      loop:
+        addi a0, a0, 1
+        call twice
+        mv a4, a1
+        call twice
+        bne a0, a2, loop
+      twice:
+        li t1, 3
+      spin:
+        addi a1, a1, 2
+        addi t1, t1, -1
+        bnez t1, spin
+        ret
+    `,
     'a loop with a counted trap (ECALL)': `
       _start:
         la t0, handler
