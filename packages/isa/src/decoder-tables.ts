@@ -39,6 +39,8 @@ const META_IMM = 3;
 const NONE = -1;
 /** Table value: several entries share the key; ask the decode tree. */
 const SEVERAL = -2;
+/** Table value: not worked out yet (the 32-bit table fills in on first use). */
+const UNKNOWN = -3;
 
 /**
  * The immediates of the 32-bit formats as four masked shifts of the word, OR-ed together:
@@ -118,12 +120,15 @@ export function buildTableDecoder(
     return 2 * h;
   }
   // 32-bit: entry by key, operand masks and immediate layout by entry.
-  const t32 = new Int16Array(1 << 15);
+  // (Filled in key by key on first use, as the compressed table is: a fresh process decodes a
+  // few hundred distinct keys, not all 32 Ki.)
+  const t32 = new Int16Array(1 << 15).fill(UNKNOWN);
   const enabled32 = enabled.filter((spec) => spec.size === 4);
   // Every 32-bit entry fixes its opcode: group the entries by opcode[6:2] first.
   const byOpcode: InstructionSpec[][] = Array.from({ length: 32 }, () => []);
   for (const spec of enabled32) byOpcode[(spec.match >>> 2) & 0x1f]?.push(spec);
-  for (let key = 0; key < t32.length; key++) {
+  /** The table value of `key`: the one entry whose fixed bits in the key match, or NONE/SEVERAL. */
+  function entryOfKey(key: number): number {
     const word = wordOfKey(key);
     let found = NONE;
     for (const spec of byOpcode[key & 0x1f] as InstructionSpec[]) {
@@ -132,6 +137,7 @@ export function buildTableDecoder(
         found = found === NONE ? spec.index : SEVERAL;
     }
     t32[key] = found;
+    return found;
   }
   // Per entry, one row of META_STRIDE numbers: fixed-bit mask and match; register masks
   // packed as rd | rs1 << 5 | rs2 << 10; the immediate's terms. (CSR, fence sets, ordering
@@ -152,7 +158,9 @@ export function buildTableDecoder(
   }
 
   function index32(w: number): number {
-    const i = t32[key32(w)] as number;
+    const key = key32(w);
+    let i = t32[key] as number;
+    if (i === UNKNOWN) i = entryOfKey(key);
     if (i === SEVERAL) return slowSpec(w >>> 0)?.index ?? NONE;
     if (
       i >= 0 &&

@@ -39,7 +39,6 @@ const STRUCTURE_OFFSET = HEADER_SIZE + RESERVATION_SIZE;
 const PROPERTY_HEADER_SIZE = 12;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 const align4 = (n: number) => (n + 3) & ~3;
 
@@ -148,6 +147,8 @@ export function writeFdt(root: FdtNode, bootCpu = 0): Uint8Array {
 export class FdtBuilder {
   /** The structure block starts at {@link STRUCTURE_OFFSET}; the strings block follows it. */
   private buffer = new Uint8Array(0x2000);
+  /** A view of {@link FdtBuilder.buffer} (made again when the buffer grows). */
+  private data = new DataView(this.buffer.buffer);
   private structureSize: number;
   private stringsSize = 0;
 
@@ -219,11 +220,18 @@ export class FdtBuilder {
   }
 
   private view(): DataView {
-    return new DataView(this.buffer.buffer);
+    return this.data;
   }
 
   private tag(offset: number): number {
-    return this.view().getUint32(offset);
+    return this.data.getUint32(offset);
+  }
+
+  /** Whether the NUL-terminated bytes at `offset` are `name` (encoded). */
+  private bytesAre(offset: number, name: Uint8Array): boolean {
+    const buffer = this.buffer;
+    for (let i = 0; i < name.length; i++) if (buffer[offset + i] !== name[i]) return false;
+    return buffer[offset + name.length] === 0;
   }
 
   /** The offset of the tag after the one at `offset` (`fdt_next_tag`). */
@@ -236,10 +244,6 @@ export class FdtBuilder {
       default:
         return offset + 4;
     }
-  }
-
-  private nodeName(offset: number): string {
-    return decoder.decode(this.buffer.subarray(offset + 4, this.buffer.indexOf(0, offset + 4)));
   }
 
   /** The offset of the BEGIN_NODE tag of the node at `path`. */
@@ -256,11 +260,12 @@ export class FdtBuilder {
 
   /** The subnode `name` of the node at `node`. */
   private child(node: number, name: string): number | undefined {
+    const wanted = encoder.encode(name);
     let depth = 0;
     for (let offset = this.next(node); ; offset = this.next(offset)) {
       const tag = this.tag(offset);
       if (tag === FDT_BEGIN_NODE) {
-        if (depth === 0 && this.nodeName(offset) === name) return offset;
+        if (depth === 0 && this.bytesAre(offset + 4, wanted)) return offset;
         depth++;
       } else if (tag === FDT_END_NODE) {
         if (depth === 0) return undefined;
@@ -272,15 +277,12 @@ export class FdtBuilder {
   /** The PROP tag of property `name` of the node at `node`. */
   private property(node: number, name: string): number | undefined {
     const stringsOffset = STRUCTURE_OFFSET + this.structureSize;
+    const wanted = encoder.encode(name);
     for (let offset = this.next(node); ; offset = this.next(offset)) {
       const tag = this.tag(offset);
       if (tag === FDT_NOP) continue;
       if (tag !== FDT_PROP) return undefined;
-      const nameStart = stringsOffset + this.view().getUint32(offset + 8);
-      const nameEnd = this.buffer.indexOf(0, nameStart);
-      if (decoder.decode(this.buffer.subarray(nameStart, nameEnd)) === name) {
-        return offset;
-      }
+      if (this.bytesAre(stringsOffset + this.data.getUint32(offset + 8), wanted)) return offset;
     }
   }
 
@@ -288,8 +290,9 @@ export class FdtBuilder {
   private stringOffset(name: string): number {
     const wanted = encoder.encode(`${name}\0`);
     const start = STRUCTURE_OFFSET + this.structureSize;
+    const name0 = encoder.encode(name);
     for (let offset = 0; offset + wanted.length <= this.stringsSize; offset++) {
-      if (wanted.every((byte, i) => this.buffer[start + offset + i] === byte)) return offset;
+      if (this.bytesAre(start + offset, name0)) return offset;
     }
     const offset = this.stringsSize;
     this.splice(start + offset, 0, wanted.length);
@@ -314,6 +317,7 @@ export class FdtBuilder {
       const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
       grown.set(this.buffer);
       this.buffer = grown;
+      this.data = new DataView(grown.buffer);
     }
     this.buffer.copyWithin(offset + newSize, offset + oldSize, end);
   }

@@ -25,8 +25,22 @@ import {
 /** Most instructions in one block. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
 
-/** A compiled block: runs on the core `c` and hart `h`, and returns how it ended (`BLOCK_*`). */
-export type BlockFunction = (c: unknown, h: unknown) => number;
+/**
+ * A compiled block: runs on the core `c` and hart `h` from its block number `entry` (0, the
+ * first block, unless a region is entered at another of its blocks), and returns how it ended
+ * (`BLOCK_*`).
+ */
+export type BlockFunction = (c: unknown, h: unknown, entry: number) => number;
+
+/** Where a region may also be entered: one of its blocks after the first. */
+export interface RegionEntry {
+  /** The block's number in the region (its `entry` argument). */
+  readonly index: number;
+  /** Virtual address of its first instruction. */
+  readonly pc: number;
+  /** Its instructions. */
+  readonly length: number;
+}
 
 /** One decoded instruction of a block. */
 interface BlockInstruction {
@@ -57,6 +71,8 @@ export interface CompiledBlock {
   readonly loop: boolean;
   /** The generated source (for tests and the curious). */
   readonly source: string;
+  /** A region's other blocks, where it may be entered too (none for a single block). */
+  readonly entries: readonly RegionEntry[];
 }
 
 /** The expression semantics of a decoded instruction, if it has one. */
@@ -377,7 +393,12 @@ function compileBlocks(
   }
   lines.push('let xk = 0, xpc = 0, xr = 0;', 'out: {');
   if (region)
-    lines.push('const room = c.room;', 'let done = 0, b = 0;', 'top: for (;;) {', 'switch (b) {');
+    lines.push(
+      'const room = c.room;',
+      'let done = 0, b = entry;',
+      'top: for (;;) {',
+      'switch (b) {',
+    );
   const extras: Record<string, unknown> = { execute };
   const calls: DecodedInstruction[] = [];
 
@@ -493,7 +514,7 @@ function compileBlocks(
   lines.push('return xr;');
   extras.I = calls;
   const source = lines.join('\n');
-  const fn = compileSemantics<BlockFunction>(['c', 'h'], source, extras);
+  const fn = compileSemantics<BlockFunction>(['c', 'h', 'entry'], source, extras);
   return {
     fn,
     length: (blocks[0] as BlockInstruction[]).length,
@@ -502,6 +523,13 @@ function compileBlocks(
     size: source.length,
     loop: region,
     source,
+    entries: region
+      ? blocks.slice(1).map((block, i) => ({
+          index: i + 1,
+          pc: (block[0] as BlockInstruction).pc,
+          length: block.length,
+        }))
+      : [],
   };
 }
 

@@ -41,6 +41,7 @@ import {
   type CompiledBlock,
   compileBlock,
   compileRegion,
+  type RegionEntry,
   TLB_ENTRIES,
 } from './block-compiler.js';
 
@@ -86,6 +87,8 @@ class Block {
     /** Instructions in its entry block. */
     readonly length: number,
     readonly size: number,
+    /** The block of `fn` to start at (a region entered at one of its later blocks). */
+    readonly entry = 0,
   ) {}
 
   /** Links `next` (at `pc`) as a successor, in the slot that is stale or was not used last. */
@@ -158,6 +161,11 @@ export class TranslatorCore extends InterpreterCore {
 
   private readonly cacheLimit: number;
   private readonly blocks = new Map<number, Block>();
+  /**
+   * Blocks that are part of a region (not its first), by RAM offset: a block there that gets
+   * hot enters that region instead of compiling one of its own.
+   */
+  private readonly members = new Map<number, { region: Block; entry: RegionEntry }>();
   private readonly pageBlocks = new Map<number, Block[]>();
   private readonly jumpPc = new Int32Array(JUMP_CACHE_ENTRIES).fill(-1);
   /** The context generation each jump-cache entry was made in (older ones are stale). */
@@ -253,7 +261,7 @@ export class TranslatorCore extends InterpreterCore {
       }
       if (++next.runs === HOT && !next.region) next = this.promote(next);
       this.room = stop - hart.retired;
-      const ended = next.fn(this, hart);
+      const ended = next.fn(this, hart, next.entry);
       block = next;
       if (ended === BLOCK_NEXT) continue;
       block = undefined;
@@ -314,6 +322,18 @@ export class TranslatorCore extends InterpreterCore {
    */
   private promote(block: Block): Block {
     block.region = true;
+    const member = this.members.get(block.offset);
+    if (member !== undefined) {
+      if (member.region.valid && member.entry.pc === block.pc) {
+        // Part of a region already: enter it at this block, nothing to compile.
+        const { region, entry } = member;
+        return this.hot(
+          block,
+          this.place(new Block(block.pc, block.offset, region.fn, entry.length, 0, entry.index)),
+        );
+      }
+      this.members.delete(block.offset);
+    }
     // Only blocks that have run (translated or not yet) join: a region is the part of the page
     // in use, small enough for V8 to optimize.
     const compiled = compileRegion(this.u16, block.offset, block.pc, this.hart.decoder, (pc) => {
@@ -326,11 +346,18 @@ export class TranslatorCore extends InterpreterCore {
     if (compiled === undefined || !compiled.loop) return block;
     const region = this.install(block.pc, block.offset, compiled);
     if (region === undefined) return block;
+    for (const entry of compiled.entries)
+      this.members.set(block.offset + (entry.pc - block.pc), { region, entry });
+    this.regions++;
+    return this.hot(block, region);
+  }
+
+  /** `region` replaces `block`, which got hot, in the jump cache. */
+  private hot(block: Block, region: Block): Block {
     region.region = true;
     region.runs = HOT;
     const slot = (block.pc >>> 1) & JUMP_CACHE_MASK;
     if (this.jumpBlock[slot] === block) this.jumpBlock[slot] = region;
-    this.regions++;
     return region;
   }
 
@@ -437,7 +464,14 @@ export class TranslatorCore extends InterpreterCore {
   private install(pc: number, offset: number, compiled: CompiledBlock): Block | undefined {
     if (compiled.size > this.cacheLimit) return undefined;
     if (this.cacheSize + compiled.size > this.cacheLimit) this.flush();
-    const block = new Block(pc, offset, compiled.fn, compiled.length, compiled.size);
+    this.place(new Block(pc, offset, compiled.fn, compiled.length, compiled.size));
+    this.translated++;
+    return this.blocks.get(offset);
+  }
+
+  /** Puts a block in the cache, in place of the one at its offset, and marks its page. */
+  private place(block: Block): Block {
+    const offset = block.offset;
     const old = this.blocks.get(offset);
     if (old !== undefined) old.valid = false;
     this.blocks.set(offset, block);
@@ -451,8 +485,7 @@ export class TranslatorCore extends InterpreterCore {
     const list = this.pageBlocks.get(page);
     if (list === undefined) this.pageBlocks.set(page, [block]);
     else list.push(block);
-    this.cacheSize += compiled.size;
-    this.translated++;
+    this.cacheSize += block.size;
     return block;
   }
 
@@ -520,6 +553,7 @@ export class TranslatorCore extends InterpreterCore {
   private flush(): void {
     for (const block of this.blocks.values()) block.valid = false;
     this.blocks.clear();
+    this.members.clear();
     this.pageBlocks.clear();
     this.memory.ram.codePages.fill(0);
     this.jumpPc.fill(-1);

@@ -52,11 +52,11 @@ vi.mock('../../src/translator/block-compiler.js', async (importOriginal) => {
       const fn = compiled.fn;
       return {
         ...compiled,
-        fn: (c: unknown, h: unknown) => {
-          if (!(c as { skipsInterruptCheck?: boolean }).skipsInterruptCheck) return fn(c, h);
+        fn: (c: unknown, h: unknown, entry: number) => {
+          if (!(c as { skipsInterruptCheck?: boolean }).skipsInterruptCheck) return fn(c, h, entry);
           const hart = h as Hart;
           const traps = hart.traps;
-          const ended = fn(c, h);
+          const ended = fn(c, h, entry);
           return ended === CONTEXT && hart.traps === traps && hart.pendingCause < 0 && !hart.waiting
             ? NEXT
             : ended;

@@ -611,6 +611,38 @@ describe('loops stop exactly at the limit and the deadline', () => {
   });
 });
 
+describe('regions entered at a later block', () => {
+  it('a hot block that is part of a region enters it (no second compile), exactly', () => {
+    // `head` gets hot first and heads the region, which holds `tail` (reached by a branch in
+    // the first 1,024 passes). Later passes reach `tail` by a dynamic jump, which leaves the
+    // region: `tail` gets hot on its own and enters the region at its case instead of
+    // compiling a region of its own.
+    const source = `
+      _start:
+        li a2, 8000
+        la s1, tail
+      head:
+        addi a0, a0, 1
+        andi t0, a0, 3
+        beqz t0, check
+        j head
+      check:
+        srli t2, a0, 10
+        beqz t2, tail
+        jr s1
+      tail:
+        addi a1, a1, 1
+        bne a0, a2, head
+    `;
+    const pair = new Pair(source);
+    pair.drive(1_000_000);
+    expect(pair.translator.core.statistics().regionsCompiled).toBe(1);
+    // The same program stopped everywhere: still exactly the interpreter.
+    const stopped = new Pair(source);
+    stopped.drive(1_000_000, STEPS);
+  });
+});
+
 describe('interrupts raised between runs', () => {
   it('land on exactly the instruction where the interpreter takes them', () => {
     const pair = new Pair(`
