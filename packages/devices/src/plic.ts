@@ -352,20 +352,10 @@ export class Plic implements MmioDevice {
   }
 
   private checkSource(source: number): void {
-    if (!Number.isInteger(source) || source < 1 || source >= PLIC_NUM_SOURCES)
-      throw new DeviceError(
-        'BAD_ARGUMENT',
-        this.name,
-        `interrupt source ${source} is not in 1…${PLIC_NUM_SOURCES - 1}`,
-      );
+    checkInteger(source, this.name, 'interrupt source', [1, PLIC_NUM_SOURCES - 1]);
   }
 
   private checkContext(context: number): void {
-    if (context !== 0 && context !== 1)
-      throw new DeviceError(
-        'BAD_ARGUMENT',
-        this.name,
-        `context ${context} is not 0 (M-mode) or 1 (S-mode)`,
-      );
+    checkInteger(context, this.name, 'context (0: M-mode, 1: S-mode)', [0, 1]);
   }
 }

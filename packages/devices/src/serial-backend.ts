@@ -6,7 +6,7 @@
  */
 
 import { DeviceError } from './errors.js';
-import { checkInteger } from './validate.js';
+import { checkInteger, describe } from './validate.js';
 
 /**
  * The host side of a serial port. The UART calls {@link SerialBackend.transmit} for every byte
@@ -75,7 +75,7 @@ export abstract class QueuedSerialBackend implements SerialBackend {
     else {
       for (const b of input)
         if (!Number.isInteger(b) || b < 0 || b > 255)
-          throw new DeviceError('BAD_ARGUMENT', 'serial', `input ${b} is not a byte`);
+          throw new DeviceError('BAD_ARGUMENT', 'serial', `input ${describe(b)} is not a byte`);
       bytes = Uint8Array.from(input);
     }
     if (bytes.length === 0) return;

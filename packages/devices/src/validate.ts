@@ -75,7 +75,8 @@ export class SnapshotReader {
   }
 }
 
-function describe(v: unknown): string {
+/** A value as an error message shows it: strings quoted, objects and arrays by kind (never converted). */
+export function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (Array.isArray(v)) return 'an array';
   return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);

@@ -202,8 +202,14 @@ describe('Plic', () => {
     for (const s of [0, 96, -1, 1.5]) {
       expect(() => plic.setSourceLevel(s, true)).toThrow(DeviceError);
     }
-    expect(() => plic.claim(2)).toThrow(/context 2/);
+    expect(() => plic.claim(2)).toThrow(
+      /context \(0: M-mode, 1: S-mode\) must be an integer in 0…1, got 2/,
+    );
     expect(() => plic.peek(-1)).toThrow(DeviceError);
+    // A value whose string conversion throws is still described, not converted.
+    const hostile = { toString: {} } as never;
+    expect(() => plic.line(hostile)).toThrow(DeviceError);
+    expect(() => plic.claim(hostile)).toThrow(DeviceError);
   });
 
   it('narrow and unknown accesses read 0 and are ignored (and do not claim)', () => {
