@@ -93,8 +93,8 @@ export interface CfiFlashSnapshot {
   readonly status: number;
   /** Writes left in a buffered write (`buffer-data`). */
   readonly remaining: number;
-  /** Offset of the block a buffered write fills, or -1 before its first data write. */
-  readonly block: number;
+  /** Offset of the 4 KiB part a buffered write fills (where its `0xe8` was written), or -1. */
+  readonly bufferBase: number;
   /** The buffered write's data: `[offset, size, value]` each, applied at the confirm. */
   readonly buffer: readonly (readonly [number, number, number])[];
   /** Pages written since reset (4 KiB each, by byte offset in lowercase hex), base64. */
@@ -120,14 +120,15 @@ export interface CfiFlashOptions {
  * | `0x70` | read status (`0x80`: ready) |
  * | `0x50` | clear status (to 0), read array |
  * | `0x90` | read identifier: index (offset ÷ 4) mod 256: 0 → `0x89`, 1 → `0x18`, others 0 |
- * | `0x98` | CFI query: index offset ÷ 4 of the table QEMU reports |
+ * | `0x98` | CFI query: index offset ÷ 4 of the table QEMU reports; left only by `0xff` (other writes are ignored) |
  * | `0x40`, `0x10` | program: the next write stores its value (replacing the bytes), then status |
  * | `0x20`, `0x28` | erase the 256 KiB block (to `0xff`) at once; a `0xd0` confirm reads status, anything else array |
- * | `0xe8` | buffered write: count − 1 (low 16 bits), then that many writes inside one 4 KiB block, then `0xd0`; a write outside the block sets status bit 4 and the confirm then drops the data |
+ * | `0xe8` | buffered write: count − 1 (low 16 bits), then that many writes inside the 4 KiB block where `0xe8` was written, then `0xd0`; a write outside the block sets status bit 4 and the confirm then drops the data, as does any other confirm |
  * | `0x60` | lock setup: `0x01`, `0xd0`, `0x2f` read status (blocks never lock) |
  * | others | read array |
  *
- * While a sequence waits for its next write, reads return the status.
+ * While a sequence waits for its next write, reads return the status. Program, erase, a buffered
+ * write and a confirmed lock set its bit 7 (ready); only `0x50` clears it.
  *
  * @example
  * ```ts
@@ -200,7 +201,6 @@ export class CfiFlash implements MmioDevice {
         return;
       case 'buffer-count':
         this.remaining = (value & 0xffff) + 1;
-        this.block = -1;
         this.buffer = [];
         this.mode = 'buffer-data';
         return;
@@ -214,6 +214,10 @@ export class CfiFlash implements MmioDevice {
           this.mode = 'status';
         } else this.mode = 'array';
         this.buffer = [];
+        return;
+      case 'query':
+        // QEMU leaves query mode on 0xff only; every other write is ignored.
+        if (command === 0xff) this.mode = 'array';
         return;
       default:
         this.command(offset, command);
@@ -255,6 +259,7 @@ export class CfiFlash implements MmioDevice {
         return;
       case 0xe8:
         this.status |= STATUS_READY;
+        this.block = offset - (offset % FLASH_WRITE_BUFFER_SIZE);
         this.mode = 'buffer-count';
         return;
       default:
@@ -265,7 +270,6 @@ export class CfiFlash implements MmioDevice {
 
   /** One data write of a buffered write. */
   private bufferWrite(offset: number, size: AccessSize, value: number): void {
-    if (this.block < 0) this.block = offset - (offset % FLASH_WRITE_BUFFER_SIZE);
     if (offset >= this.block && offset + size <= this.block + FLASH_WRITE_BUFFER_SIZE)
       this.buffer.push([offset, size, value >>> 0]);
     else this.status |= STATUS_PROGRAM_ERROR;
@@ -317,7 +321,7 @@ export class CfiFlash implements MmioDevice {
       mode: this.mode,
       status: this.status,
       remaining: this.remaining,
-      block: this.block,
+      bufferBase: this.block,
       buffer: this.buffer.map(([a, b, c]) => [a, b, c] as const),
       pages,
     };
@@ -335,9 +339,10 @@ export class CfiFlash implements MmioDevice {
     if (!MODES.includes(mode)) throw r.fail('mode', `must be one of ${MODES.join(', ')}`);
     const status = r.int('status', 0xff);
     const remaining = r.int('remaining', 0x10000);
-    const block = s.block === -1 ? -1 : r.int('block', FLASH_BANK_SIZE - FLASH_WRITE_BUFFER_SIZE);
+    const block =
+      s.bufferBase === -1 ? -1 : r.int('bufferBase', FLASH_BANK_SIZE - FLASH_WRITE_BUFFER_SIZE);
     if (block >= 0 && block % FLASH_WRITE_BUFFER_SIZE !== 0)
-      throw r.fail('block', 'must be -1 or a multiple of 4096');
+      throw r.fail('bufferBase', 'must be -1 or a multiple of 4096');
     if (!Array.isArray(s.buffer) || s.buffer.length > 0x10000)
       throw r.fail('buffer', 'must be an array');
     const buffer: [number, number, number][] = [];

@@ -50,7 +50,7 @@ export interface PciHostSnapshot {
   /** The command register (bits of {@link PCI_COMMAND_WRITABLE} only). */
   readonly command: number;
   /** The cache line size register. */
-  readonly cacheLineSize: number;
+  readonly lineSize: number;
   /** The interrupt line register. */
   readonly interruptLine: number;
 }
@@ -182,7 +182,7 @@ export class PciHost implements MmioDevice {
   snapshot(): PciHostSnapshot {
     return {
       command: this.command,
-      cacheLineSize: this.cacheLineSize,
+      lineSize: this.cacheLineSize,
       interruptLine: this.interruptLine,
     };
   }
@@ -197,7 +197,7 @@ export class PciHost implements MmioDevice {
     const command = r.int('command', 0xffff);
     if ((command & ~PCI_COMMAND_WRITABLE) !== 0)
       throw r.fail('command', `has bits outside 0x${PCI_COMMAND_WRITABLE.toString(16)}`);
-    const cacheLineSize = r.int('cacheLineSize', 0xff);
+    const cacheLineSize = r.int('lineSize', 0xff);
     const interruptLine = r.int('interruptLine', 0xff);
     this.command = command;
     this.cacheLineSize = cacheLineSize;

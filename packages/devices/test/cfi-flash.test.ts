@@ -111,6 +111,24 @@ describe('CfiFlash', () => {
     flash.write(0x2ffc, 4, 0xd0);
     expect(flash.read(0x2ffc, 4)).toBe(0);
     expect(flash.read(0x3000, 4)).toBe(0);
+    // The block is where 0xe8 was written, not where the data goes first.
+    flash.write(0, 4, 0x50);
+    flash.write(0x7000, 4, 0xe8);
+    flash.write(0x7000, 4, 0);
+    flash.write(0x8000, 4, 5);
+    expect(flash.read(0, 4)).toBe(0x00900090);
+    flash.write(0x7000, 4, 0xd0); // the confirm of a failed buffer: read array
+    expect(flash.read(0x8000, 4)).toBe(0);
+    flash.write(0, 4, 0x70);
+    expect(flash.read(0, 4)).toBe(0x00900090);
+    // Status bit 7 stays set after a buffered write, even one that was dropped.
+    flash.write(0, 4, 0x50);
+    flash.write(0x5000, 4, 0xe8);
+    flash.write(0x5000, 4, 0);
+    flash.write(0x5000, 4, 0x1234);
+    flash.write(0, 4, 0x12);
+    flash.write(0, 4, 0x70);
+    expect(flash.read(0, 4)).toBe(0x00800080);
   });
 
   it('takes lock commands, reading status, and falls back to read array on unknown ones', () => {
@@ -121,8 +139,17 @@ describe('CfiFlash', () => {
     flash.write(0, 4, 0x12);
     expect(flash.state).toBe('array');
     flash.write(0, 4, 0x98);
+    for (const ignored of [0x70, 0x90, 0xf0, 0x00, 0x40, 0x1234, 0x50]) flash.write(0, 4, ignored);
+    expect(flash.state).toBe('query'); // only 0xff leaves a query
+    expect(flash.read(0, 4)).toBe(0);
+    flash.write(0, 4, 0xff);
+    expect(flash.state).toBe('array');
+    flash.write(0, 4, 0x90);
     flash.write(0, 4, 0x70);
     expect(flash.state).toBe('status');
+    flash.write(0, 4, 0x60);
+    flash.write(0, 4, 0x12);
+    expect(flash.state).toBe('array');
   });
 
   it('snapshots its state and contents, restores them, and refuses bad snapshots', () => {

@@ -68,12 +68,10 @@ describe('PciHost', () => {
     copy.restore(JSON.parse(JSON.stringify(pci.snapshot())));
     expect(copy.read(4, 4)).toBe(6);
     expect(copy.read(0x3c, 4)).toBe(0x21);
-    expect(() => copy.restore({ command: 0x8000, cacheLineSize: 0, interruptLine: 0 })).toThrow(
+    expect(() => copy.restore({ command: 0x8000, lineSize: 0, interruptLine: 0 })).toThrow(
       DeviceError,
     );
-    expect(() => copy.restore({ command: 0, cacheLineSize: 256, interruptLine: 0 })).toThrow(
-      /cacheLineSize/,
-    );
+    expect(() => copy.restore({ command: 0, lineSize: 256, interruptLine: 0 })).toThrow(/lineSize/);
     expect(copy.read(4, 4)).toBe(6);
     copy.reset();
     expect(copy.read(4, 4)).toBe(0);
