@@ -9,7 +9,7 @@
 # at least 2 MiB: the firmware's own memory comes first). Any other payload goes to 0x80200000,
 # right after the firmware.
 set -eu
-bytes() { od -An -v -tx1 -j "$2" -N "$3" "$1" | tr -d ' \n'; }
+bytes() { od -An -v -tx1 -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' \n'; }
 payload=$1
 if [ "$(bytes "$payload" 56 4)" = "52534305" ] || [ "$(bytes "$payload" 48 8)" = "5249534356000000" ]; then
   le=$(bytes "$payload" 8 8) # text_offset, little-endian
