@@ -4,7 +4,9 @@
 #   1. the M-mode firmware objects (guests/firmware, guests/common)
 #   2. the bare-metal images: compute-bare.elf, compute-bare-small.elf (M-mode) and
 #      compute-sv32.elf (the same program in S-mode under Sv32: start.S, main.c with -DSV32)
-#   3. the firmware self-test: sbitest.elf (firmware + the sbitest S-mode payload)
+#   3. the firmware self-test: sbitest.elf (firmware + the sbitest S-mode payload), and
+#      bootheader.elf (firmware + a payload with Linux's boot image header, entered at
+#      0x80400000)
 #   4. if guests/os/build.sh exists: it builds guests/build/os.bin (flat, linked at
 #      0x80200000), and os.elf is the firmware with that payload (GUESTS_SKIP_OS=1 skips
 #      this step, for work on the other images while the OS does not build)
@@ -27,15 +29,18 @@ for f in fdt fmt string; do cc common/$f.c $B/common-$f.o; done
 COMMON_OBJS="$B/common-fmt.o $B/common-string.o"
 
 for f in entry; do cc firmware/$f.S $B/fw-$f.o; done
-for f in main sbi; do cc firmware/$f.c $B/fw-$f.o; done
-FW_OBJS="$B/fw-entry.o $B/fw-main.o $B/fw-sbi.o $B/common-fdt.o"
+for f in main sbi reserve; do cc firmware/$f.c $B/fw-$f.o; done
+FW_OBJS="$B/fw-entry.o $B/fw-main.o $B/fw-sbi.o $B/fw-reserve.o $B/common-fdt.o"
 
-# fw_image PAYLOAD.bin IMAGE.elf: the firmware with PAYLOAD.bin at 0x80200000.
+# fw_image PAYLOAD.bin IMAGE.elf: the firmware with PAYLOAD.bin at 0x80200000 (a Linux Image:
+# where its boot header's text_offset says, 0x80400000 for rv32; firmware/payload-address.sh).
 fw_image() {
   name=$(basename "$2" .elf)
+  address=$(sh firmware/payload-address.sh "$1")
   cc firmware/payload.S "$B/payload-$name.o" "-DFW_PAYLOAD_PATH=\"$1\""
   # shellcheck disable=SC2086
-  "$LD" $LDFLAGS -X -T firmware/link.ld $FW_OBJS $COMMON_OBJS "$B/payload-$name.o" -o "$2"
+  "$LD" $LDFLAGS -X -T firmware/link.ld --defsym=FW_PAYLOAD_ADDR="$address" $FW_OBJS \
+    $COMMON_OBJS "$B/payload-$name.o" -o "$2"
 }
 
 # --- bare-metal compute -------------------------------------------------------------------
@@ -64,6 +69,13 @@ cc sbitest/main.c $B/sbitest-main.o
   -o $B/sbitest.elf
 "$OBJCOPY" -O binary $B/sbitest.elf $B/sbitest.bin
 fw_image $B/sbitest.bin images/sbitest.elf
+
+# --- a payload with Linux's boot image header (entered at 0x80400000) ----------------------
+cc bootheader/start.S $B/bootheader-start.o
+# shellcheck disable=SC2086
+"$LD" $LDFLAGS -X -T bootheader/link.ld $B/bootheader-start.o -o $B/bootheader.elf
+"$OBJCOPY" -O binary $B/bootheader.elf $B/bootheader.bin
+fw_image $B/bootheader.bin images/bootheader.elf
 
 # --- the OS (guests/os, built by its own script) -------------------------------------------
 if [ -f os/build.sh ] && [ -z "${GUESTS_SKIP_OS:-}" ]; then

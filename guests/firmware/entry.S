@@ -35,7 +35,7 @@ enter_supervisor:
     csrw    mscratch, t0
     li      t0, MSTATUS_MPP_S   /* MPP = S; MPIE = 0 keeps MIE clear on later mrets */
     csrw    mstatus, t0
-    li      t0, 0x80200000
+    la      t0, _payload_start  /* where link.ld placed the payload */
     csrw    mepc, t0
     csrw    satp, zero
     csrw    stvec, zero

@@ -7,11 +7,14 @@
 #include "../common/regs.h"
 #include "../common/sbi.h"
 
-/* The firmware owns [FW_BASE, FW_END); the S-mode payload is linked and entered at FW_END. */
+/* The firmware owns [FW_BASE, FW_END); the S-mode payload is entered where link.ld placed it
+ * (_payload_start: FW_END, or the start of RAM + the text_offset of a Linux image's header). */
 #define FW_BASE 0x80000000u
 #define FW_SIZE 0x00200000u
 #define FW_END (FW_BASE + FW_SIZE)
-#define FW_PAYLOAD_ADDR FW_END
+
+/* The payload (payload.S): where it starts and ends. */
+extern const char _payload_start[], _payload_end[];
 
 /* Version reported by sbi_get_impl_version: (major << 16) | minor. */
 #define FW_VERSION_MAJOR 0
@@ -35,6 +38,12 @@ extern uint64_t fw_ram_end;
 
 /* entry.S */
 void enter_supervisor(unsigned long hartid, unsigned long dtb) __attribute__((noreturn));
+
+/* reserve.c: adds to the device tree at `dtb` a /reserved-memory child `no-map` covering
+ * [base, base + size) (and the /reserved-memory node itself if there is none), moving the
+ * strings block up; the tree may grow to `room` bytes. Returns 0, or -1 with the tree
+ * unchanged if it is malformed, laid out unusually (strings block not last) or out of room. */
+int fw_reserve_in_fdt(uintptr_t dtb, uint32_t base, uint32_t size, uint32_t room);
 
 /* main.c */
 void fw_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -77,6 +77,13 @@ void fw_main(unsigned long hartid, unsigned long dtb) {
   struct fdt_info dt;
   fdt_read(dtb, VIRT_RAM_BASE, &dt); /* all zero if the tree is missing or malformed */
   fw_ram_end = dt.ram_end > FW_END ? dt.ram_end : (uint64_t)VIRT_RAM_BASE + FW_DEFAULT_RAM_SIZE;
+  /* Tell the kernel the firmware's 2 MiB are not its to use (as OpenSBI does). The tree may
+   * grow into the RAM after it: up to 1 MiB, which QEMU keeps free for it, or the end of RAM. */
+  int reserved = -1;
+  if (dtb >= FW_END && dtb < fw_ram_end) {
+    uint64_t room = fw_ram_end - dtb;
+    reserved = fw_reserve_in_fdt(dtb, FW_BASE, FW_SIZE, room > 0x100000 ? 0x100000u : (uint32_t)room);
+  }
 
   /* mtimecmp is 0 at reset, so MTIP is pending until someone programs it: push it to "never"
    * (high word first so no intermediate value lies in the past). */
@@ -96,7 +103,10 @@ void fw_main(unsigned long hartid, unsigned long dtb) {
 
   fw_printf("Trapeze SBI %d.%d: SBI 2.0, hart %u, RAM 0x%08x-0x%08x, payload 0x%08x\n",
             FW_VERSION_MAJOR, FW_VERSION_MINOR, (unsigned)hartid, VIRT_RAM_BASE,
-            (unsigned)(fw_ram_end - 1), FW_PAYLOAD_ADDR);
+            (unsigned)(fw_ram_end - 1), (unsigned)(uintptr_t)_payload_start);
+  if (reserved != 0)
+    fw_printf("Trapeze SBI: warning: no reserved-memory node added to the device tree at 0x%08x\n",
+              (unsigned)dtb);
   enter_supervisor(hartid, dtb);
 }
 

@@ -1,6 +1,6 @@
-/* The S-mode payload, a flat binary linked at 0x80200000, placed by link.ld at that address
- * (like OpenSBI's fw_payload). The build passes its path, relative to guests/, as
- * FW_PAYLOAD_PATH. */
+/* The S-mode payload, a flat binary, placed by link.ld at FW_PAYLOAD_ADDR (0x80200000, or
+ * 0x80400000 for an rv32 Linux Image: see payload-address.sh), like OpenSBI's fw_payload. The
+ * build passes its path, relative to guests/, as FW_PAYLOAD_PATH. */
 #ifndef FW_PAYLOAD_PATH
 #error "define FW_PAYLOAD_PATH to the payload binary"
 #endif

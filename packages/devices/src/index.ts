@@ -1,16 +1,50 @@
 /**
  * `@trapeze/devices`: the device models of Trapeze's `virt` board — CLINT, PLIC, UART 16550A,
- * SiFive test finisher, Goldfish RTC and empty virtio-mmio slots — behind `@trapeze/mmu`'s `MmioDevice` interface,
+ * SiFive test finisher, Goldfish RTC, empty virtio-mmio slots, fw-cfg, CFI flash and the PCIe
+ * host bridge with its empty windows — behind `@trapeze/mmu`'s `MmioDevice` interface,
  * with QEMU 7.2 `-M virt` behaviour and virtual time only.
  *
  * @packageDocumentation
  */
+export type { CfiFlashMode, CfiFlashOptions, CfiFlashSnapshot } from './cfi-flash.js';
+export {
+  CfiFlash,
+  FLASH_BANK_SIZE,
+  FLASH_DEVICE_ID,
+  FLASH_MANUFACTURER_ID,
+  FLASH_SECTOR_SIZE,
+  FLASH_WRITE_BUFFER_SIZE,
+} from './cfi-flash.js';
 export type { ClintOptions, ClintSnapshot } from './clint.js';
 export { CLINT_MSIP, CLINT_MTIME, CLINT_MTIMECMP, CLINT_SIZE, Clint } from './clint.js';
 export type { DeviceErrorCode } from './errors.js';
 export { DeviceError } from './errors.js';
+export type { DmaMemory, FwCfgFile, FwCfgOptions, FwCfgSnapshot } from './fw-cfg.js';
+export {
+  FW_CFG_DMA,
+  FW_CFG_DMA_SIGNATURE,
+  FW_CFG_KEY,
+  FW_CFG_REG,
+  FW_CFG_SIZE,
+  FwCfg,
+  QEMU_VIRT_FW_CFG_FILES,
+} from './fw-cfg.js';
 export type { GoldfishRtcOptions, GoldfishRtcSnapshot } from './goldfish-rtc.js';
 export { GoldfishRtc, RTC_REG } from './goldfish-rtc.js';
+export type { PciHostOptions, PciHostSnapshot } from './pci-host.js';
+export {
+  PCI_CLASS_HOST_BRIDGE,
+  PCI_COMMAND_WRITABLE,
+  PCI_CONFIG,
+  PCI_DEVICE_GPEX_ROOT,
+  PCI_ECAM_SIZE,
+  PCI_SUBSYSTEM_QEMU,
+  PCI_SUBSYSTEM_VENDOR_QEMU,
+  PCI_VENDOR_REDHAT,
+  PciHost,
+} from './pci-host.js';
+export type { PciWindowOptions } from './pci-window.js';
+export { PciWindow } from './pci-window.js';
 export type { PlicOptions, PlicSnapshot } from './plic.js';
 export {
   PLIC_CONTEXT_BASE,

@@ -16,7 +16,9 @@ export interface VirtRegion {
 
 /**
  * The `virt` memory map for the devices here (QEMU 7.2 `hw/riscv/virt.c`). RAM starts at
- * `0x8000_0000`; virtio-mmio slots are at `0x1000_1000 + i·0x1000` with sources 1…8.
+ * `0x8000_0000`; virtio-mmio slots are at `0x1000_1000 + i·0x1000` with sources 1…8. (QEMU's
+ * PCI host bridge also has a 64-bit memory window at `0x3_0000_0000`, beyond the 32-bit
+ * physical addresses Trapeze's bus decodes.)
  *
  * @example
  * ```ts
@@ -42,6 +44,18 @@ export const VIRT_MAP = {
   plic: { base: 0x0c00_0000, size: 0x400_0000 },
   /** UART0, a 16550A with byte-spaced registers. */
   uart0: { base: 0x1000_0000, size: 0x100, irq: 10 },
+  /** fw-cfg (MMIO, with DMA). */
+  fwCfg: { base: 0x1010_0000, size: 0x18 },
+  /** CFI flash, bank 0 (32 MiB). */
+  flash0: { base: 0x2000_0000, size: 0x200_0000 },
+  /** CFI flash, bank 1 (32 MiB). */
+  flash1: { base: 0x2200_0000, size: 0x200_0000 },
+  /** The PCI host bridge's I/O window (64 KiB, PCI I/O addresses from 0). */
+  pciIo: { base: 0x0300_0000, size: 0x1_0000 },
+  /** The PCI host bridge's ECAM configuration window (256 buses). */
+  pciEcam: { base: 0x3000_0000, size: 0x1000_0000 },
+  /** The PCI host bridge's 32-bit memory window (1 GiB, PCI addresses equal to these). */
+  pciMmio: { base: 0x4000_0000, size: 0x4000_0000 },
 } as const satisfies Record<string, VirtRegion>;
 
 /** The eight virtio-mmio slots: slot `i` at `0x1000_1000 + i·0x1000`, PLIC source `i + 1`. */

@@ -12,5 +12,9 @@ docExampleTests(packageDirOf(import.meta.url), {
     'TerminalBackend',
     'VirtioMmioSlot',
     'VIRT_MAP',
+    'PciHost',
+    'PciWindow',
+    'CfiFlash',
+    'FwCfg',
   ],
 });

@@ -7,11 +7,17 @@
  * @module
  */
 import {
+  CfiFlash,
+  type CfiFlashSnapshot,
   Clint,
   type ClintSnapshot,
   DeviceError,
+  FwCfg,
+  type FwCfgSnapshot,
   GoldfishRtc,
   type GoldfishRtcSnapshot,
+  PciHost,
+  type PciHostSnapshot,
   Plic,
   type PlicSnapshot,
   TestFinisher,
@@ -47,6 +53,12 @@ export interface MachineSnapshot {
   readonly uart: Uart16550Snapshot;
   readonly rtc: GoldfishRtcSnapshot;
   readonly finisher: TestFinisherSnapshot;
+  /** fw-cfg's registers (absent in snapshots written before it existed: restored reset). */
+  readonly fwCfg?: FwCfgSnapshot;
+  /** The two flash banks, state and written pages (absent: reset, all zeros). */
+  readonly flash?: readonly [CfiFlashSnapshot, CfiFlashSnapshot];
+  /** The PCI host bridge's writable registers (absent: reset). */
+  readonly pci?: PciHostSnapshot;
   /** The boot ROM's 4 KiB page, base64. */
   readonly rom: string;
   /**
@@ -168,6 +180,9 @@ export function checkSnapshot(
   u64s(counters.frozen, 'counters.frozen', true);
   int(s.skippedNs, 'skippedNs', 0, MAX);
   for (const device of ['clint', 'plic', 'uart', 'rtc', 'finisher']) object(s[device], device);
+  for (const device of ['fwCfg', 'pci']) if (s[device] !== undefined) object(s[device], device);
+  if (s.flash !== undefined && (!Array.isArray(s.flash) || s.flash.length !== 2))
+    throw fail('flash', 'must be an array of 2 flash bank snapshots');
   const rom = pageBytes(s.rom, 4096);
   if (rom === undefined) throw fail('rom', 'must be 4096 bytes in base64');
   const pages: [number, Uint8Array][] = [];
@@ -196,6 +211,10 @@ export function checkDeviceParts(snapshot: MachineSnapshot): void {
     new Clint({ time, nanoseconds: time }).restore(snapshot.clint);
     new TestFinisher().restore(snapshot.finisher);
     new Plic({}).restore(snapshot.plic);
+    if (snapshot.fwCfg !== undefined) new FwCfg().restore(snapshot.fwCfg);
+    for (const [i, bank] of (snapshot.flash ?? []).entries())
+      new CfiFlash({ name: `flash${i}` }).restore(bank);
+    if (snapshot.pci !== undefined) new PciHost().restore(snapshot.pci);
   } catch (error) {
     if (error instanceof DeviceError) throw new MachineError('BAD_SNAPSHOT', error.message);
     throw error;

@@ -1,9 +1,9 @@
 /**
  * The `virt` board with QEMU's memory map, and the bare engine: one reference hart, RAM at
  * `0x8000_0000`, the boot ROM at `0x1000`, CLINT, PLIC, UART 16550A, SiFive test finisher,
- * Goldfish RTC and eight empty virtio-mmio slots, run for a budget of instructions in
- * deterministic virtual time. (QEMU's flash, fw-cfg and PCI windows are not modelled: accesses
- * there are access faults.)
+ * Goldfish RTC, eight empty virtio-mmio slots, fw-cfg, two CFI flash banks and the PCIe host
+ * bridge (ECAM window, with empty MMIO and I/O windows), run for a budget of instructions in
+ * deterministic virtual time.
  *
  * @module
  */
@@ -20,8 +20,13 @@ import {
 } from '@trapeze/cpu';
 import {
   BufferBackend,
+  CfiFlash,
   Clint,
+  type DmaMemory,
+  FwCfg,
   GoldfishRtc,
+  PciHost,
+  PciWindow,
   Plic,
   type SerialBackend,
   TestFinisher,
@@ -125,6 +130,9 @@ export interface LoadedImage {
   readonly entry: number;
 }
 
+/** A flash bank just after reset, for snapshots written before flash existed. */
+const EMPTY_FLASH = new CfiFlash().snapshot();
+
 /** Counter CSRs the machine implements for the hart. */
 const CYCLE = 0xc00;
 const TIME = 0xc01;
@@ -185,6 +193,15 @@ export class VirtMachine {
   readonly uart: Uart16550;
   readonly finisher = new TestFinisher();
   readonly rtc: GoldfishRtc;
+  /** fw-cfg at `0x1010_0000`, its DMA reaching guest-physical memory through the bus. */
+  readonly fwCfg: FwCfg;
+  /** The two 32 MiB CFI flash banks at `0x2000_0000` and `0x2200_0000` (zeros, writable). */
+  readonly flash: readonly [CfiFlash, CfiFlash] = [
+    new CfiFlash({ name: 'flash0' }),
+    new CfiFlash({ name: 'flash1' }),
+  ];
+  /** The PCIe host bridge's ECAM window at `0x3000_0000` (QEMU's host bridge at 00:00.0). */
+  readonly pci = new PciHost();
   /**
    * Where the device tree goes: as QEMU, below the end of RAM (or 3 GiB, if lower) less the
    * blob, aligned down to 2 MiB (`0x87e00000` for 128 MiB, `0xbfe00000` for 2 GiB); when that
@@ -271,6 +288,16 @@ export class VirtMachine {
     this.bus.mapDevice(VIRT_MAP.uart0.base, this.uart);
     for (const [i, slot] of VIRT_VIRTIO_SLOTS.entries())
       this.bus.mapDevice(slot.base, new VirtioMmioSlot(`virtio-mmio${i}`));
+    this.fwCfg = new FwCfg({ memory: this.dmaMemory() });
+    this.bus.mapDevice(VIRT_MAP.fwCfg.base, this.fwCfg);
+    this.bus.mapDevice(VIRT_MAP.flash0.base, this.flash[0]);
+    this.bus.mapDevice(VIRT_MAP.flash1.base, this.flash[1]);
+    this.bus.mapDevice(VIRT_MAP.pciIo.base, new PciWindow({ name: 'pci-io', ...VIRT_MAP.pciIo }));
+    this.bus.mapDevice(VIRT_MAP.pciEcam.base, this.pci);
+    this.bus.mapDevice(
+      VIRT_MAP.pciMmio.base,
+      new PciWindow({ name: 'pci-mmio', size: VIRT_MAP.pciMmio.size }),
+    );
     const end = RAM_BASE + ramSize;
     this.fdt = virtFdt({
       ramBase: RAM_BASE,
@@ -344,6 +371,9 @@ export class VirtMachine {
       uart: this.uart.snapshot(),
       rtc: this.rtc.snapshot(),
       finisher: this.finisher.snapshot(),
+      fwCfg: this.fwCfg.snapshot(),
+      flash: [this.flash[0].snapshot(), this.flash[1].snapshot()],
+      pci: this.pci.snapshot(),
       rom: toBase64(this.rom.u8),
       ram,
     };
@@ -372,6 +402,15 @@ export class VirtMachine {
     this.rtc.restore(s.rtc);
     this.clint.restore(s.clint);
     this.finisher.restore(s.finisher);
+    // Snapshots written before these devices existed restore them reset.
+    if (s.fwCfg === undefined) this.fwCfg.reset();
+    else this.fwCfg.restore(s.fwCfg);
+    for (const [i, flash] of this.flash.entries()) {
+      const part = s.flash?.[i];
+      flash.restore(part ?? EMPTY_FLASH);
+    }
+    if (s.pci === undefined) this.pci.reset();
+    else this.pci.restore(s.pci);
     this.plic.restore(s.plic);
     this.hart.restore(s.hart);
     this.hart.csr.restore(s.csr);
@@ -401,6 +440,44 @@ export class VirtMachine {
         }
     }
     return out;
+  }
+
+  /**
+   * Guest-physical memory as a DMA device reaches it: RAM directly (pages holding translated
+   * code lose it), anything else byte by byte through the bus; addresses beyond 32 bits reach
+   * nothing.
+   */
+  private dmaMemory(): DmaMemory {
+    const bus = this.bus;
+    const ram = this.ram;
+    const inRam = (address: number, length: number) =>
+      address >= RAM_BASE && address + length <= RAM_BASE + ram.size;
+    return {
+      read: (address, length) => {
+        if (inRam(address, length))
+          return ram.u8.slice(address - RAM_BASE, address - RAM_BASE + length);
+        if (address + length > 0x1_0000_0000) return undefined;
+        const bytes = new Uint8Array(length);
+        for (let i = 0; i < length; i++) {
+          bytes[i] = bus.load(address + i, 1);
+          if (bus.fault) return undefined;
+        }
+        return bytes;
+      },
+      write: (address, bytes) => {
+        if (inRam(address, bytes.length)) {
+          ram.u8.set(bytes, address - RAM_BASE);
+          ram.written(address - RAM_BASE, bytes.length);
+          return true;
+        }
+        if (address + bytes.length > 0x1_0000_0000) return false;
+        for (let i = 0; i < bytes.length; i++) {
+          bus.store(address + i, 1, bytes[i] as number);
+          if (bus.fault) return false;
+        }
+        return true;
+      },
+    };
   }
 
   /** The UART's host side. */

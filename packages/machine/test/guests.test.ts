@@ -89,6 +89,7 @@ const WORKLOADS = ['syscall', 'pgfault', 'ptemod', 'trap', 'io', 'forkwait', 'co
 const CASES: readonly (readonly [string, string | undefined])[] = [
   ['compute-bare-small.elf', undefined],
   ['sbitest.elf', undefined],
+  ['bootheader.elf', undefined],
   ...WORKLOADS.map((w) => ['os.elf', `run=${w}`] as const),
   ['os.elf', 'run=all'],
   ['os.elf', 'run=faults'],
@@ -174,9 +175,13 @@ describe('the translator core on the guest images', () => {
       // … and the translator runs three instructions in four or more as translated code (the
       // OS workloads: above 99 %; sbitest, short and mostly run once, about 90 %): a translator
       // that fell back to the interpreter would fail here, not pass unnoticed.
+      // bootheader.elf is the exception: 56,000 instructions, most of them run once (the
+      // firmware's set-up and its device-tree edit), a quarter of them interpreted.
       const { blocksTranslated, interpreted } = translated.statistics;
       expect(blocksTranslated).toBeGreaterThan(0);
-      expect(interpreted).toBeLessThan(translated.state.retired / 4);
+      expect(interpreted).toBeLessThan(
+        translated.state.retired / (image === 'bootheader.elf' ? 3 : 4),
+      );
       // Same run: exit, console, registers, CSRs, instret, virtual time, RAM.
       expect({ ...translated, statistics: undefined }).toEqual({
         ...reference,

@@ -261,6 +261,37 @@ describe('machine snapshots', () => {
     expect(copy.snapshot()).toEqual(snapshot);
   });
 
+  it('keep fw-cfg, flash and PCI state; restore those of older snapshots (without them) reset', () => {
+    const machine = new VirtMachine({ ramSize: 0x10000 });
+    const bus = machine.bus;
+    bus.store(0x1010_0008, 2, 0x1900); // fw-cfg: the directory, 2 bytes read
+    bus.load(0x1010_0000, 2);
+    bus.store(0x2000_0100, 4, 0x40); // flash0: program a word, then read status
+    bus.store(0x2000_0100, 4, 0xcafef00d);
+    bus.store(0x2200_0000, 4, 0x98); // flash1: CFI query
+    bus.store(0x3000_0004, 2, 0x0006); // PCI: memory space and bus master on
+    const saved = JSON.parse(JSON.stringify(machine.snapshot())) as MachineSnapshot;
+    const copy = new VirtMachine({ ramSize: 0x10000 });
+    copy.restore(saved);
+    expect(copy.snapshot()).toEqual(saved);
+    expect(copy.bus.load(0x1010_0000, 2)).toBe(0x0300); // bytes 2, 3 of the count (3)
+    expect(copy.bus.load(0x2000_0000, 4)).toBe(0x00800080);
+    expect(copy.bus.load(0x2200_0040, 4)).toBe(0x00510051);
+    expect(copy.bus.load(0x3000_0004, 4)).toBe(6);
+    copy.bus.store(0x2000_0000, 4, 0xff);
+    expect(copy.bus.load(0x2000_0100, 4)).toBe(0xcafef00d);
+    const { fwCfg: _f, flash: _l, pci: _p, ...older } = saved;
+    copy.restore(older);
+    expect(copy.bus.load(0x2000_0100, 4)).toBe(0);
+    expect(copy.bus.load(0x2200_0040, 4)).toBe(0);
+    expect(copy.bus.load(0x3000_0004, 4)).toBe(0);
+    expect(copy.bus.load(0x1010_0000, 4)).toBe(0x554d4551);
+    expect(() => copy.restore({ ...saved, flash: [saved.flash?.[0]] })).toThrow(/flash/);
+    expect(() => copy.restore({ ...saved, pci: { ...saved.pci, command: 0x8000 } })).toThrow(
+      MachineError,
+    );
+  });
+
   it('take no input from the host when a device refuses its part', () => {
     const serial = new BufferBackend();
     serial.receive('abc');

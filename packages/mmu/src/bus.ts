@@ -27,8 +27,9 @@ const MAX_REGIONS = 255;
  * The physical address space: a table with one byte per 4 KiB page of the 32-bit space names
  * the region behind each page. `load`/`store` never throw for guest addresses: an unmapped
  * address, an address at or above 2^32 (Sv32 physical addresses have 34 bits), an access that
- * straddles the end of its region, or a width the device does not accept
- * ({@link MmioDevice.validSizes}) sets {@link Bus.fault} (an access fault for the caller to
+ * straddles the end of its region, a width the device does not accept
+ * ({@link MmioDevice.validSizes}) or an access it refuses ({@link MmioDevice.accepts}) sets
+ * {@link Bus.fault} (an access fault for the caller to
  * raise) and reads as 0. Mapping errors are host-side bugs and throw {@link MmuError}.
  *
  * Addresses may be given unsigned or as signed 32-bit integers (as an `Int32Array` register
@@ -146,10 +147,20 @@ export class Bus {
       this.fault = true;
       return 0;
     }
-    this.fault = false;
     const ram = this.regionRam[r];
-    if (ram !== null) return ram.read(offset, size);
-    return (this.regionDevice[r] as MmioDevice).read(offset, size);
+    if (ram !== null) {
+      this.fault = false;
+      return ram.read(offset, size);
+    }
+    const device = this.regionDevice[r] as MmioDevice;
+    if (device.accepts !== undefined && !device.accepts(offset, size, false)) {
+      this.fault = true;
+      return 0;
+    }
+    const value = device.read(offset, size);
+    // After the call: a device that reaches memory itself (DMA) may have used the bus.
+    this.fault = false;
+    return value;
   }
 
   /**
@@ -171,10 +182,20 @@ export class Bus {
       this.fault = true;
       return;
     }
-    this.fault = false;
     const ram = this.regionRam[r];
-    if (ram !== null) ram.write(offset, size, value);
-    else (this.regionDevice[r] as MmioDevice).write(offset, size, value);
+    if (ram !== null) {
+      this.fault = false;
+      ram.write(offset, size, value);
+      return;
+    }
+    const device = this.regionDevice[r] as MmioDevice;
+    if (device.accepts !== undefined && !device.accepts(offset, size, true)) {
+      this.fault = true;
+      return;
+    }
+    device.write(offset, size, value);
+    // After the call: a device that reaches memory itself (DMA) may have used the bus.
+    this.fault = false;
   }
 
   /**

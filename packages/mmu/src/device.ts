@@ -23,6 +23,14 @@ export interface MmioDevice {
    * widths with an access fault, as QEMU does. Absent: every width.
    */
   readonly validSizes?: readonly AccessSize[];
+  /**
+   * Whether the device answers a `size`-byte access at `offset` (a load, or a store when
+   * `store` is true) that passed the width check; the bus answers `false` with an access fault
+   * and does not call `read`/`write`. For devices whose registers take different widths, or
+   * that are read-only or write-only (QEMU's per-register `valid.accepts`). Absent: every
+   * access in the window is answered.
+   */
+  accepts?(offset: number, size: AccessSize, store: boolean): boolean;
   /** Reads `size` bytes at `offset`, zero-extended to an unsigned number. */
   read(offset: number, size: AccessSize): number;
   /** Writes the low `size` bytes of `value` at `offset`. */

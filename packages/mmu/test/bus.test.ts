@@ -74,6 +74,43 @@ describe('Bus', () => {
     expect(clint.log).toEqual(['r 0 4']); // the faulting accesses never reached the device
   });
 
+  it('faults on accesses a device refuses (accepts), without calling it', () => {
+    const bus = new Bus();
+    // Write-only at 8 (16-bit), read-only at 0: as fw-cfg's selector and data registers.
+    const dev = Object.assign(new Recorder('fw-cfg', 0x18), {
+      accepts: (offset: number, size: number, store: boolean) =>
+        offset === 0 ? !store || size === 4 : offset === 8 && size === 2 && store,
+    });
+    bus.mapDevice(0x1010_0000, dev);
+    expect(bus.load(0x1010_0000, 4)).toBe(0xab);
+    expect(bus.fault).toBe(false);
+    expect(bus.load(0x1010_0008, 2)).toBe(0);
+    expect(bus.fault).toBe(true);
+    bus.store(0x1010_0008, 2, 1);
+    expect(bus.fault).toBe(false);
+    bus.store(0x1010_0008, 4, 1);
+    expect(bus.fault).toBe(true);
+    bus.store(0x1010_0004, 4, 1);
+    expect(bus.fault).toBe(true);
+    expect(dev.log).toEqual(['r 0 4', 'w 8 2 1']);
+  });
+
+  it('leaves no fault from accesses a device makes on the bus while it is called (DMA)', () => {
+    const bus = new Bus();
+    bus.mapRam(new Ram(0x8000_0000, 0x1000));
+    const dma: MmioDevice = {
+      name: 'dma',
+      size: 0x100,
+      read: () => bus.load(0x4000_0000, 4), // unmapped: the nested load faults
+      write: () => bus.store(0x4000_0000, 4, 0),
+    };
+    bus.mapDevice(0x1000_0000, dma);
+    bus.load(0x1000_0000, 4);
+    expect(bus.fault).toBe(false);
+    bus.store(0x1000_0000, 4, 0);
+    expect(bus.fault).toBe(false);
+  });
+
   it('faults on unmapped addresses, past a window, above 4 GiB and on straddling accesses', () => {
     const bus = new Bus();
     const dev = new Recorder('test', 0x100);
