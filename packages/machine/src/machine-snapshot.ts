@@ -135,6 +135,9 @@ export function checkSnapshot(
   if (hart.privilege !== 0 && hart.privilege !== 1 && hart.privilege !== 3)
     throw fail('hart.privilege', 'must be 0 (U), 1 (S) or 3 (M)');
   int(hart.reservation, 'hart.reservation', -1, 0xffff_ffff);
+  // (Absent in older snapshots: the reservation is dropped on restore.)
+  if (hart.reservationValue !== undefined)
+    int(hart.reservationValue, 'hart.reservationValue', -(2 ** 31), 2 ** 31 - 1);
   if (typeof hart.waiting !== 'boolean') throw fail('hart.waiting', 'must be a boolean');
   for (const key of ['retired', 'countedTraps', 'traps', 'trapStreak'])
     int(hart[key], `hart.${key}`, 0, MAX);

@@ -206,6 +206,7 @@ describe('machine snapshots', () => {
       [{ ...good, ramSize: 1 << 20 }, /ramSize/],
       [{ ...good, hart: { ...good.hart, x: [1, 2] } }, /hart\.x/],
       [{ ...good, hart: { ...good.hart, privilege: 2 } }, /hart\.privilege/],
+      [{ ...good, hart: { ...good.hart, reservationValue: 2 ** 31 } }, /hart\.reservationValue/],
       [{ ...good, csr: { ...good.csr, mstatus: -1 } }, /csr\.mstatus/],
       [{ ...good, pmp: { ...good.pmp, cfg: [] } }, /pmp\.cfg/],
       [{ ...good, rom: 'AAAA' }, /rom/],
@@ -229,6 +230,21 @@ describe('machine snapshots', () => {
       expect(target.snapshot()).toEqual(unchanged);
     }
   }, 60_000);
+
+  it('restore an older snapshot without the LR value with no reservation (an SC may always fail)', () => {
+    const { machine } = osAfter(10_000);
+    const saved = machine.snapshot();
+    const older = { ...saved, hart: { ...saved.hart, reservation: 0x8000_1000 } };
+    delete (older.hart as { reservationValue?: number }).reservationValue;
+    const target = new VirtMachine();
+    target.restore(older);
+    expect(target.hart.reservation).toBe(-1);
+    target.restore({
+      ...saved,
+      hart: { ...saved.hart, reservation: 0x8000_1000, reservationValue: -5 },
+    });
+    expect([target.hart.reservation, target.hart.reservationValue]).toEqual([0x8000_1000, -5]);
+  });
 
   it('keep 64-bit counters exact, whatever the guest wrote to them', () => {
     const machine = new VirtMachine({ ramSize: 0x10000 });

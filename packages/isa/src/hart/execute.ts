@@ -133,6 +133,7 @@ define('lr.w', (h, i) => {
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   h.set(i.rd, value | 0);
   h.reservation = address;
+  h.reservationValue = value | 0;
   return true;
 });
 define('sc.w', (h, i) => {
@@ -144,8 +145,15 @@ define('sc.w', (h, i) => {
     h.set(i.rd, 1);
     return true;
   }
-  // QEMU makes SC a compare-and-swap: a load and a store for the triggers.
+  // QEMU makes SC a compare-and-swap (with the word LR read): a load and a store for the
+  // triggers, an access with store permission, and no store when the word has changed.
   if (h.triggers.access && h.amoStopsAtTrigger(address)) return false;
+  const current = h.memory.read(address, 4, ACCESS_STORE) | 0;
+  if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+  if (current !== h.reservationValue) {
+    h.set(i.rd, 1);
+    return true;
+  }
   h.memory.write(address, 4, h.get(i.rs2));
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   h.set(i.rd, 0);

@@ -6,7 +6,8 @@
  * - Traps: synchronous exceptions and interrupts, delegation through `medeleg`/`mideleg`,
  *   direct and vectored `mtvec`/`stvec`, MRET/SRET, with the spec's interrupt priorities.
  * - WFI sets {@link Hart.waiting}; the machine then skips virtual time to the next event.
- * - LR/SC: one reservation, cleared by SC, by guest-visible traps and by xRET.
+ * - LR/SC: one reservation, cleared by SC, by guest-visible traps and by xRET; SC is QEMU's
+ *   compare-and-swap against the word LR read.
  * - Misaligned loads and stores are done by the memory (they do not trap, as on QEMU);
  *   misaligned LR/SC/AMOs raise address-misaligned exceptions (4 for LR, 6 for SC and AMOs).
  *
@@ -51,6 +52,11 @@ export interface HartSnapshot {
   readonly pc: number;
   readonly privilege: PrivilegeLevel;
   readonly reservation: number;
+  /**
+   * {@link Hart.reservationValue}. Absent in snapshots from before it existed: the reservation
+   * is then dropped on restore (an SC may always fail).
+   */
+  readonly reservationValue?: number;
   readonly waiting: boolean;
   /** {@link Hart.retired}. */
   readonly retired: number;
@@ -142,6 +148,12 @@ export class Hart {
   readonly triggers: Triggers;
   /** Address of the LR reservation, or -1 when there is none. */
   reservation = -1;
+  /**
+   * The word the LR read (signed). As QEMU's, an SC is a compare-and-swap: it succeeds only if
+   * the word still holds this value, so a store by this hart that changed it in between makes
+   * the SC fail (the spec leaves a same-hart store's effect to the implementation).
+   */
+  reservationValue = 0;
   /** Set by WFI until an interrupt is pending (whether or not it is enabled). */
   waiting = false;
   /** Instructions retired since the hart was created (traps retire nothing). */
@@ -461,6 +473,7 @@ export class Hart {
       pc: this.pc,
       privilege: this.privilege,
       reservation: this.reservation,
+      reservationValue: this.reservationValue,
       waiting: this.waiting,
       retired: this.retired,
       countedTraps: this.countedTraps,
@@ -479,7 +492,8 @@ export class Hart {
     this.x[0] = 0;
     this.pc = snapshot.pc >>> 0;
     this.privilege = snapshot.privilege;
-    this.reservation = snapshot.reservation;
+    this.reservation = snapshot.reservationValue === undefined ? -1 : snapshot.reservation;
+    this.reservationValue = snapshot.reservationValue ?? 0;
     this.waiting = snapshot.waiting;
     this.retired = snapshot.retired;
     this.countedTraps = snapshot.countedTraps;

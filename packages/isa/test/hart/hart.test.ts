@@ -179,6 +179,32 @@ describe('Hart', () => {
     ]);
   });
 
+  it('makes SC a compare-and-swap with the word LR read, as QEMU does', () => {
+    // The spec leaves a same-hart store between LR and SC to the implementation; QEMU's SC
+    // fails when the word changed (whoever changed it) and succeeds when it holds the value
+    // LR read.
+    const { hart, symbol } = hartWith(`
+      _start:
+        la a0, word
+        li a1, 7
+        lr.w t1, (a0)          # reads 3
+        amoswap.w t2, zero, (a0) # the word is now 0
+        sc.w s2, a1, (a0)      # fails: s2 = 1, the word stays 0
+        lw s3, 0(a0)
+        lr.w t1, (a0)          # reads 0
+        li t3, 9
+        sw t3, 0(a0)
+        sw zero, 0(a0)         # changed and changed back
+        sc.w s4, a1, (a0)      # succeeds: s4 = 0, the word is 7
+        lw s5, 0(a0)
+      done: j done
+        .data
+      word: .word 3
+    `);
+    runTo(hart, symbol('done'));
+    expect([hart.get(18), hart.get(19), hart.get(20), hart.get(21)]).toEqual([1, 0, 0, 7]);
+  });
+
   it('raises address-misaligned for LR/SC/AMOs but not for plain loads and stores', () => {
     const { hart, symbol } = hartWith(`
       _start:

@@ -852,8 +852,14 @@ function run(vector: Vector): void {
     hart.csr[name as CsrName] = (value as number) >>> 0;
   const privilege = before.priv ?? 3;
   hart.privilege = privilege;
-  if (before.reservation !== undefined) hart.reservation = before.reservation;
   setWords(memory.bytes, before.mem ?? {});
+  if (before.reservation !== undefined) {
+    // As an LR of that word would leave it: the address and the word read.
+    hart.reservation = before.reservation;
+    const at = (before.reservation - BASE) >>> 0;
+    if (at + 4 <= memory.bytes.length)
+      hart.reservationValue = new DataView(memory.bytes.buffer).getInt32(at, true);
+  }
 
   const x = Array.from(hart.x);
   const csr: Csrs = numeric(hart.csr.snapshot());
