@@ -464,9 +464,9 @@ export class TranslatorCore extends InterpreterCore {
   private install(pc: number, offset: number, compiled: CompiledBlock): Block | undefined {
     if (compiled.size > this.cacheLimit) return undefined;
     if (this.cacheSize + compiled.size > this.cacheLimit) this.flush();
-    this.place(new Block(pc, offset, compiled.fn, compiled.length, compiled.size));
+    const block = this.place(new Block(pc, offset, compiled.fn, compiled.length, compiled.size));
     this.translated++;
-    return this.blocks.get(offset);
+    return block;
   }
 
   /** Puts a block in the cache, in place of the one at its offset, and marks its page. */
