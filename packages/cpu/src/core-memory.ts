@@ -14,6 +14,7 @@ import {
   MSTATUS_MXR,
   MSTATUS_SUM,
   Privilege,
+  widenNumberFields,
 } from '@trapeze/isa';
 import { accessFaultCause, type Bus, FAST_FAULT, type Mmu, type Pmp, type Ram } from '@trapeze/mmu';
 
@@ -59,7 +60,9 @@ export class CoreMemory implements HartMemory {
     readonly pmp: Pmp,
     /** The RAM the MMU's fast path returns offsets into (the first RAM on the bus). */
     readonly ram: Ram,
-  ) {}
+  ) {
+    widenNumberFields(this, ['fetchSatp']);
+  }
 
   /**
    * The fast path of an aligned access: the RAM offset (translation and PMP checked, the TLB

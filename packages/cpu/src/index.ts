@@ -31,7 +31,14 @@ export { createCore } from './create-core.js';
 export type { CpuErrorCode } from './errors.js';
 export { CpuError } from './errors.js';
 export { InterpreterCore } from './interpreter-core.js';
-export type { BlockFunction, CompiledBlock, RegionEntry } from './translator/block-compiler.js';
+export type {
+  BlockEmitter,
+  BlockFunction,
+  BlockInstruction,
+  CompiledBlock,
+  RegionEntry,
+} from './translator/block-compiler.js';
 export { compileBlock, MAX_BLOCK_INSTRUCTIONS, TLB_ENTRIES } from './translator/block-compiler.js';
-export type { TranslatorOptions } from './translator/translator-core.js';
+export type { HostCode, TranslatorOptions } from './translator/translator-core.js';
 export { DEFAULT_CACHE_LIMIT, TranslatorCore } from './translator/translator-core.js';
+export { createCoreRam } from './translator/wasm-state.js';

@@ -38,9 +38,13 @@ export class InterpreterCore implements Core {
   /** Whether the next instruction runs even at a breakpoint. */
   private resuming = false;
 
-  constructor(options: CoreOptions) {
+  /**
+   * @param registers where the hart's registers live (a translator's host code reads them
+   * there); a new array by default
+   */
+  constructor(options: CoreOptions, registers?: Int32Array) {
     this.memory = new CoreMemory(options.bus, options.mmu, options.pmp, options.ram);
-    this.hart = new Hart(this.memory, options.csrs);
+    this.hart = new Hart(this.memory, options.csrs, undefined, undefined, registers);
     this.memory.hart = this.hart;
   }
 

@@ -682,7 +682,7 @@ describe.each(CORE_KINDS)('the core contract on the %s', (kind: CoreKind) => {
 
     it('statistics count what the core did', () => {
       const { core } = boot(kind, COUNT_LOOP);
-      expect(core.run(1001, INF)).toBe(EXIT_BUDGET);
+      expect(core.run(20_001, INF)).toBe(EXIT_BUDGET);
       const s = core.statistics();
       if (kind === 'interpreter') {
         expect(s).toMatchObject({
@@ -691,14 +691,15 @@ describe.each(CORE_KINDS)('the core contract on the %s', (kind: CoreKind) => {
           cacheBytes: 0,
           invalidations: 0,
           flushes: 0,
-          interpreted: 1001,
+          interpreted: 20_001,
         });
       } else {
         expect(s.blocksTranslated).toBeGreaterThanOrEqual(1);
         expect(s.blocksCached).toBeLessThanOrEqual(s.blocksTranslated);
         expect(s.blocksCached).toBeGreaterThan(0);
         expect(s.cacheBytes).toBeGreaterThan(0);
-        expect(s.interpreted).toBeLessThan(200);
+        // Cold code, and WebAssembly blocks waiting for their batch, run on the interpreter.
+        expect(s.interpreted).toBeLessThan(2_000);
         expect(s.flushes).toBe(0);
       }
     });

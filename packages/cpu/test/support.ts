@@ -12,7 +12,7 @@ import {
   type PrivilegeLevel,
 } from '@trapeze/isa';
 import * as mmuModule from '@trapeze/mmu';
-import { Bus, type MmioDevice, Mmu, Pmp, Ram } from '@trapeze/mmu';
+import { Bus, type MmioDevice, Mmu, Pmp, type Ram } from '@trapeze/mmu';
 import { expect } from 'vitest';
 import {
   CORE_EXIT_NAMES,
@@ -25,7 +25,12 @@ import {
 } from '../src/core.js';
 import { createCore } from '../src/create-core.js';
 import { TLB_ENTRIES } from '../src/translator/block-compiler.js';
-import { TranslatorCore, type TranslatorOptions } from '../src/translator/translator-core.js';
+import {
+  type HostCode,
+  TranslatorCore,
+  type TranslatorOptions,
+} from '../src/translator/translator-core.js';
+import { createCoreRam } from '../src/translator/wasm-state.js';
 
 export const RAM_BASE = 0x8000_0000;
 export const RAM_SIZE = 0x2_0000;
@@ -91,7 +96,7 @@ interface Board {
 const spareBoards: Board[] = [];
 
 function newBoard(): Board {
-  const ram = new Ram(RAM_BASE, RAM_SIZE);
+  const ram = createCoreRam(RAM_BASE, RAM_SIZE);
   const bus = new Bus();
   bus.mapRam(ram);
   const probe = new Probe();
@@ -127,7 +132,22 @@ export interface RigOptions {
   readonly cacheLimit?: number;
   /** Builds the core instead of `createCore(kind, …)`. */
   readonly make?: CoreFactory;
+  /** The translator's host code (default: {@link useHostCode}'s). */
+  readonly hostCode?: HostCode;
 }
+
+let defaultHostCode: HostCode = 'webassembly';
+
+/**
+ * The host code the translator rigs made from now on emit: translator tests run once per host
+ * code (`describe.each(HOST_CODES)` with this in a `beforeAll`).
+ */
+export function useHostCode(hostCode: HostCode): void {
+  defaultHostCode = hostCode;
+}
+
+/** Every host code a translator core can emit. */
+export const HOST_CODES: readonly HostCode[] = ['webassembly', 'javascript'];
 
 /**
  * A core of `kind` on 128 KiB of RAM at 0x80000000, a probe at 0x10000000, 16 PMP entries, an
@@ -165,6 +185,7 @@ export function makeRig(kind: CoreKind, options: RigOptions = {}): Rig {
     ram,
     csrs,
     ...(options.cacheLimit === undefined ? {} : { cacheLimit: options.cacheLimit }),
+    hostCode: options.hostCode ?? defaultHostCode,
   };
   core = options.make ? options.make(coreOptions) : createCore(kind, coreOptions);
   probe.core = core;

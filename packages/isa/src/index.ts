@@ -77,6 +77,7 @@ export type { EncodeErrorCode, EncodeInput } from './encoder.js';
 export { EncodeError, encode } from './encoder.js';
 export type { IsaErrorCode } from './errors.js';
 export { IsaError } from './errors.js';
+export { widenNumberFields } from './fields.js';
 export { div, divu, mulh, mulhsu, mulhu, rem, remu } from './hart/arithmetic.js';
 export {
   causeName,

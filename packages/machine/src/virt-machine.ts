@@ -13,6 +13,7 @@ import {
   type CoreKind,
   type CoreOptions,
   createCore,
+  createCoreRam,
   EXIT_BREAKPOINT,
   EXIT_IDLE,
   EXIT_STUCK,
@@ -235,7 +236,7 @@ export class VirtMachine {
       );
     }
     this.idleMode = options.idle ?? 'skip';
-    this.ram = new Ram(RAM_BASE, ramSize);
+    this.ram = createCoreRam(RAM_BASE, ramSize);
     this.bus.mapRam(this.ram);
     this.bus.mapRam(this.rom);
     this.mmu = new Mmu(this.bus, this.pmp);

@@ -41,7 +41,7 @@ function firmwareRun(blob?: Uint8Array): { tree: Uint8Array; console: string } {
   machine.breakpoints.add(PAYLOAD);
   expect(machine.run(1_000_000).kind).toBe('breakpoint');
   const at = machine.fdtAddress - RAM_BASE;
-  const total = new DataView(machine.ram.u8.buffer).getUint32(at + 4);
+  const total = new DataView(machine.ram.u8.buffer, machine.ram.u8.byteOffset).getUint32(at + 4);
   return { tree: machine.ram.u8.slice(at, at + Math.min(total, 0x10000)), console: serial.text() };
 }
 

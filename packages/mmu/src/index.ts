@@ -30,7 +30,7 @@ export {
   Pmp,
   pmpPageBit,
 } from './pmp.js';
-export { PAGE_SIZE, Ram } from './ram.js';
+export { PAGE_SIZE, Ram, type RamStorage } from './ram.js';
 export {
   ASID_BITS,
   PTE_A,

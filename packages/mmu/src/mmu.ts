@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AccessKind, PrivilegeLevel } from '@trapeze/isa';
+import { type AccessKind, type PrivilegeLevel, widenNumberFields } from '@trapeze/isa';
 import { accessFaultCause, checkAccessAndPrivilege, pageFaultCause } from './access.js';
 import type { Bus } from './bus.js';
 import { FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE } from './codes.js';
@@ -130,6 +130,7 @@ export class Mmu {
     this.tlb = new Tlb(options.tlbEntries ?? 256);
     this.pmpGeneration = pmp.generation;
     this.busGeneration = bus.generation;
+    widenNumberFields(this, ['tval', 'paddr']);
   }
 
   /**

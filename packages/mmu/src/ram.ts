@@ -16,6 +16,33 @@ function littleEndianHost(): boolean {
 }
 
 /**
+ * Where a {@link Ram}'s bytes live when the caller provides them: a core that runs host code
+ * against guest RAM directly (a WebAssembly memory, say) puts RAM inside its own buffer.
+ */
+export interface RamStorage {
+  /** The buffer holding the RAM (an `ArrayBuffer`; a WebAssembly memory's buffer is one). */
+  readonly buffer: ArrayBuffer;
+  /** Where RAM starts in it: a multiple of 4, with room for the whole RAM after it. */
+  readonly byteOffset: number;
+}
+
+function checkStorage(storage: RamStorage, size: number, name: string): void {
+  const { buffer, byteOffset } = storage;
+  if (
+    !(buffer instanceof ArrayBuffer) ||
+    !Number.isInteger(byteOffset) ||
+    byteOffset < 0 ||
+    byteOffset % 4 !== 0 ||
+    byteOffset + size > buffer.byteLength
+  ) {
+    throw new MmuError(
+      'INVALID_ARGUMENT',
+      `Ram ${name}: storage must be an ArrayBuffer holding ${size} bytes at a byte offset that is a multiple of 4`,
+    );
+  }
+}
+
+/**
  * Guest RAM: `size` bytes of one `ArrayBuffer` mapped at physical address `base`. The views
  * `u8`, `u16` and `i32` alias the buffer (guest memory is little-endian and so must the host
  * be: the constructor checks). `read`/`write` take offsets relative to `base`, as for any
@@ -41,8 +68,10 @@ export class Ram implements MmioDevice {
   readonly base: number;
   /** Size in bytes (a whole number of 4 KiB pages). */
   readonly size: number;
-  /** The backing store. */
+  /** The backing store (RAM starts at {@link Ram.byteOffset} in it). */
   readonly buffer: ArrayBuffer;
+  /** Where RAM starts in {@link Ram.buffer} (0 unless given {@link RamStorage}). */
+  readonly byteOffset: number;
   /** Byte view. */
   readonly u8: Uint8Array;
   /** Halfword view (index = offset >> 1; valid for aligned offsets). */
@@ -63,9 +92,11 @@ export class Ram implements MmioDevice {
   /**
    * @param base physical base address, 4 KiB-aligned (QEMU `virt`: `0x80000000`)
    * @param size bytes, a positive multiple of 4 KiB with `base + size <= 2^32`
-   * @throws MmuError `BIG_ENDIAN_HOST`, `INVALID_SIZE`, `MISALIGNED_MAPPING`, `OUT_OF_RANGE`
+   * @param storage where the bytes live (a new buffer of `size` bytes by default)
+   * @throws MmuError `BIG_ENDIAN_HOST`, `INVALID_SIZE`, `MISALIGNED_MAPPING`, `OUT_OF_RANGE`;
+   * `INVALID_ARGUMENT` when `storage` does not hold `size` bytes at a multiple of 4
    */
-  constructor(base: number, size: number, name = 'ram') {
+  constructor(base: number, size: number, name = 'ram', storage?: RamStorage) {
     if (!littleEndianHost()) {
       throw new MmuError(
         'BIG_ENDIAN_HOST',
@@ -90,10 +121,12 @@ export class Ram implements MmioDevice {
     this.name = name;
     this.base = base;
     this.size = size;
-    this.buffer = new ArrayBuffer(size);
-    this.u8 = new Uint8Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
+    if (storage !== undefined) checkStorage(storage, size, name);
+    this.buffer = storage?.buffer ?? new ArrayBuffer(size);
+    this.byteOffset = storage?.byteOffset ?? 0;
+    this.u8 = new Uint8Array(this.buffer, this.byteOffset, size);
+    this.u16 = new Uint16Array(this.buffer, this.byteOffset, size >>> 1);
+    this.i32 = new Int32Array(this.buffer, this.byteOffset, size >>> 2);
     this.codePages = new Uint8Array(size / PAGE_SIZE);
   }
 

@@ -43,7 +43,7 @@ export interface RegionEntry {
 }
 
 /** One decoded instruction of a block. */
-interface BlockInstruction {
+export interface BlockInstruction {
   readonly decoded: DecodedInstruction;
   readonly pc: number;
   readonly next: number;
@@ -56,6 +56,16 @@ interface BlockInstruction {
   target: number | undefined;
 }
 
+/**
+ * Turns decoded blocks (the first is the entry; a region when there are several or the one
+ * block loops to itself) into host code. `compileJavaScript` is the default; the
+ * translator core may give a WebAssembly one.
+ */
+export type BlockEmitter = (
+  blocks: readonly (readonly BlockInstruction[])[],
+  pc: number,
+) => CompiledBlock;
+
 /** The result of {@link compileBlock}. */
 export interface CompiledBlock {
   readonly fn: BlockFunction;
@@ -65,11 +75,11 @@ export interface CompiledBlock {
   readonly instructions: number;
   /** Bytes of guest code it covers. */
   readonly bytes: number;
-  /** Characters of host code generated (what the cache's size limit counts). */
+  /** Characters (JavaScript) or bytes (WebAssembly) of host code generated: what the cache's size limit counts. */
   readonly size: number;
   /** Whether it was compiled as a region: blocks in a loop, checking the room as each starts. */
   readonly loop: boolean;
-  /** The generated source (for tests and the curious). */
+  /** The generated source (for tests and the curious; empty for WebAssembly). */
   readonly source: string;
   /** A region's other blocks, where it may be entered too (none for a single block). */
   readonly entries: readonly RegionEntry[];
@@ -201,7 +211,7 @@ const PLAIN_CSRS = new Set([
  * immediate), or that writes one of {@link PLAIN_CSRS}. Every other instruction without
  * expression semantics ends its block.
  */
-function callsInline(d: DecodedInstruction): boolean {
+export function callsInline(d: DecodedInstruction): boolean {
   if (!d.legal || !d.spec.hasCsr) return false;
   if (PLAIN_CSRS.has(d.csr)) return true;
   const name = d.spec.name;
@@ -223,6 +233,8 @@ export const BLOCK_CONTEXT = 1;
 export const BLOCK_DEVICE = 2;
 /** ... it ended after a store into translated code (this block's code may be stale). */
 export const BLOCK_CODE_WRITE = 3;
+/** ... it did nothing: its host code is not ready yet (the core interprets the code instead). */
+export const BLOCK_NOT_READY = 4;
 
 /** Most blocks in one region, and most instructions. */
 export const MAX_REGION_BLOCKS = 24;
@@ -237,10 +249,11 @@ export function compileBlock(
   offset: number,
   pc: number,
   decoder: Decoder,
+  emit: BlockEmitter = compileJavaScript,
 ): CompiledBlock | undefined {
   const block = decodeBlock(u16, offset, pc, decoder);
   if (block.length === 0) return undefined;
-  return compileBlocks([block], pc);
+  return emit([block], pc);
 }
 
 /**
@@ -257,6 +270,7 @@ export function compileRegion(
   decoder: Decoder,
   /** Whether the block at a pc may join the region (say, because it has run): all by default. */
   include: (pc: number) => boolean = () => true,
+  emit: BlockEmitter = compileJavaScript,
 ): CompiledBlock | undefined {
   const first = decodeBlock(u16, offset, pc, decoder);
   if (first.length === 0) return undefined;
@@ -275,11 +289,11 @@ export function compileRegion(
       instructions += decoded.length;
     }
   }
-  return compileBlocks(blocks, pc);
+  return emit(blocks, pc);
 }
 
 /** The addresses a block may go on to that are known when it is compiled. */
-function successors(block: readonly BlockInstruction[]): number[] {
+export function successors(block: readonly BlockInstruction[]): number[] {
   const last = block[block.length - 1] as BlockInstruction;
   const s = last.semantics;
   if (s === undefined) return [];
@@ -294,31 +308,51 @@ function successors(block: readonly BlockInstruction[]): number[] {
 }
 
 /** Whether a block's last instruction is a call: a jump that links (rd ≠ x0). */
-function isCall(last: BlockInstruction): boolean {
+export function isCall(last: BlockInstruction): boolean {
   return last.semantics?.kind === 'jump' && last.decoded.rd !== 0;
 }
 
 /**
- * Compiles blocks (the first is the entry) into one function. One block that does not jump back
- * to itself is straight-line code; otherwise the blocks are cases of a `switch` in a loop, and
- * each checks, as it starts, that all of it fits in what is left ({@link TranslatorCore.room}).
+ * Compiles blocks (the first is the entry) into one JavaScript function. One block that does
+ * not jump back to itself is straight-line code; otherwise the blocks are cases of a `switch`
+ * in a loop, and each checks, as it starts, that all of it fits in what is left
+ * (`TranslatorCore.room`).
  */
-function compileBlocks(
+/** What both emitters need to know about the blocks they compile. */
+export interface BlockPlan {
+  /** Block number by the pc of its first instruction. */
+  readonly index: ReadonlyMap<number, number>;
+  /** Whether the blocks are a region (cases in a loop) rather than straight-line code. */
+  readonly region: boolean;
+  /** Registers the blocks read and write (x0 left out). */
+  readonly read: ReadonlySet<number>;
+  readonly written: ReadonlySet<number>;
+  /** Whether any instruction loads or stores. */
+  readonly memory: boolean;
+  /** Instructions in all the blocks, and bytes of guest code they cover. */
+  readonly instructions: number;
+  readonly bytes: number;
+  /** Blocks of the region that start where a call in it returns. */
+  readonly returnSites: readonly number[];
+  /** A region's other blocks, where it may be entered too. */
+  readonly entries: readonly RegionEntry[];
+}
+
+/** Analyses decoded blocks (the first is the entry, at `pc`) for an emitter. */
+export function planBlocks(
   blocks: readonly (readonly BlockInstruction[])[],
   pc: number,
-): CompiledBlock {
+): BlockPlan {
   const index = new Map<number, number>();
   for (const [i, block] of blocks.entries()) index.set((block[0] as BlockInstruction).pc, i);
   const region = blocks.length > 1 || successors(blocks[0] as BlockInstruction[]).includes(pc);
   const read = new Set<number>();
   const written = new Set<number>();
   let memory = false;
-  /** The TLB arrays and RAM views the block's loads and stores use (read once, at entry). */
-  const used = new Set<string>();
-  let length = 0;
+  let instructions = 0;
   let bytes = 0;
   for (const block of blocks) {
-    length += block.length;
+    instructions += block.length;
     const end = block[block.length - 1] as BlockInstruction;
     bytes += (end.next - (block[0] as BlockInstruction).pc) >>> 0;
     for (const { decoded, semantics } of block) {
@@ -327,21 +361,12 @@ function compileBlocks(
         if (decoded.rd !== 0 && callsInline(decoded)) written.add(decoded.rd);
         continue;
       }
-      if (semantics.kind === 'load' || semantics.kind === 'store') {
-        memory = true;
-        used.add(
-          semantics.kind === 'load'
-            ? 'rtag = c.rtag, roff = c.roff'
-            : 'wtag = c.wtag, woff = c.woff',
-        );
-        used.add((VIEWS[semantics.size] as readonly [string, number])[0]);
-      }
+      if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;
       if (usesRs1(semantics) && decoded.rs1 !== 0) read.add(decoded.rs1);
       if (usesRs2(semantics) && decoded.rs2 !== 0) read.add(decoded.rs2);
       if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
     }
   }
-  /** Blocks of the region that start where a call in it returns. */
   const returnSites = [
     ...new Set(
       blocks
@@ -350,6 +375,42 @@ function compileBlocks(
         .map((last) => last.next),
     ),
   ];
+  const entries = region
+    ? blocks.slice(1).map((block, i) => ({
+        index: i + 1,
+        pc: (block[0] as BlockInstruction).pc,
+        length: block.length,
+      }))
+    : [];
+  return { index, region, read, written, memory, instructions, bytes, returnSites, entries };
+}
+
+/**
+ * Compiles blocks (the first is the entry) into one JavaScript function. One block that does
+ * not jump back to itself is straight-line code; otherwise the blocks are cases of a `switch`
+ * in a loop, and each checks, as it starts, that all of it fits in what is left
+ * (`TranslatorCore.room`).
+ */
+export function compileJavaScript(
+  blocks: readonly (readonly BlockInstruction[])[],
+  pc: number,
+): CompiledBlock {
+  const plan = planBlocks(blocks, pc);
+  const { index, region, read, written, memory, returnSites } = plan;
+  /** The TLB arrays and RAM views the block's loads and stores use (read once, at entry). */
+  const used = new Set<string>();
+  for (const block of blocks) {
+    for (const { semantics } of block) {
+      if (semantics?.kind === 'load' || semantics?.kind === 'store') {
+        used.add(
+          semantics.kind === 'load'
+            ? 'rtag = c.rtag, roff = c.roff'
+            : 'wtag = c.wtag, woff = c.woff',
+        );
+        used.add((VIEWS[semantics.size] as readonly [string, number])[0]);
+      }
+    }
+  }
   const locals = [...new Set([...read, ...written])].sort((a, b) => a - b);
   const writeBack = [...written]
     .sort((a, b) => a - b)
@@ -518,18 +579,12 @@ function compileBlocks(
   return {
     fn,
     length: (blocks[0] as BlockInstruction[]).length,
-    instructions: length,
-    bytes,
+    instructions: plan.instructions,
+    bytes: plan.bytes,
     size: source.length,
     loop: region,
     source,
-    entries: region
-      ? blocks.slice(1).map((block, i) => ({
-          index: i + 1,
-          pc: (block[0] as BlockInstruction).pc,
-          length: block.length,
-        }))
-      : [],
+    entries: plan.entries,
   };
 }
 
@@ -544,18 +599,18 @@ const VIEWS: Record<1 | 2 | 4, readonly [string, number]> = {
   4: ['i32', 2],
 };
 
-function usesRs1(s: Semantics): boolean {
+export function usesRs1(s: Semantics): boolean {
   if (s.kind === 'value') return s.value.includes('$a');
   if (s.kind === 'jump') return s.target.includes('$a');
   return true;
 }
 
-function usesRs2(s: Semantics): boolean {
+export function usesRs2(s: Semantics): boolean {
   if (s.kind === 'value') return s.value.includes('$b');
   if (s.kind === 'branch') return true;
   return s.kind === 'store';
 }
 
-function writesRd(s: Semantics): boolean {
+export function writesRd(s: Semantics): boolean {
   return s.kind === 'value' || s.kind === 'load' || s.kind === 'jump';
 }

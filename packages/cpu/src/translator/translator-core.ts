@@ -18,6 +18,7 @@ import {
   MSTATUS_MXR,
   MSTATUS_SUM,
   STUCK_TRAPS,
+  widenNumberFields,
 } from '@trapeze/isa';
 import {
   type CoreExit,
@@ -31,19 +32,31 @@ import {
   EXIT_STUCK,
   EXIT_TRAP,
 } from '../core.js';
+import { CpuError } from '../errors.js';
 import { InterpreterCore } from '../interpreter-core.js';
 import { checkCount } from '../validate.js';
 import {
   BLOCK_CODE_WRITE,
   BLOCK_DEVICE,
   BLOCK_NEXT,
+  BLOCK_NOT_READY,
+  type BlockEmitter,
   type BlockFunction,
   type CompiledBlock,
   compileBlock,
+  compileJavaScript,
   compileRegion,
   type RegionEntry,
   TLB_ENTRIES,
 } from './block-compiler.js';
+import { wasmEmitter } from './wasm-block-compiler.js';
+import { STATE, wasmMemoryOf } from './wasm-state.js';
+
+/** The host code a translator emits: WebAssembly modules or JavaScript functions. */
+export type HostCode = 'webassembly' | 'javascript';
+
+/** The translator core that owns each WebAssembly memory's registers and TLBs: the newest. */
+const owners = new WeakMap<object, TranslatorCore>();
 
 /** Options of {@link TranslatorCore} beyond {@link CoreOptions}. */
 export interface TranslatorOptions {
@@ -52,6 +65,12 @@ export interface TranslatorOptions {
    * new block would pass it, the whole cache is emptied and translation starts again.
    */
   readonly cacheLimit?: number;
+  /**
+   * The host code to emit. WebAssembly (the default where it can be had) needs RAM made by
+   * `createCoreRam`, whose registers and TLBs belong to the newest translator core made on it
+   * (an older one throws {@link CpuError} `RAM_IN_USE` when run); JavaScript runs on any RAM.
+   */
+  readonly hostCode?: HostCode;
 }
 
 /** Default {@link TranslatorOptions.cacheLimit}. */
@@ -68,6 +87,11 @@ class Block {
   runs = 0;
   /** Whether it is a region, or was found not to head one. */
   region = false;
+  /**
+   * For a region: the block it replaced, run instead while the region's host code is not
+   * ready ({@link BLOCK_NOT_READY}).
+   */
+  fallback: Block | undefined = undefined;
   /**
    * Chaining: the two blocks it went on to (a branch has two successors), their pcs, and the
    * translator's context generation when each link was made (links die with it).
@@ -89,7 +113,9 @@ class Block {
     readonly size: number,
     /** The block of `fn` to start at (a region entered at one of its later blocks). */
     readonly entry = 0,
-  ) {}
+  ) {
+    widenNumberFields(this, ['pc', 'offset', 'pc0', 'pc1', 'context0', 'context1']);
+  }
 
   /** Links `next` (at `pc`) as a successor, in the slot that is stale or was not used last. */
   chain(pc: number, next: Block, context: number): void {
@@ -134,12 +160,14 @@ const DATA_STATUS = MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR;
  */
 export class TranslatorCore extends InterpreterCore {
   override readonly kind: CoreKind = 'translator';
+  /** The host code this core emits. */
+  readonly hostCode: HostCode;
   /** Software TLB of loads: virtual page number per entry (-1: empty) and RAM offset of the page. */
-  readonly rtag = new Int32Array(TLB_ENTRIES).fill(-1);
-  readonly roff = new Int32Array(TLB_ENTRIES);
+  readonly rtag: Int32Array;
+  readonly roff: Int32Array;
   /** Software TLB of stores (pages holding translated code are never entered). */
-  readonly wtag = new Int32Array(TLB_ENTRIES).fill(-1);
-  readonly woff = new Int32Array(TLB_ENTRIES);
+  readonly wtag: Int32Array;
+  readonly woff: Int32Array;
   /** RAM views the blocks use. */
   readonly i32: Int32Array;
   readonly u16: Uint16Array;
@@ -160,6 +188,9 @@ export class TranslatorCore extends InterpreterCore {
   salt = 0;
 
   private readonly cacheLimit: number;
+  private readonly emit: BlockEmitter;
+  /** The WebAssembly memory whose registers and TLBs this core uses, if it emits WebAssembly. */
+  private readonly wasmMemory: WebAssembly.Memory | undefined = undefined;
   private readonly blocks = new Map<number, Block>();
   /**
    * Blocks that are part of a region (not its first), by RAM offset: a block there that gets
@@ -194,21 +225,71 @@ export class TranslatorCore extends InterpreterCore {
   private flushed = 0;
   private regions = 0;
 
+  /**
+   * @throws {@link CpuError} `BAD_ARGUMENT` for a bad cache limit or host code, or WebAssembly
+   * asked for on RAM that cannot have it
+   */
   constructor(options: CoreOptions & TranslatorOptions) {
-    super(options);
     const limit = options.cacheLimit ?? DEFAULT_CACHE_LIMIT;
     checkCount(limit, 'TranslatorCore: cacheLimit');
+    const asked = options.hostCode;
+    if (asked !== undefined && asked !== 'webassembly' && asked !== 'javascript')
+      throw new CpuError(
+        'BAD_ARGUMENT',
+        `TranslatorCore: hostCode must be 'webassembly' or 'javascript', not ${String(asked)}`,
+      );
+    const memory = asked === 'javascript' ? undefined : wasmMemoryOf(options.ram);
+    if (asked === 'webassembly' && memory === undefined)
+      throw new CpuError(
+        'BAD_ARGUMENT',
+        'TranslatorCore: WebAssembly host code needs RAM made by createCoreRam',
+      );
+    super(options, memory === undefined ? undefined : new Int32Array(memory.buffer, STATE.x, 32));
     this.cacheLimit = limit;
+    if (memory === undefined) {
+      this.hostCode = 'javascript';
+      this.rtag = new Int32Array(TLB_ENTRIES).fill(-1);
+      this.roff = new Int32Array(TLB_ENTRIES);
+      this.wtag = new Int32Array(TLB_ENTRIES).fill(-1);
+      this.woff = new Int32Array(TLB_ENTRIES);
+      this.emit = compileJavaScript;
+    } else {
+      owners.set(memory, this);
+      this.wasmMemory = memory;
+      this.hostCode = 'webassembly';
+      this.rtag = new Int32Array(memory.buffer, STATE.rtag, TLB_ENTRIES).fill(-1);
+      this.roff = new Int32Array(memory.buffer, STATE.roff, TLB_ENTRIES);
+      this.wtag = new Int32Array(memory.buffer, STATE.wtag, TLB_ENTRIES).fill(-1);
+      this.woff = new Int32Array(memory.buffer, STATE.woff, TLB_ENTRIES);
+      this.emit = wasmEmitter(memory, this);
+    }
     const ram = options.ram;
     this.i32 = ram.i32;
     this.u16 = ram.u16;
     this.u8 = ram.u8;
     ram.onCodeWrite = (page) => this.codeWritten(page);
+    widenNumberFields(this, [
+      'room',
+      'salt',
+      'context',
+      'lastContext',
+      'contextPrivilege',
+      'contextStatus',
+      'contextSatp',
+      'contextEpoch',
+      'contextPmp',
+      'contextBus',
+    ]);
   }
 
   override run(limit: number, deadline: number): CoreExit {
     checkCount(limit, 'Core.run: limit');
     checkCount(deadline, 'Core.run: deadline');
+    if (this.wasmMemory !== undefined && owners.get(this.wasmMemory) !== this)
+      throw new CpuError(
+        'RAM_IN_USE',
+        'TranslatorCore.run: a newer translator core was made on this RAM and uses its registers',
+      );
     const hart = this.hart;
     const memory = this.memory;
     const seen = memory.slowAccesses;
@@ -261,10 +342,24 @@ export class TranslatorCore extends InterpreterCore {
       }
       if (++next.runs === HOT && !next.region) next = this.promote(next);
       this.room = stop - hart.retired;
-      const ended = next.fn(this, hart, next.entry);
+      let ended = next.fn(this, hart, next.entry);
+      while (ended === BLOCK_NOT_READY && next.fallback !== undefined && next.fallback.valid) {
+        next = next.fallback;
+        ended = next.fn(this, hart, next.entry);
+      }
       block = next;
       if (ended === BLOCK_NEXT) continue;
       block = undefined;
+      if (ended === BLOCK_NOT_READY) {
+        // The block's own instructions on the interpreter (no further: the blocks after it are
+        // looked up, counted and run as usual).
+        const exit = this.interpretRun(seen, Math.min(stop, hart.retired + next.length));
+        if (exit !== -1) return exit;
+        if (this.interpretOnly) return this.interpret(limit, deadline);
+        stop = Math.min(limit, deadline - hart.countedTraps);
+        check = true;
+        continue;
+      }
       if (ended === BLOCK_DEVICE) return EXIT_DEVICE;
       if (ended === BLOCK_CODE_WRITE) continue;
       // A trap or a handler call: the context, interrupts and the deadline may have moved.
@@ -336,13 +431,20 @@ export class TranslatorCore extends InterpreterCore {
     }
     // Only blocks that have run (translated or not yet) join: a region is the part of the page
     // in use, small enough for V8 to optimize.
-    const compiled = compileRegion(this.u16, block.offset, block.pc, this.hart.decoder, (pc) => {
-      const offset = block.offset + (pc - block.pc);
-      const member = this.blocks.get(offset);
-      return (
-        (member !== undefined && member.pc === pc && member.runs > 0) || this.coldRuns.has(offset)
-      );
-    });
+    const compiled = compileRegion(
+      this.u16,
+      block.offset,
+      block.pc,
+      this.hart.decoder,
+      (pc) => {
+        const offset = block.offset + (pc - block.pc);
+        const member = this.blocks.get(offset);
+        return (
+          (member !== undefined && member.pc === pc && member.runs > 0) || this.coldRuns.has(offset)
+        );
+      },
+      this.emit,
+    );
     if (compiled === undefined || !compiled.loop) return block;
     const region = this.install(block.pc, block.offset, compiled);
     if (region === undefined) return block;
@@ -356,6 +458,7 @@ export class TranslatorCore extends InterpreterCore {
   private hot(block: Block, region: Block): Block {
     region.region = true;
     region.runs = HOT;
+    region.fallback = block;
     const slot = (block.pc >>> 1) & JUMP_CACHE_MASK;
     if (this.jumpBlock[slot] === block) this.jumpBlock[slot] = region;
     return region;
@@ -452,7 +555,7 @@ export class TranslatorCore extends InterpreterCore {
 
   /** Compiles the block at `pc` (code at RAM `offset`) into the cache. */
   private translate(pc: number, offset: number): Block | undefined {
-    const compiled = compileBlock(this.u16, offset, pc, this.hart.decoder);
+    const compiled = compileBlock(this.u16, offset, pc, this.hart.decoder, this.emit);
     if (compiled === undefined) return undefined;
     return this.install(pc, offset, compiled);
   }

@@ -18,7 +18,7 @@
 
 import type { Hart } from '@trapeze/isa';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CoreOptions } from '../../src/core.js';
 import type * as BlockCompiler from '../../src/translator/block-compiler.js';
 import { TranslatorCore, type TranslatorOptions } from '../../src/translator/translator-core.js';
@@ -35,7 +35,7 @@ import {
   scheduleArbitrary,
   type Weights,
 } from '../random-program.js';
-import type { RigOptions } from '../support.js';
+import { HOST_CODES, type RigOptions, useHostCode } from '../support.js';
 
 // (c): every compiled block function is wrapped; the wrapper changes nothing unless the core
 // asks for the fault.
@@ -113,116 +113,121 @@ function program(body: Item[], repeat = 40): GeneratedProgram {
   return { supervisor: false, init: [0, 0, 0, 0], body, repeat };
 }
 
-describe.each(Object.keys(FAULTS) as FaultName[])('planted: %s', (name) => {
-  it('passes programs that do not exercise it', () => {
-    const plain = program([
-      { k: 'alu', op: 'addi', rd: 10, rs1: 10, rs2: 0, imm: 3 },
-      { k: 'load', op: 'lw', rd: 11, offset: 8 },
-      { k: 'store', op: 'sw', rs2: 10, offset: 12 },
-    ]);
-    const outcome = divergence(
-      plain,
-      [{ budget: 50, deadline: null, raise: false }],
-      planted(name),
+describe.each(HOST_CODES)('host code %s', (hostCode) => {
+  beforeAll(() => useHostCode(hostCode));
+  afterAll(() => useHostCode('webassembly'));
+
+  describe.each(Object.keys(FAULTS) as FaultName[])('planted: %s', (name) => {
+    it('passes programs that do not exercise it', () => {
+      const plain = program([
+        { k: 'alu', op: 'addi', rd: 10, rs1: 10, rs2: 0, imm: 3 },
+        { k: 'load', op: 'lw', rd: 11, offset: 8 },
+        { k: 'store', op: 'sw', rs2: 10, offset: 12 },
+      ]);
+      const outcome = divergence(
+        plain,
+        [{ budget: 50, deadline: null, raise: false }],
+        planted(name),
+      );
+      expect(outcome.difference).toBeUndefined();
+      expect(outcome.translated).toBeGreaterThan(0);
+    });
+  });
+
+  describe('targeted tests catch each planted fault', () => {
+    it('(a) a slot rewritten with alternating values after its block was translated', () => {
+      const body: Item[] = [
+        { k: 'call', id: 0 },
+        { k: 'patch', id: 0, value: PATCHES[1] as number },
+        { k: 'call', id: 0 },
+        { k: 'patch', id: 0, value: PATCHES[0] as number },
+      ];
+      expect(divergence(program(body), []).difference).toBeUndefined();
+      expect(
+        divergence(program(body), [], planted('a stale block after a code write')).difference,
+      ).toMatch(/x10|RAM|pc/);
+    });
+
+    it('(b) a load access fault in a hot block', () => {
+      const body: Item[] = [{ k: 'trap', which: 'load-fault' }];
+      expect(divergence(program(body), []).difference).toBeUndefined();
+      expect(
+        divergence(program(body), [], planted('instret off by one on a faulting load')).difference,
+      ).toMatch(/retired/);
+    });
+
+    it('(c) interrupts enabled (csrsi) while the timer line is up', () => {
+      const body: Item[] = [
+        { k: 'irq', on: false },
+        { k: 'device', which: 'raise', reg: 0 },
+        { k: 'alu', op: 'addi', rd: 10, rs1: 10, rs2: 0, imm: 1 },
+        { k: 'irq', on: true },
+        { k: 'alu', op: 'addi', rd: 11, rs1: 11, rs2: 0, imm: 1 },
+      ];
+      expect(divergence(program(body), []).difference).toBeUndefined();
+      expect(
+        divergence(program(body), [], planted('a chained jump that skips the interrupt check'))
+          .difference,
+      ).toBeDefined();
+    });
+  });
+
+  /**
+   * Looks for a counterexample to the differential property on the planted translator: the
+   * arbitrary is the property's, with the weights given (to find the fault in fewer runs).
+   */
+  function hunt(name: FaultName, weights: Weights, maxItems: number, numRuns: number) {
+    const options = planted(name);
+    const details = fc.check(
+      fc.property(
+        // Repeated at least 40 times, so that code run once a pass is hot whatever the shrinker
+        // removes around it (it shrinks towards fewer passes, never more).
+        programArbitrary(weights, { maxItems, minRepeat: 40, maxRepeat: 50 }),
+        scheduleArbitrary(),
+        (p: GeneratedProgram, s: Stop[]) => divergence(p, s, options).difference === undefined,
+      ),
+      { seed, numRuns },
     );
-    expect(outcome.difference).toBeUndefined();
-    expect(outcome.translated).toBeGreaterThan(0);
-  });
-});
+    return details;
+  }
 
-describe('targeted tests catch each planted fault', () => {
-  it('(a) a slot rewritten with alternating values after its block was translated', () => {
-    const body: Item[] = [
-      { k: 'call', id: 0 },
-      { k: 'patch', id: 0, value: PATCHES[1] as number },
-      { k: 'call', id: 0 },
-      { k: 'patch', id: 0, value: PATCHES[0] as number },
+  describe('the differential property finds each planted fault and shrinks it', () => {
+    const CASES: { name: FaultName; weights: Weights; maxItems: number; largest: number }[] = [
+      {
+        name: 'a stale block after a code write',
+        weights: { patch: 10, slot: 5, call: 8 },
+        maxItems: 8,
+        largest: 3,
+      },
+      { name: 'instret off by one on a faulting load', weights: {}, maxItems: 8, largest: 1 },
+      {
+        name: 'a chained jump that skips the interrupt check',
+        weights: { irq: 8, device: 6 },
+        maxItems: 6,
+        largest: 3,
+      },
     ];
-    expect(divergence(program(body), []).difference).toBeUndefined();
-    expect(
-      divergence(program(body), [], planted('a stale block after a code write')).difference,
-    ).toMatch(/x10|RAM|pc/);
-  });
 
-  it('(b) a load access fault in a hot block', () => {
-    const body: Item[] = [{ k: 'trap', which: 'load-fault' }];
-    expect(divergence(program(body), []).difference).toBeUndefined();
-    expect(
-      divergence(program(body), [], planted('instret off by one on a faulting load')).difference,
-    ).toMatch(/retired/);
-  });
-
-  it('(c) interrupts enabled (csrsi) while the timer line is up', () => {
-    const body: Item[] = [
-      { k: 'irq', on: false },
-      { k: 'device', which: 'raise', reg: 0 },
-      { k: 'alu', op: 'addi', rd: 10, rs1: 10, rs2: 0, imm: 1 },
-      { k: 'irq', on: true },
-      { k: 'alu', op: 'addi', rd: 11, rs1: 11, rs2: 0, imm: 1 },
-    ];
-    expect(divergence(program(body), []).difference).toBeUndefined();
-    expect(
-      divergence(program(body), [], planted('a chained jump that skips the interrupt check'))
-        .difference,
-    ).toBeDefined();
-  });
-});
-
-/**
- * Looks for a counterexample to the differential property on the planted translator: the
- * arbitrary is the property's, with the weights given (to find the fault in fewer runs).
- */
-function hunt(name: FaultName, weights: Weights, maxItems: number, numRuns: number) {
-  const options = planted(name);
-  const details = fc.check(
-    fc.property(
-      // Repeated at least 40 times, so that code run once a pass is hot whatever the shrinker
-      // removes around it (it shrinks towards fewer passes, never more).
-      programArbitrary(weights, { maxItems, minRepeat: 40, maxRepeat: 50 }),
-      scheduleArbitrary(),
-      (p: GeneratedProgram, s: Stop[]) => divergence(p, s, options).difference === undefined,
-    ),
-    { seed, numRuns },
-  );
-  return details;
-}
-
-describe('the differential property finds each planted fault and shrinks it', () => {
-  const CASES: { name: FaultName; weights: Weights; maxItems: number; largest: number }[] = [
-    {
-      name: 'a stale block after a code write',
-      weights: { patch: 10, slot: 5, call: 8 },
-      maxItems: 8,
-      largest: 3,
-    },
-    { name: 'instret off by one on a faulting load', weights: {}, maxItems: 8, largest: 1 },
-    {
-      name: 'a chained jump that skips the interrupt check',
-      weights: { irq: 8, device: 6 },
-      maxItems: 6,
-      largest: 3,
-    },
-  ];
-
-  it.each(CASES)('$name', ({ name, weights, maxItems, largest }) => {
-    const details = hunt(name, weights, maxItems, 2000);
-    expect(details.failed, `${name}: not caught in 2000 random programs`).toBe(true);
-    const [shrunk, schedule] = details.counterexample as [GeneratedProgram, Stop[]];
-    const fails = (p: GeneratedProgram) =>
-      divergence(p, schedule, planted(name)).difference !== undefined;
-    expect(fails(shrunk)).toBe(true);
-    // fast-check's shrinker leaves a small program; a greedy pass removes what it could not.
-    expect(bodySize(shrunk.body)).toBeLessThanOrEqual(8);
-    const minimal = minimize(shrunk, fails);
-    const why = divergence(minimal, schedule, planted(name)).difference;
-    // Printed for the record: the seed and path replay it, the text is the program.
-    console.info(
-      `${name}: caught after ${details.numRuns} programs (seed ${details.seed}, path ${details.counterexamplePath}); shrunk by fast-check to ${bodySize(shrunk.body)} items, then to ${bodySize(minimal.body)}, repeat ${minimal.repeat}, schedule ${JSON.stringify(schedule)}:\n${JSON.stringify(minimal.body)}\n${why}`,
-    );
-    expect(why).toBeDefined();
-    // The program is fine on the real translator: it shows this fault.
-    expect(divergence(minimal, schedule).difference).toBeUndefined();
-    expect(bodySize(minimal.body)).toBeLessThanOrEqual(largest);
-    expect(render(minimal)).toContain('outer:');
+    it.each(CASES)('$name', ({ name, weights, maxItems, largest }) => {
+      const details = hunt(name, weights, maxItems, 2000);
+      expect(details.failed, `${name}: not caught in 2000 random programs`).toBe(true);
+      const [shrunk, schedule] = details.counterexample as [GeneratedProgram, Stop[]];
+      const fails = (p: GeneratedProgram) =>
+        divergence(p, schedule, planted(name)).difference !== undefined;
+      expect(fails(shrunk)).toBe(true);
+      // fast-check's shrinker leaves a small program; a greedy pass removes what it could not.
+      expect(bodySize(shrunk.body)).toBeLessThanOrEqual(8);
+      const minimal = minimize(shrunk, fails);
+      const why = divergence(minimal, schedule, planted(name)).difference;
+      // Printed for the record: the seed and path replay it, the text is the program.
+      console.info(
+        `${name}: caught after ${details.numRuns} programs (seed ${details.seed}, path ${details.counterexamplePath}); shrunk by fast-check to ${bodySize(shrunk.body)} items, then to ${bodySize(minimal.body)}, repeat ${minimal.repeat}, schedule ${JSON.stringify(schedule)}:\n${JSON.stringify(minimal.body)}\n${why}`,
+      );
+      expect(why).toBeDefined();
+      // The program is fine on the real translator: it shows this fault.
+      expect(divergence(minimal, schedule).difference).toBeUndefined();
+      expect(bodySize(minimal.body)).toBeLessThanOrEqual(largest);
+      expect(render(minimal)).toContain('outer:');
+    });
   });
 });

@@ -22,7 +22,9 @@
  *
  * @module
  */
+
 import { csrPrivilege, csrReadOnly } from '../csr.js';
+import { widenNumberFields } from '../fields.js';
 import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
 import { type TriggerSnapshot, Triggers } from './triggers.js';
 
@@ -127,6 +129,21 @@ function isUserCounter(csr: number): boolean {
   return (csr >= COUNTER_LOW && csr <= 0xc1f) || (csr >= COUNTER_HIGH && csr <= 0xc9f);
 }
 
+/** The CSR fields that hold whole 32-bit words (addresses, causes with bit 31, `satp`). */
+const WORD_CSRS = [
+  'mtvec',
+  'mscratch',
+  'mepc',
+  'mcause',
+  'mtval',
+  'stvec',
+  'sscratch',
+  'sepc',
+  'scause',
+  'stval',
+  'satp',
+];
+
 /** The hart's CSR state and access rules. */
 export class CsrFile {
   mstatus = 0;
@@ -162,7 +179,9 @@ export class CsrFile {
     readonly hartId = 0,
     /** The trigger module behind `tselect`, `tdata1`–`tdata3` and `tinfo`. */
     readonly triggers: Triggers = new Triggers(),
-  ) {}
+  ) {
+    widenNumberFields(this, WORD_CSRS);
+  }
 
   /** `mip` as software reads it: the written bits OR the device lines. */
   get mip(): number {

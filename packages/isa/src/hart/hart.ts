@@ -16,7 +16,8 @@
 import type { Decoder } from '../decoder.js';
 import { rv32imacDecoder } from '../decoder.js';
 import { createInstructionRecord } from '../decoder-tables.js';
-import { checkInteger } from '../errors.js';
+import { checkInteger, IsaError } from '../errors.js';
+import { widenNumberFields } from '../fields.js';
 import type { DecodedInstruction } from '../instruction.js';
 import { Exception, INTERRUPT_BIT, INTERRUPT_PRIORITY } from './causes.js';
 import {
@@ -137,7 +138,7 @@ export interface HartSnapshot {
  */
 export class Hart {
   /** x0…x31 (x0 always reads zero). */
-  readonly x = new Int32Array(32);
+  readonly x: Int32Array;
   /** The program counter (unsigned). */
   pc = 0;
   /** The current privilege level. */
@@ -211,8 +212,27 @@ export class Hart {
     readonly decoder: Decoder = rv32imacDecoder(),
     /** `mhartid`: an integer in 0…2^32 − 1 ({@link IsaError} `BAD_ARGUMENT` otherwise). */
     hartId = 0,
+    /**
+     * Where x0…x31 live: 32 words, zeroed here (a core whose host code reads registers from
+     * its own memory passes a view of it); a new array by default. {@link IsaError}
+     * `BAD_ARGUMENT` when it is not an `Int32Array` of 32 elements.
+     */
+    registers: Int32Array = new Int32Array(32),
   ) {
     checkInteger(hartId, 'Hart: hartId', 0, 0xffff_ffff);
+    if (!(registers instanceof Int32Array) || registers.length !== 32)
+      throw new IsaError('BAD_ARGUMENT', 'Hart: registers must be an Int32Array of 32 elements');
+    this.x = registers.fill(0);
+    // (Not `retired`: it stays a small integer for the first 2^30 instructions, and counting
+    // in a double field costs the interpreter more than the one later change.)
+    widenNumberFields(this, [
+      'pc',
+      'nextPc',
+      'reservation',
+      'reservationValue',
+      'pendingCause',
+      'pendingTval',
+    ]);
     this.csr = csrs instanceof CsrFile ? csrs : new CsrFile(csrs, hartId, new Triggers());
     this.triggers = this.csr.triggers;
     this.decoded = Array.from({ length: 1 << (32 - DECODE_CACHE_SHIFT) }, () =>

@@ -1,0 +1,553 @@
+/**
+ * Blocks as WebAssembly: the same decoded blocks and plan as the JavaScript emitter
+ * ({@link planBlocks}), the same `SEMANTICS` texts ({@link emitExpression}), the same exits —
+ * one small module per block or region, compiled by the engine's baseline compiler at once and
+ * optimized in the background, never deoptimized. Registers stay in locals and are written
+ * back to the hart's registers (in the module's memory) at every exit; guest RAM and the
+ * software TLBs are in the same memory, so a load that hits the TLB is a few wasm
+ * instructions; misses, faults, devices and handler calls go to the core through imports.
+ *
+ * @module
+ */
+import {
+  type DecodedInstruction,
+  div,
+  divu,
+  execute,
+  type Hart,
+  mulh,
+  mulhsu,
+  mulhu,
+  rem,
+  remu,
+  SEMANTIC_HELPERS,
+} from '@trapeze/isa';
+import {
+  BLOCK_CONTEXT,
+  BLOCK_NEXT,
+  BLOCK_NOT_READY,
+  type BlockEmitter,
+  type BlockInstruction,
+  type BlockPlan,
+  callsInline,
+  planBlocks,
+  successors,
+  TLB_ENTRIES,
+} from './block-compiler.js';
+import { emitExpression, type OperandName } from './wasm-expression.js';
+import { OP, RESULT_I32, WasmCode, type WasmImport, wasmModule } from './wasm-module.js';
+import { RAM_OFFSET, STATE } from './wasm-state.js';
+
+/** What a WebAssembly block needs of the core that runs it. */
+export interface WasmBlockHost {
+  readonly hart: Hart;
+  /** Instructions the running block may retire. */
+  readonly room: number;
+  /** TLB salt of the current context. */
+  readonly salt: number;
+  /** How the last slow-path access went (see `TranslatorCore.exit`). */
+  readonly exit: number;
+  load(address: number, size: 1 | 2 | 4): number;
+  store(address: number, size: 1 | 2 | 4, value: number): void;
+  fault(address: number): void;
+}
+
+/** A block returns this when a handler it called has set pc and `retired` itself. */
+const HANDLED = 0x7fff;
+
+/** Imported functions, by index. */
+const LOAD = 0;
+const STORE = 1;
+const CALL = 2;
+const END = 3;
+const HELPERS = 4;
+
+const IMPORTS: readonly WasmImport[] = [
+  { name: 'load', params: 3, results: 1 },
+  { name: 'store', params: 4, results: 0 },
+  { name: 'call', params: 2, results: 1 },
+  { name: 'end', params: 2, results: 0 },
+  ...SEMANTIC_HELPERS.map((name) => ({ name, params: 2, results: 1 as const })),
+];
+
+const HELPER_FUNCTIONS: Readonly<Record<string, (a: number, b: number) => number>> = {
+  mulh,
+  mulhsu,
+  mulhu,
+  div,
+  divu,
+  rem,
+  remu,
+};
+
+const LOADS: Readonly<Record<1 | 2 | 4, number>> = {
+  1: OP.i32Load8U,
+  2: OP.i32Load16U,
+  4: OP.i32Load,
+};
+const STORES: Readonly<Record<1 | 2 | 4, number>> = {
+  1: OP.i32Store8,
+  2: OP.i32Store16,
+  4: OP.i32Store,
+};
+
+/**
+ * Blocks wait to be compiled together: a module costs the engine a fixed ≈ 0.2 ms however
+ * small it is, so blocks are compiled in batches of up to this many…
+ */
+const BATCH = 64;
+/**
+ * …or once the blocks waiting have been reached this many times in all (they ran interpreted,
+ * or a region ran as its first block)…
+ */
+const BATCH_REACHES = 512;
+/** …or one of them this many times. */
+const BLOCK_REACHES = 16;
+
+/** A block waiting for its batch: what it compiles from, and where its function will be. */
+interface Pending {
+  readonly code: WasmCode;
+  readonly slot: Slot;
+}
+
+/** Where a block finds its function once its batch is compiled. */
+interface Slot {
+  run: ((which: number, entry: number) => number) | undefined;
+  which: number;
+  /** The handler calls of the block's module (the index a block passes to `call` and `end`). */
+  readonly calls: readonly BlockInstruction[];
+  /** Times the block was reached while waiting. */
+  reaches: number;
+}
+
+/**
+ * An emitter of WebAssembly blocks for one core whose RAM and registers live in `memory`
+ * (see `createCoreRam`). A block it returns is compiled with the next batch: until then it
+ * returns {@link BLOCK_NOT_READY} without running, and the core interprets its code.
+ */
+export function wasmEmitter(memory: WebAssembly.Memory, core: WasmBlockHost): BlockEmitter {
+  const words = new Int32Array(memory.buffer, 0, RAM_OFFSET >> 2);
+  const hart = core.hart;
+  /** The handler calls of the running block's module (set as it is entered). */
+  const running: Running = { calls: [] };
+  const host = hostFunctions({
+    load: (address: number, size: 1 | 2 | 4, count: number) => {
+      hart.retired += count;
+      const value = core.load(address >>> 0, size);
+      hart.retired -= count;
+      words[STATE.exit >> 2] = core.exit;
+      return value;
+    },
+    store: (address: number, size: 1 | 2 | 4, value: number, count: number) => {
+      hart.retired += count;
+      core.store(address >>> 0, size, value);
+      hart.retired -= count;
+      words[STATE.exit >> 2] = core.exit;
+    },
+    call: (index: number, count: number) => {
+      const at = running.calls[index] as BlockInstruction;
+      hart.retired += count;
+      hart.pc = at.pc;
+      hart.nextPc = at.next;
+      hart.instruction = at.decoded;
+      if (!execute(hart, at.decoded)) return 0;
+      hart.retired -= count;
+      return 1;
+    },
+    end: (index: number, count: number) => {
+      const at = running.calls[index] as BlockInstruction;
+      hart.retired += count;
+      hart.pc = at.pc;
+      hart.nextPc = at.next;
+      hart.instruction = at.decoded;
+      if (execute(hart, at.decoded)) {
+        hart.pc = hart.nextPc;
+        hart.retired++;
+      }
+    },
+    ...HELPER_FUNCTIONS,
+  });
+  const imports = { m: { memory, ...host } };
+  let pending: Pending[] = [];
+  /** The handler calls of the blocks waiting (the next module's). */
+  let pendingCalls: BlockInstruction[] = [];
+  let reaches = 0;
+  const compile = () => {
+    const batch = pending;
+    pending = [];
+    pendingCalls = [];
+    reaches = 0;
+    const functions = batch.map(({ code }) => code);
+    functions.push(dispatcher(functions.length));
+    const bytes = wasmModule({
+      memory: true,
+      imports: IMPORTS,
+      functions,
+      exports: [{ name: 'run', index: IMPORTS.length + functions.length - 1 }],
+    });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+    const run = instance.exports.run as (which: number, entry: number) => number;
+    for (const { slot } of batch) slot.run = run;
+  };
+  const emit: BlockEmitter = (blocks, pc) => {
+    const plan = planBlocks(blocks, pc);
+    const code = emitBlocks(blocks, plan, pendingCalls);
+    const slot: Slot = { run: undefined, which: pending.length, calls: pendingCalls, reaches: 0 };
+    pending.push({ code, slot });
+    return {
+      fn: (c, h, entry) => {
+        if (slot.run === undefined) {
+          if (pending.length < BATCH && ++reaches < BATCH_REACHES && ++slot.reaches < BLOCK_REACHES)
+            return BLOCK_NOT_READY;
+          compile();
+        }
+        running.calls = slot.calls;
+        return runBlock(slot, c as WasmBlockHost, h as Hart, entry, words);
+      },
+      length: (blocks[0] as readonly BlockInstruction[]).length,
+      instructions: plan.instructions,
+      bytes: plan.bytes,
+      size: code.size,
+      loop: plan.region,
+      source: '',
+      entries: plan.entries,
+    };
+  };
+  return emit;
+}
+
+/** What the handler imports need to know about the block running. */
+interface Running {
+  calls: readonly BlockInstruction[];
+}
+
+/**
+ * The JavaScript functions blocks call, as WebAssembly functions of one module made once per
+ * core: a block module that imports a WebAssembly function calls it directly, while importing
+ * the JavaScript function itself would make the engine compile a call wrapper for every
+ * module (≈ 1 ms each).
+ */
+function hostFunctions(functions: Record<string, unknown>): Record<string, unknown> {
+  const forwarders = IMPORTS.map((f, i) => {
+    const w = new WasmCode(f.params, f.results);
+    for (let p = 0; p < f.params; p++) w.get(p);
+    w.call(i);
+    return w;
+  });
+  const bytes = wasmModule({
+    memory: false,
+    imports: IMPORTS,
+    functions: forwarders,
+    exports: IMPORTS.map((f, i) => ({ name: f.name, index: IMPORTS.length + i })),
+  });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: functions });
+  return instance.exports;
+}
+
+/** Runs a compiled block: passes room and salt in, applies what it leaves. */
+function runBlock(
+  slot: Slot,
+  core: WasmBlockHost,
+  hart: Hart,
+  entry: number,
+  words: Int32Array,
+): number {
+  const room = core.room;
+  words[STATE.room >> 2] = Math.min(room, 0x7fff_ffff);
+  words[STATE.salt >> 2] = core.salt;
+  const result = (slot.run as (which: number, entry: number) => number)(slot.which, entry);
+  if (result === HANDLED) return BLOCK_CONTEXT;
+  hart.retired += words[STATE.retired >> 2] as number;
+  hart.pc = (words[STATE.pc >> 2] as number) >>> 0;
+  if (result === -1) {
+    core.fault((words[STATE.address >> 2] as number) >>> 0);
+    return BLOCK_CONTEXT;
+  }
+  return result;
+}
+
+/** The exported function of a module of `count` blocks: runs block `which` from `entry`. */
+function dispatcher(count: number): WasmCode {
+  const w = new WasmCode(2);
+  const labels = Array.from({ length: count }, (_, i) => `f${i}`);
+  for (let i = count - 1; i >= 0; i--) w.open(OP.block, labels[i]);
+  w.get(0).brTable(labels, labels[0] as string);
+  for (let i = 0; i < count; i++) {
+    w.close();
+    w.get(1)
+      .call(IMPORTS.length + i)
+      .op(OP.return);
+  }
+  w.op(OP.unreachable);
+  return w;
+}
+
+/** The function body for `blocks`, and the instructions it calls handlers for. */
+function emitBlocks(
+  blocks: readonly (readonly BlockInstruction[])[],
+  plan: BlockPlan,
+  /** The module's handler calls: the block adds its own (their index goes to the import). */
+  calls: BlockInstruction[],
+): WasmCode {
+  const { index, region, written, returnSites } = plan;
+  const w = new WasmCode(1);
+  const ENTRY = 0;
+  const registers = new Map<number, number>();
+  for (const r of [...new Set([...plan.read, ...written])].sort((a, b) => a - b))
+    registers.set(r, w.local());
+  const A = w.local();
+  const P = w.local();
+  const E = w.local();
+  const V = w.local();
+  const T = w.local();
+  const DONE = w.local();
+  const B = w.local();
+  const ROOM = w.local();
+  const SALT = w.local();
+  const XK = w.local();
+  const XPC = w.local();
+  const XR = w.local();
+
+  const reg = (r: number) => {
+    if (r === 0) w.const(0);
+    else w.get(registers.get(r) as number);
+  };
+  const setReg = (r: number) => w.set(registers.get(r) as number);
+  const writeBack = () => {
+    for (const r of [...written].sort((a, b) => a - b)) {
+      w.const(0);
+      reg(r);
+      w.memory(OP.i32Store, STATE.x + 4 * r);
+    }
+  };
+  /** Pushes the instructions retired so far in the region, plus `count`. */
+  const retired = (count: number) => {
+    if (region) {
+      w.get(DONE);
+      if (count !== 0) w.const(count).op(OP.i32Add);
+    } else w.const(count);
+  };
+  /** Leaves with `count` retired, the next pc pushed by `next`, and the result pushed by `result`. */
+  const leave = (count: number, next: () => void, result: () => void) => {
+    retired(count);
+    w.set(XK);
+    next();
+    w.set(XPC);
+    result();
+    w.set(XR);
+    w.br('out');
+  };
+  const constant = (value: number) => () => w.const(value);
+  let current = 0;
+  let selfLoop = false;
+  const transfer = (count: number, target: number) => {
+    const to = index.get(target);
+    if (!region || to === undefined) {
+      leave(count, constant(target), constant(BLOCK_NEXT));
+      return;
+    }
+    w.get(DONE).const(count).op(OP.i32Add).set(DONE);
+    if (to === current && selfLoop) {
+      w.br('self');
+      return;
+    }
+    w.const(to).set(B).br('top');
+  };
+  const expression = (text: string, at: BlockInstruction) => {
+    const d = at.decoded;
+    emitExpression(w, text, {
+      operand: (name: OperandName) => {
+        if (name === 'a') reg(d.rs1);
+        else if (name === 'b') reg(d.rs2);
+        else if (name === 'i') w.const(d.imm);
+        else if (name === 'pc') w.const(at.pc);
+        else if (name === 'next') w.const(at.next);
+        else w.get(V);
+      },
+      helper: (name) => HELPERS + (SEMANTIC_HELPERS as readonly string[]).indexOf(name),
+    });
+  };
+  /** Computes the access address and TLB probe of a load or store: A, P, E. */
+  const probe = (d: DecodedInstruction) => {
+    reg(d.rs1);
+    w.const(d.imm).op(OP.i32Add).tee(A);
+    w.const(12).op(OP.i32ShrU).get(SALT).op(OP.i32Or).tee(P);
+    w.const(TLB_ENTRIES - 1)
+      .op(OP.i32And)
+      .const(2)
+      .op(OP.i32Shl)
+      .set(E);
+  };
+  /** Pushes whether the TLB entry at E (tags at `tags`) holds P and the access is aligned. */
+  const hit = (tags: number, size: number) => {
+    w.get(E).memory(OP.i32Load, tags).get(P).op(OP.i32Eq);
+    if (size > 1)
+      w.get(A)
+        .const(size - 1)
+        .op(OP.i32And)
+        .op(OP.i32Eqz)
+        .op(OP.i32And);
+  };
+  /** Pushes the RAM address of the access (offsets at `offsets`). */
+  const address = (offsets: number) => {
+    w.get(E).memory(OP.i32Load, offsets).get(A).const(4095).op(OP.i32And).op(OP.i32Add);
+  };
+  /** After a slow-path access: a fault or a device ends the block (`then` runs first). */
+  const checkExit = (k: number, at: BlockInstruction, then: () => void) => {
+    w.const(0).memory(OP.i32Load, STATE.exit).open(OP.if);
+    w.const(0).memory(OP.i32Load, STATE.exit).const(1).op(OP.i32Eq).open(OP.if);
+    leave(k, constant(at.pc), constant(-1));
+    w.close();
+    then();
+    leave(k + 1, constant(at.next), () => w.const(0).memory(OP.i32Load, STATE.exit));
+    w.close();
+  };
+
+  // Prologue: registers, room and salt into locals.
+  for (const [r, local] of registers)
+    w.const(0)
+      .memory(OP.i32Load, STATE.x + 4 * r)
+      .set(local);
+  if (plan.memory) w.const(0).memory(OP.i32Load, STATE.salt).set(SALT);
+  w.open(OP.block, 'out');
+  const cases = blocks.map((_, i) => `case${i}`);
+  if (region) {
+    w.const(0).memory(OP.i32Load, STATE.room).set(ROOM);
+    w.get(ENTRY).set(B);
+    w.open(OP.loop, 'top');
+    for (let i = blocks.length - 1; i >= 0; i--) w.open(OP.block, cases[i]);
+    w.get(B).brTable(cases, cases[0] as string);
+  }
+  for (const [bi, block] of blocks.entries()) {
+    const head = block[0] as BlockInstruction;
+    current = bi;
+    selfLoop = region && successors(block).includes(head.pc);
+    if (region) {
+      w.close(); // the end of block `case${bi}`: its code follows
+      if (selfLoop) w.open(OP.loop, 'self');
+      w.get(DONE).const(block.length).op(OP.i32Add).get(ROOM).op(OP.i32GtU).open(OP.if);
+      leave(0, constant(head.pc), constant(BLOCK_NEXT));
+      w.close();
+    }
+    let ended = false;
+    for (const [k, at] of block.entries()) {
+      const { decoded: d, semantics: s } = at;
+      if (s === undefined) {
+        calls.push(at);
+        writeBack();
+        if (callsInline(d)) {
+          w.const(calls.length - 1);
+          retired(k);
+          w.call(CALL).op(OP.i32Eqz).open(OP.if);
+          w.const(HANDLED).op(OP.return);
+          w.close();
+          if (d.rd !== 0) {
+            w.const(0).memory(OP.i32Load, STATE.x + 4 * d.rd);
+            setReg(d.rd);
+          }
+          continue;
+        }
+        w.const(calls.length - 1);
+        retired(k);
+        w.call(END).const(HANDLED).op(OP.return);
+        ended = true;
+        break;
+      }
+      switch (s.kind) {
+        case 'value':
+          if (d.rd !== 0) {
+            expression(s.value, at);
+            setReg(d.rd);
+          }
+          break;
+        case 'load': {
+          probe(d);
+          hit(STATE.rtag, s.size);
+          w.open(OP.if, undefined, RESULT_I32);
+          address(STATE.roff);
+          w.memory(LOADS[s.size], RAM_OFFSET);
+          w.otherwise();
+          w.get(A).const(s.size);
+          retired(k);
+          w.call(LOAD).set(V);
+          checkExit(k, at, () => {
+            if (d.rd !== 0) {
+              expression(s.extend, at);
+              setReg(d.rd);
+            }
+          });
+          w.get(V);
+          w.close();
+          w.set(V);
+          if (d.rd !== 0) {
+            expression(s.extend, at);
+            setReg(d.rd);
+          }
+          break;
+        }
+        case 'store': {
+          probe(d);
+          hit(STATE.wtag, s.size);
+          w.open(OP.if);
+          address(STATE.woff);
+          reg(d.rs2);
+          w.memory(STORES[s.size], RAM_OFFSET);
+          w.otherwise();
+          w.get(A).const(s.size);
+          reg(d.rs2);
+          retired(k);
+          w.call(STORE);
+          checkExit(k, at, () => {});
+          w.close();
+          break;
+        }
+        case 'branch': {
+          expression(s.taken, at);
+          w.open(OP.if);
+          transfer(k + 1, (at.pc + d.imm) >>> 0);
+          w.close();
+          transfer(k + 1, at.next);
+          ended = true;
+          break;
+        }
+        case 'jump': {
+          if (at.target === undefined) {
+            expression(s.target, at);
+            w.set(T);
+            if (d.rd !== 0) {
+              w.const(at.next);
+              setReg(d.rd);
+            }
+            if (region) {
+              for (const site of returnSites) {
+                w.get(T).const(site).op(OP.i32Eq).open(OP.if);
+                transfer(k + 1, site);
+                w.close();
+              }
+            }
+            leave(k + 1, () => w.get(T), constant(BLOCK_NEXT));
+          } else {
+            if (d.rd !== 0) {
+              w.const(at.next);
+              setReg(d.rd);
+            }
+            transfer(k + 1, at.target);
+          }
+          ended = true;
+          break;
+        }
+      }
+    }
+    if (!ended) transfer(block.length, (block[block.length - 1] as BlockInstruction).next);
+    if (selfLoop) w.close();
+  }
+  if (region) w.close(); // loop top
+  w.close(); // block out
+  // Epilogue: every exit but a handler's comes here.
+  writeBack();
+  w.const(0).get(XK).memory(OP.i32Store, STATE.retired);
+  w.const(0).get(XPC).memory(OP.i32Store, STATE.pc);
+  if (plan.memory) w.const(0).get(A).memory(OP.i32Store, STATE.address);
+  w.get(XR);
+  return w;
+}
