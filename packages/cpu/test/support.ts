@@ -134,6 +134,8 @@ export interface RigOptions {
   readonly make?: CoreFactory;
   /** The translator's host code (default: {@link useHostCode}'s). */
   readonly hostCode?: HostCode;
+  /** The translator's `batchInstructions` (default 64). */
+  readonly batchInstructions?: number;
 }
 
 let defaultHostCode: HostCode = 'webassembly';
@@ -186,6 +188,8 @@ export function makeRig(kind: CoreKind, options: RigOptions = {}): Rig {
     csrs,
     ...(options.cacheLimit === undefined ? {} : { cacheLimit: options.cacheLimit }),
     hostCode: options.hostCode ?? defaultHostCode,
+    // Short test programs: WebAssembly batches compiled soon, so that hot code runs translated.
+    batchInstructions: options.batchInstructions ?? 64,
   };
   core = options.make ? options.make(coreOptions) : createCore(kind, coreOptions);
   probe.core = core;

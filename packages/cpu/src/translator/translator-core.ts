@@ -49,7 +49,7 @@ import {
   type RegionEntry,
   TLB_ENTRIES,
 } from './block-compiler.js';
-import { wasmEmitter } from './wasm-block-compiler.js';
+import { DEFAULT_BATCH_INSTRUCTIONS, wasmEmitter } from './wasm-block-compiler.js';
 import { STATE, wasmMemoryOf } from './wasm-state.js';
 
 /** The host code a translator emits: WebAssembly modules or JavaScript functions. */
@@ -71,6 +71,13 @@ export interface TranslatorOptions {
    * (an older one throws {@link CpuError} `RAM_IN_USE` when run); JavaScript runs on any RAM.
    */
   readonly hostCode?: HostCode;
+  /**
+   * WebAssembly only: translated blocks wait to be compiled together (each module costs the
+   * engine a fixed ≈ 0.5 ms), interpreted meanwhile, until 64 wait or their code has been
+   * interpreted for this many instructions in all (default 1,024). 0 compiles each block as it
+   * is translated.
+   */
+  readonly batchInstructions?: number;
 }
 
 /** Default {@link TranslatorOptions.cacheLimit}. */
@@ -232,6 +239,8 @@ export class TranslatorCore extends InterpreterCore {
   constructor(options: CoreOptions & TranslatorOptions) {
     const limit = options.cacheLimit ?? DEFAULT_CACHE_LIMIT;
     checkCount(limit, 'TranslatorCore: cacheLimit');
+    const batch = options.batchInstructions ?? DEFAULT_BATCH_INSTRUCTIONS;
+    checkCount(batch, 'TranslatorCore: batchInstructions');
     const asked = options.hostCode;
     if (asked !== undefined && asked !== 'webassembly' && asked !== 'javascript')
       throw new CpuError(
@@ -261,7 +270,7 @@ export class TranslatorCore extends InterpreterCore {
       this.roff = new Int32Array(memory.buffer, STATE.roff, TLB_ENTRIES);
       this.wtag = new Int32Array(memory.buffer, STATE.wtag, TLB_ENTRIES).fill(-1);
       this.woff = new Int32Array(memory.buffer, STATE.woff, TLB_ENTRIES);
-      this.emit = wasmEmitter(memory, this);
+      this.emit = wasmEmitter(memory, this, batch);
     }
     const ram = options.ram;
     this.i32 = ram.i32;

@@ -92,17 +92,15 @@ const STORES: Readonly<Record<1 | 2 | 4, number>> = {
 };
 
 /**
- * Blocks wait to be compiled together: a module costs the engine a fixed ≈ 0.2 ms however
- * small it is, so blocks are compiled in batches of up to this many…
+ * Blocks wait to be compiled together: a module costs the engine a fixed ≈ 0.5 ms however
+ * small it is. A batch is compiled when this many blocks wait, or when the code of the blocks
+ * waiting has been interpreted for `batchInstructions` instructions in all (see
+ * `TranslatorOptions.batchInstructions`).
  */
 const BATCH = 64;
-/**
- * …or once the blocks waiting have been reached this many times in all (they ran interpreted,
- * or a region ran as its first block)…
- */
-const BATCH_REACHES = 512;
-/** …or one of them this many times. */
-const BLOCK_REACHES = 16;
+
+/** Default `TranslatorOptions.batchInstructions`. */
+export const DEFAULT_BATCH_INSTRUCTIONS = 1024;
 
 /** A block waiting for its batch: what it compiles from, and where its function will be. */
 interface Pending {
@@ -116,8 +114,6 @@ interface Slot {
   which: number;
   /** The handler calls of the block's module (the index a block passes to `call` and `end`). */
   readonly calls: readonly BlockInstruction[];
-  /** Times the block was reached while waiting. */
-  reaches: number;
 }
 
 /**
@@ -125,7 +121,12 @@ interface Slot {
  * (see `createCoreRam`). A block it returns is compiled with the next batch: until then it
  * returns {@link BLOCK_NOT_READY} without running, and the core interprets its code.
  */
-export function wasmEmitter(memory: WebAssembly.Memory, core: WasmBlockHost): BlockEmitter {
+export function wasmEmitter(
+  memory: WebAssembly.Memory,
+  core: WasmBlockHost,
+  /** Instructions the blocks waiting for a batch may be interpreted for before it is compiled. */
+  batchInstructions: number = DEFAULT_BATCH_INSTRUCTIONS,
+): BlockEmitter {
   const words = new Int32Array(memory.buffer, 0, RAM_OFFSET >> 2);
   const hart = core.hart;
   /** The handler calls of the running block's module (set as it is entered). */
@@ -171,12 +172,13 @@ export function wasmEmitter(memory: WebAssembly.Memory, core: WasmBlockHost): Bl
   let pending: Pending[] = [];
   /** The handler calls of the blocks waiting (the next module's). */
   let pendingCalls: BlockInstruction[] = [];
-  let reaches = 0;
+  /** Instructions interpreted (or run as a region's first block) while the batch waited. */
+  let waited = 0;
   const compile = () => {
     const batch = pending;
     pending = [];
     pendingCalls = [];
-    reaches = 0;
+    waited = 0;
     const functions = batch.map(({ code }) => code);
     functions.push(dispatcher(functions.length));
     const bytes = wasmModule({
@@ -192,19 +194,20 @@ export function wasmEmitter(memory: WebAssembly.Memory, core: WasmBlockHost): Bl
   const emit: BlockEmitter = (blocks, pc) => {
     const plan = planBlocks(blocks, pc);
     const code = emitBlocks(blocks, plan, pendingCalls);
-    const slot: Slot = { run: undefined, which: pending.length, calls: pendingCalls, reaches: 0 };
+    const slot: Slot = { run: undefined, which: pending.length, calls: pendingCalls };
+    const length = (blocks[0] as readonly BlockInstruction[]).length;
     pending.push({ code, slot });
     return {
       fn: (c, h, entry) => {
         if (slot.run === undefined) {
-          if (pending.length < BATCH && ++reaches < BATCH_REACHES && ++slot.reaches < BLOCK_REACHES)
-            return BLOCK_NOT_READY;
+          waited += length;
+          if (pending.length < BATCH && waited < batchInstructions) return BLOCK_NOT_READY;
           compile();
         }
         running.calls = slot.calls;
         return runBlock(slot, c as WasmBlockHost, h as Hart, entry, words);
       },
-      length: (blocks[0] as readonly BlockInstruction[]).length,
+      length,
       instructions: plan.instructions,
       bytes: plan.bytes,
       size: code.size,
