@@ -26,22 +26,10 @@ mkdir -p "$B" images
 # --- common and firmware objects ---------------------------------------------------------
 # The shared sources these images use (guests/common); os/build.sh builds its own copies.
 for f in fdt fmt string; do cc common/$f.c $B/common-$f.o; done
-COMMON_OBJS="$B/common-fmt.o $B/common-string.o"
 
 for f in entry; do cc firmware/$f.S $B/fw-$f.o; done
 for f in main sbi reserve; do cc firmware/$f.c $B/fw-$f.o; done
-FW_OBJS="$B/fw-entry.o $B/fw-main.o $B/fw-sbi.o $B/fw-reserve.o $B/common-fdt.o"
-
-# fw_image PAYLOAD.bin IMAGE.elf: the firmware with PAYLOAD.bin at 0x80200000 (a Linux Image:
-# where its boot header's text_offset says, 0x80400000 for rv32; firmware/payload-address.sh).
-fw_image() {
-  name=$(basename "$2" .elf)
-  address=$(sh firmware/payload-address.sh "$1")
-  cc firmware/payload.S "$B/payload-$name.o" "-DFW_PAYLOAD_PATH=\"$1\""
-  # shellcheck disable=SC2086
-  "$LD" $LDFLAGS -X -T firmware/link.ld --defsym=FW_PAYLOAD_ADDR="$address" $FW_OBJS \
-    $COMMON_OBJS "$B/payload-$name.o" -o "$2"
-}
+. firmware/image.sh # FW_OBJS, COMMON_OBJS, fw_image PAYLOAD.bin IMAGE.elf
 
 # --- bare-metal compute -------------------------------------------------------------------
 cc workloads/compute.c $B/compute.o

@@ -93,6 +93,7 @@ const CASES: readonly (readonly [string, string | undefined])[] = [
   ...WORKLOADS.map((w) => ['os.elf', `run=${w}`] as const),
   ['os.elf', 'run=all'],
   ['os.elf', 'run=faults'],
+  ['linux.elf', undefined],
 ];
 
 const caseName = (image: string, bootargs: string | undefined) =>
@@ -107,6 +108,17 @@ describe.each(CORES)('guest images on the %s core', (core: CoreKind) => {
     }
     expect(out.endsWith('poweroff\n')).toBe(true);
   });
+
+  it('boot Linux 6.1 to its init, whose checks all pass, and power it off', () => {
+    const { console: raw, exit } = onTrapeze(core, 'linux.elf', undefined, '');
+    expect(exit).toBe('pass');
+    const out = raw.replaceAll('\r\n', '\n'); // the tty ends its lines with CR LF
+    expect(out).toMatch(/^Linux version 6\.1\.\d+-trapeze /m);
+    expect(out).toContain('Run /init as init process\ninit: Trapeze Linux guest, pid 1\n');
+    expect(out.match(/^init: .*: ok$/gm)).toHaveLength(6);
+    expect(out).not.toContain('FAILED');
+    expect(out.endsWith('init: all checks passed, powering off\nreboot: Power down\n')).toBe(true);
+  }, 120_000);
 
   it('run the shell from console input', () => {
     const { console: out, exit } = onTrapeze(core, 'os.elf', undefined, 'help\nps\npoweroff\n');
