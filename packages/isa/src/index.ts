@@ -132,6 +132,7 @@ export type {
 export {
   bindOperands,
   compileSemantics,
+  SEMANTIC_HELPER_FUNCTIONS,
   SEMANTIC_HELPERS,
   SEMANTICS,
 } from './hart/semantics.js';

@@ -1,8 +1,8 @@
 /**
  * Blocks as WebAssembly: the same decoded blocks and plan as the JavaScript emitter
  * ({@link planBlocks}), the same `SEMANTICS` texts ({@link emitExpression}), the same exits —
- * one small module per block or region, compiled by the engine's baseline compiler at once and
- * optimized in the background, never deoptimized. Registers stay in locals and are written
+ * blocks and regions compiled in batches, one module per batch, by the engine's baseline
+ * compiler at once and optimized in the background, never deoptimized. Registers stay in locals and are written
  * back to the hart's registers (in the module's memory) at every exit; guest RAM and the
  * software TLBs are in the same memory, so a load that hits the TLB is a few wasm
  * instructions; misses, faults, devices and handler calls go to the core through imports.
@@ -11,15 +11,9 @@
  */
 import {
   type DecodedInstruction,
-  div,
-  divu,
   execute,
   type Hart,
-  mulh,
-  mulhsu,
-  mulhu,
-  rem,
-  remu,
+  SEMANTIC_HELPER_FUNCTIONS,
   SEMANTIC_HELPERS,
 } from '@trapeze/isa';
 import {
@@ -69,16 +63,6 @@ const IMPORTS: readonly WasmImport[] = [
   { name: 'end', params: 2, results: 0 },
   ...SEMANTIC_HELPERS.map((name) => ({ name, params: 2, results: 1 as const })),
 ];
-
-const HELPER_FUNCTIONS: Readonly<Record<string, (a: number, b: number) => number>> = {
-  mulh,
-  mulhsu,
-  mulhu,
-  div,
-  divu,
-  rem,
-  remu,
-};
 
 const LOADS: Readonly<Record<1 | 2 | 4, number>> = {
   1: OP.i32Load8U,
@@ -131,6 +115,19 @@ export function wasmEmitter(
   const hart = core.hart;
   /** The handler calls of the running block's module (set as it is entered). */
   const running: Running = { calls: [] };
+  /**
+   * Runs the interpreter's handler for handler call `index` of the running block, with the
+   * hart as that instruction finds it (`count` instructions of the block retired before it):
+   * whether it completed (false: it trapped).
+   */
+  const handle = (index: number, count: number): boolean => {
+    const at = running.calls[index] as BlockInstruction;
+    hart.retired += count;
+    hart.pc = at.pc;
+    hart.nextPc = at.next;
+    hart.instruction = at.decoded;
+    return execute(hart, at.decoded);
+  };
   const host = hostFunctions({
     load: (address: number, size: 1 | 2 | 4, count: number) => {
       hart.retired += count;
@@ -146,27 +143,17 @@ export function wasmEmitter(
       words[STATE.exit >> 2] = core.exit;
     },
     call: (index: number, count: number) => {
-      const at = running.calls[index] as BlockInstruction;
-      hart.retired += count;
-      hart.pc = at.pc;
-      hart.nextPc = at.next;
-      hart.instruction = at.decoded;
-      if (!execute(hart, at.decoded)) return 0;
+      if (!handle(index, count)) return 0;
       hart.retired -= count;
       return 1;
     },
     end: (index: number, count: number) => {
-      const at = running.calls[index] as BlockInstruction;
-      hart.retired += count;
-      hart.pc = at.pc;
-      hart.nextPc = at.next;
-      hart.instruction = at.decoded;
-      if (execute(hart, at.decoded)) {
+      if (handle(index, count)) {
         hart.pc = hart.nextPc;
         hart.retired++;
       }
     },
-    ...HELPER_FUNCTIONS,
+    ...SEMANTIC_HELPER_FUNCTIONS,
   });
   const imports = { m: { memory, ...host } };
   let pending: Pending[] = [];
@@ -285,7 +272,9 @@ function dispatcher(count: number): WasmCode {
   return w;
 }
 
-/** The function body for `blocks`, and the instructions it calls handlers for. */
+/**
+ * The function body for `blocks`; the instructions it calls handlers for are added to `calls`.
+ */
 function emitBlocks(
   blocks: readonly (readonly BlockInstruction[])[],
   plan: BlockPlan,

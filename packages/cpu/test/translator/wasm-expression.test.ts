@@ -6,13 +6,7 @@
 import { test } from '@fast-check/vitest';
 import {
   compileSemantics,
-  div,
-  divu,
-  mulh,
-  mulhsu,
-  mulhu,
-  rem,
-  remu,
+  SEMANTIC_HELPER_FUNCTIONS,
   SEMANTIC_HELPERS,
   SEMANTICS,
 } from '@trapeze/isa';
@@ -28,7 +22,6 @@ import { WasmCode, wasmModule } from '../../src/translator/wasm-module.js';
 type Evaluate = (a: number, b: number, i: number, pc: number, next: number, v: number) => number;
 
 const PARAMS: readonly OperandName[] = ['a', 'b', 'i', 'pc', 'next', 'v'];
-const HELPERS = { mulh, mulhsu, mulhu, div, divu, rem, remu };
 
 /** `text` compiled to a WebAssembly function of the six operands. */
 function wasm(text: string): Evaluate {
@@ -43,7 +36,9 @@ function wasm(text: string): Evaluate {
     functions: [code],
     exports: [{ name: 'run', index: SEMANTIC_HELPERS.length }],
   });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: HELPERS });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    m: SEMANTIC_HELPER_FUNCTIONS,
+  });
   return instance.exports.run as Evaluate;
 }
 

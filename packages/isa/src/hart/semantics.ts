@@ -122,7 +122,14 @@ export function bindOperands(text: string, operands: OperandTexts): string {
 
 /** Names of the helper functions an expression may call. */
 export const SEMANTIC_HELPERS = ['mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu'] as const;
-const HELPER_VALUES = [mulh, mulhsu, mulhu, div, divu, rem, remu];
+/**
+ * The helper functions by name: what an expression's call means (a translator that emits
+ * something other than JavaScript imports them from here).
+ */
+export const SEMANTIC_HELPER_FUNCTIONS: Readonly<
+  Record<(typeof SEMANTIC_HELPERS)[number], (a: number, b: number) => number>
+> = { mulh, mulhsu, mulhu, div, divu, rem, remu };
+const HELPER_VALUES = SEMANTIC_HELPERS.map((name) => SEMANTIC_HELPER_FUNCTIONS[name]);
 
 /**
  * Compiles a function of `params` whose `body` may use the expressions of {@link SEMANTICS}
