@@ -263,7 +263,9 @@ export class GoldfishRtc implements MmioDevice {
 
   private updateIrq(): void {
     const level = this.irqPending && this.irqEnabled;
-    if (level !== this.irqLevel) {
+    // A high line is raised again at every re-evaluation, as QEMU's devices do: the PLIC sets
+    // the source pending at each raise (see Plic).
+    if (level || level !== this.irqLevel) {
       this.irqLevel = level;
       this.irqLine?.(level);
     }

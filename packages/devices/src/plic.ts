@@ -63,13 +63,15 @@ export interface PlicSnapshot {
  * Platform-level interrupt controller with QEMU 7.2's `sifive_plic` behaviour and `virt`
  * parameters.
  *
- * Sources are level-triggered. {@link Plic.setSourceLevel} copies the level into the pending
- * bit (a high level sets it, a low level clears it, as QEMU does). A claim returns the enabled,
- * pending, unclaimed source with the highest priority strictly above the context's threshold
- * (ties go to the lowest source number), clears its pending bit and marks it claimed; a
- * claimed source cannot be claimed again until completed. Completing clears the claim; if the
- * source's level is still high it is pending again at once. Each context's output line is high
- * while some source could be claimed by it.
+ * Sources set their pending bit as QEMU 7.2's gateway does (measured by
+ * `docs/probes/plic-probe.S`): every call of {@link Plic.setSourceLevel} with a high level sets
+ * it — devices raise their line again each time they re-evaluate it, as QEMU's do, even when it
+ * was already high —, and a low level leaves it as it is. A claim returns the enabled, pending,
+ * unclaimed source with the highest priority strictly above the context's threshold (ties go to
+ * the lowest source number), clears its pending bit and marks it claimed; a claimed source
+ * cannot be claimed again until completed. Completing clears the claim only: a line still high
+ * is pending again when its device next raises it. Each context's output line is high while
+ * some source could be claimed by it.
  *
  * Registers (32-bit only; QEMU faults narrower accesses, and so does the bus, through `validSizes`):
  * priorities at `4·n` (WARL, `value mod 8`, source 0's register is storage only), pending words
@@ -129,11 +131,8 @@ export class Plic implements MmioDevice {
     if (level) {
       this.level[word] |= bit;
       this.pending[word] |= bit;
-    } else {
-      this.level[word] &= ~bit;
-      this.pending[word] &= ~bit;
-    }
-    this.update();
+      this.update();
+    } else this.level[word] &= ~bit;
   }
 
   /** An {@link IrqLine} for `source` (1…95), to hand to a device. */
@@ -211,7 +210,6 @@ export class Plic implements MmioDevice {
     const word = source >>> 5;
     const bit = 1 << (source & 31);
     this.claimed[word] &= ~bit;
-    this.pending[word] |= this.level[word] & bit;
     this.update();
   }
 

@@ -11,5 +11,9 @@
  */
 export type TimeSource = () => number;
 
-/** An interrupt line: the device drives it high or low (level-triggered). */
+/**
+ * An interrupt line: the device drives it high or low (level-triggered). Devices call it at
+ * every re-evaluation while the line is high, not only when it changes, as QEMU's do (the
+ * PLIC latches each raise).
+ */
 export type IrqLine = (level: boolean) => void;

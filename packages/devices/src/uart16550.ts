@@ -577,7 +577,9 @@ export class Uart16550 implements MmioDevice {
     else if (this.ier & IER.MSI && this.msr & MSR_ANY_DELTA) id = IIR.MSI;
     this.iir = id | (this.iir & 0xf0);
     const level = id !== IIR.NO_INT;
-    if (level !== this.irqLevel) {
+    // A high line is raised again at every re-evaluation, as QEMU's devices do: the PLIC sets
+    // the source pending at each raise (see Plic).
+    if (level || level !== this.irqLevel) {
       this.irqLevel = level;
       this.irqLine?.(level);
     }

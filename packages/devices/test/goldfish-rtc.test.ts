@@ -83,8 +83,13 @@ describe('GoldfishRtc', () => {
     expect(irq.level).toBe(false);
     rtc.write(R.IRQ_ENABLED, 4, 1);
     expect(irq.level).toBe(true);
+    const raised = irq.calls.length;
+    rtc.write(R.IRQ_ENABLED, 4, 1); // re-evaluated while high: raised again, as QEMU does
+    expect(irq.calls.slice(raised)).toEqual([true]);
     rtc.write(R.IRQ_ENABLED, 4, 0);
     expect(irq.level).toBe(false);
+    rtc.write(R.IRQ_ENABLED, 4, 0); // low and unchanged: not signalled again
+    expect(irq.calls.slice(raised)).toEqual([true, false]);
   });
 
   it('ALARM_HIGH alone does not arm; CLEAR_ALARM disarms', () => {

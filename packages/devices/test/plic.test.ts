@@ -77,7 +77,7 @@ describe('Plic', () => {
     expect(plic.read(enableReg(2, 0), 4)).toBe(0);
   });
 
-  it('pending bits follow the source level and are read-only', () => {
+  it('a raise sets the pending bit, a low level leaves it (QEMU 7.2, plic-probe.S); read-only', () => {
     const { plic } = setup();
     plic.setSourceLevel(10, true);
     plic.setSourceLevel(33, true);
@@ -89,6 +89,10 @@ describe('Plic', () => {
     plic.write(PLIC_PENDING_BASE, 4, 0);
     expect(plic.isPending(10)).toBe(true);
     plic.setSourceLevel(10, false);
+    expect(plic.isPending(10)).toBe(true);
+    prio(plic, 10, 1);
+    enable(plic, M, 10);
+    expect(plic.read(claimReg(M), 4)).toBe(10); // claimable though the line is low now
     expect(plic.isPending(10)).toBe(false);
   });
 
@@ -137,7 +141,7 @@ describe('Plic', () => {
     expect(plic.read(claimReg(M), 4)).toBe(0);
   });
 
-  it('complete lets a still-high level pend again; a low level does not', () => {
+  it('complete only ends the claim: a line still high pends again at its next raise', () => {
     const { plic, meip } = setup();
     prio(plic, 10, 1);
     prio(plic, 11, 1);
@@ -152,6 +156,9 @@ describe('Plic', () => {
     expect(meip.level).toBe(false);
     expect(plic.isPending(11)).toBe(false);
     plic.write(claimReg(M), 4, 10);
+    expect(plic.isPending(10)).toBe(false); // its line is high, but nothing raised it again
+    expect(meip.level).toBe(false);
+    plic.setSourceLevel(10, true); // the device re-evaluates its line
     expect(plic.isPending(10)).toBe(true);
     expect(meip.level).toBe(true);
     expect(plic.read(claimReg(M), 4)).toBe(10);
@@ -244,6 +251,8 @@ describe('Plic', () => {
     expect(b.meip.level).toBe(false);
     expect(b.seip.level).toBe(true);
     b.plic.complete(M, 10);
+    expect(b.meip.level).toBe(false);
+    b.plic.setSourceLevel(10, true);
     expect(b.meip.level).toBe(true);
   });
 
@@ -315,10 +324,15 @@ describe('Plic', () => {
       pend[got] = false;
       claimed[got] = true;
     }
-    // Completing everything re-pends the (still high) sources.
+    // Completing everything ends the claims; the (still high) sources pend again only when
+    // their devices raise them again.
     for (const s of raised) plic.write(claimReg(ctx), 4, s);
     for (let s = 1; s < 96; s++) claimed[s] = false;
-    for (const s of raised) pend[s] = true;
+    expect(plic.peek(ctx)).toBe(expected(prios, pend, en, claimed, th));
+    for (const s of raised) {
+      plic.setSourceLevel(s, true);
+      pend[s] = true;
+    }
     expect(plic.peek(ctx)).toBe(expected(prios, pend, en, claimed, th));
   });
 

@@ -89,6 +89,21 @@ describe('Uart16550 transmit', () => {
     expect(uart.read(R.LSR, 1) & (LSR.THRE | LSR.TEMT)).toBe(LSR.THRE | LSR.TEMT);
   });
 
+  it('raises its line again at every re-evaluation while it is high, as QEMU does (the PLIC latches raises)', () => {
+    const { uart, irq } = setup();
+    uart.write(R.IER, 1, IER.THRI);
+    expect(irq.calls).toEqual([true]);
+    uart.write(R.IIR, 1, FCR.FE); // an FCR write re-evaluates the line: still high
+    expect(irq.calls).toEqual([true, true]);
+    uart.write(R.LCR, 1, 0x03); // an LCR write does not re-evaluate it
+    uart.write(R.IER, 1, IER.THRI); // nor does an IER write that changes nothing
+    expect(irq.calls).toEqual([true, true]);
+    uart.write(R.IER, 1, 0);
+    expect(irq.calls).toEqual([true, true, false]);
+    uart.write(R.IIR, 1, FCR.FE); // low and unchanged: not signalled again
+    expect(irq.calls).toEqual([true, true, false]);
+  });
+
   it('THRE interrupt: raised on enabling, cleared by reading IIR, raised again by a write', () => {
     const { uart, irq } = setup();
     uart.write(R.IER, 1, IER.THRI);

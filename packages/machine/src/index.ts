@@ -16,7 +16,7 @@ export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './machine-snapshot.js';
 export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
 export { RESET_VECTOR, resetRom } from './reset-rom.js';
 export type { VirtFdtOptions } from './virt-fdt.js';
-export { TIMEBASE_FREQUENCY, VIRT_ISA, virtFdt } from './virt-fdt.js';
+export { RNG_SEED_BYTES, TIMEBASE_FREQUENCY, VIRT_ISA, virtFdt } from './virt-fdt.js';
 export type {
   ExitKind,
   IdleMode,

@@ -14,6 +14,7 @@
 import { VIRT_MAP, VIRT_VIRTIO_SLOTS } from '@trapeze/devices';
 import { Interrupt } from '@trapeze/isa';
 import { checkInteger } from './arguments.js';
+import { MachineError } from './errors.js';
 import { FdtBuilder } from './fdt.js';
 
 /** What the device tree says about a machine. */
@@ -26,6 +27,8 @@ export interface VirtFdtOptions {
   readonly isa?: string;
   /** Kernel command line (`/chosen/bootargs`), as QEMU's `-append`: empty means none. */
   readonly bootargs?: string;
+  /** `/chosen/rng-seed`: 32 bytes ({@link RNG_SEED_BYTES}); 32 zero bytes by default. */
+  readonly rngSeed?: Uint8Array;
 }
 
 /** Timebase of `mtime`: 10 MHz. */
@@ -39,10 +42,15 @@ export const TIMEBASE_FREQUENCY = 10_000_000;
 export const VIRT_ISA = 'rv32imac_zicsr_zifencei_zihintpause';
 
 /**
- * `/chosen/rng-seed`: QEMU writes 32 random bytes, different on every run; Trapeze writes 32
- * zero bytes, so that runs repeat and the blob keeps QEMU's length and offsets.
+ * Length of `/chosen/rng-seed`. QEMU writes that many random bytes, different on every run (and
+ * drawn again at its first reset, so `-machine dumpdtb` does not show the ones a guest gets);
+ * Trapeze writes zero bytes unless given a seed, so that runs repeat and the blob keeps QEMU's
+ * length and offsets. A kernel seeds its random numbers from them, and what it does with
+ * random numbers (key serials, hash tables, randomised tests) changes its instruction counts.
  */
-const RNG_SEED = new Uint8Array(32);
+export const RNG_SEED_BYTES = 32;
+
+const ZERO_SEED = new Uint8Array(RNG_SEED_BYTES);
 
 /**
  * Regions of QEMU's `virt_memmap` the tree describes beyond {@link VIRT_MAP} and
@@ -118,6 +126,12 @@ const hex = (n: number) => n.toString(16);
 export function virtFdt(options: VirtFdtOptions): Uint8Array {
   checkInteger(options.ramBase, 'virtFdt: ramBase', 0, Number.MAX_SAFE_INTEGER);
   checkInteger(options.ramSize, 'virtFdt: ramSize', 1, Number.MAX_SAFE_INTEGER);
+  const rngSeed = options.rngSeed ?? ZERO_SEED;
+  if (!(rngSeed instanceof Uint8Array) || rngSeed.length !== RNG_SEED_BYTES)
+    throw new MachineError(
+      'BAD_ARGUMENT',
+      `virtFdt: rngSeed must be a Uint8Array of ${RNG_SEED_BYTES} bytes`,
+    );
   const { clint, plic, uart0, test, rtc } = VIRT_MAP;
   const { platformBus, fwCfg, flash, pcieEcam, pciePio, pcieMmio, pcieHighMmio } = QEMU_VIRT_MAP;
   const fdt = new FdtBuilder();
@@ -304,6 +318,6 @@ export function virtFdt(options: VirtFdtOptions): Uint8Array {
   set('/pmu', 'riscv,event-to-mhpmcounters', pmuEventMap());
 
   if (options.bootargs) set('/chosen', 'bootargs', options.bootargs);
-  set('/chosen', 'rng-seed', RNG_SEED);
+  set('/chosen', 'rng-seed', rngSeed);
   return fdt.toBlob();
 }

@@ -71,6 +71,11 @@ export interface VirtMachineOptions {
   /** Kernel command line for the device tree's `/chosen/bootargs` (QEMU's `-append`). */
   readonly bootargs?: string;
   /**
+   * The device tree's `/chosen/rng-seed`: 32 bytes, zeros by default. Give the bytes a QEMU run
+   * passed its guest to repeat that run exactly (docs/qemu-virt.md: the device tree).
+   */
+  readonly rngSeed?: Uint8Array;
+  /**
    * What {@link VirtMachine.run} does when the hart waits (WFI) and a device deadline (the
    * timer, the UART's receive timeout, the RTC alarm) will wake it. `'skip'`, the default, is
    * QEMU's `-icount sleep=off`: virtual time jumps to the deadline and the run goes on, so a
@@ -304,6 +309,7 @@ export class VirtMachine {
       ramBase: RAM_BASE,
       ramSize,
       ...(options.bootargs === undefined ? {} : { bootargs: options.bootargs }),
+      ...(options.rngSeed === undefined ? {} : { rngSeed: options.rngSeed }),
     });
     // QEMU 7.2 (riscv_load_fdt): below the end of RAM or 3 GiB, whichever is lower, less the
     // blob, aligned down to 2 MiB. With so little RAM that this would land in the first 2 MiB

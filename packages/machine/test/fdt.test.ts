@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasCommand, requireTool } from '../../../test-support.ts';
+import { MachineError } from '../src/errors.js';
 import { FdtBuilder, writeFdt } from '../src/fdt.js';
 import { VIRT_ISA, virtFdt } from '../src/virt-fdt.js';
 import { DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from '../src/virt-machine.js';
@@ -120,6 +121,21 @@ describe('device tree', () => {
       expect(hexLines(blob)).toEqual(hexLines(expected));
     },
   );
+
+  it('writes a given rng-seed in place of the zeros, and refuses one that is not 32 bytes', () => {
+    const options = { ramBase: RAM_BASE, ramSize: DEFAULT_RAM_SIZE };
+    const seed = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i);
+    const plain = virtFdt(options);
+    const seeded = virtFdt({ ...options, rngSeed: seed });
+    expect(seeded.length).toBe(plain.length);
+    const at = Buffer.from(seeded).indexOf(Buffer.from(seed));
+    expect(at).toBeGreaterThan(0);
+    expect(Buffer.from(plain.subarray(at, at + 32))).toEqual(Buffer.alloc(32));
+    const rest = (b: Uint8Array) => [...b.subarray(0, at), ...b.subarray(at + 32)];
+    expect(rest(seeded)).toEqual(rest(plain));
+    for (const bad of [new Uint8Array(31), new Uint8Array(33), [1, 2, 3]])
+      expect(() => virtFdt({ ...options, rngSeed: bad as Uint8Array })).toThrow(MachineError);
+  });
 
   it('leaves out empty bootargs, as QEMU an empty -append', () => {
     const options = { ramBase: RAM_BASE, ramSize: DEFAULT_RAM_SIZE };

@@ -7,7 +7,13 @@
  */
 import { TerminalBackend } from '@trapeze/devices';
 import { causeName, disassemble, INTERRUPT_BIT, isElf, parseElf } from '@trapeze/isa';
-import { type ExitKind, MachineError, type RunExit, VirtMachine } from '@trapeze/machine';
+import {
+  type ExitKind,
+  MachineError,
+  RNG_SEED_BYTES,
+  type RunExit,
+  VirtMachine,
+} from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
@@ -55,6 +61,21 @@ const JSON_CSRS: readonly (readonly [string, number])[] = [
 const PRIVILEGE_NAMES: Readonly<Record<number, string>> = { 0: 'U', 1: 'S', 3: 'M' };
 
 const SUFFIXES: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** Parses `--rng-seed`: the device tree's `/chosen/rng-seed` as 64 hexadecimal digits. */
+export function parseRngSeed(text: string): Uint8Array {
+  const digits = text.replace(/^0x/i, '');
+  if (!/^[0-9a-f]*$/i.test(digits) || digits.length !== RNG_SEED_BYTES * 2)
+    throw new UsageError(
+      'BAD_VALUE',
+      `--rng-seed '${text.slice(0, 80)}' must be ${RNG_SEED_BYTES} bytes as ${RNG_SEED_BYTES * 2} hexadecimal digits`,
+      NAME,
+    );
+  const seed = new Uint8Array(RNG_SEED_BYTES);
+  for (let i = 0; i < RNG_SEED_BYTES; i++)
+    seed[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return seed;
+}
 
 /** Parses `--mem`: bytes, or a number with a K, M or G suffix (binary units). */
 export function parseMemorySize(text: string): number {
@@ -509,6 +530,12 @@ export const run: Command = {
       description: "kernel command line: the device tree's /chosen/bootargs (QEMU's -append)",
     },
     {
+      name: 'rng-seed',
+      value: 'HEX',
+      description:
+        "the device tree's /chosen/rng-seed, 32 bytes in hexadecimal (default zeros; QEMU's are random)",
+    },
+    {
       name: 'break',
       value: 'LIST',
       description:
@@ -590,12 +617,15 @@ export const run: Command = {
         NAME,
       );
     }
-    if (restorePath !== undefined && args.values.has('append'))
-      throw new UsageError(
-        'CONFLICTING_OPTIONS',
-        "--append cannot be used with --restore (the device tree is in the snapshot's RAM)",
-        NAME,
-      );
+    for (const name of ['append', 'rng-seed'])
+      if (restorePath !== undefined && args.values.has(name))
+        throw new UsageError(
+          'CONFLICTING_OPTIONS',
+          `--${name} cannot be used with --restore (the device tree is in the snapshot's RAM)`,
+          NAME,
+        );
+    const seedText = args.values.get('rng-seed');
+    const rngSeed = seedText === undefined ? undefined : parseRngSeed(seedText);
     const bytes = file === undefined ? undefined : await readInput(io, file, NAME);
     const snapshot =
       restorePath === undefined
@@ -630,6 +660,7 @@ export const run: Command = {
         core,
         ...(size === undefined ? {} : { ramSize: size }),
         ...(bootargs === undefined ? {} : { bootargs }),
+        ...(rngSeed === undefined ? {} : { rngSeed }),
         serial,
       });
       if (snapshot !== undefined) machine.restore(snapshot);

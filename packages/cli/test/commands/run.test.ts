@@ -174,6 +174,34 @@ describe('trapeze run: --append', () => {
   });
 });
 
+describe('trapeze run: --rng-seed', () => {
+  it("puts the 32 bytes in the device tree's /chosen/rng-seed, zeros without it", async () => {
+    // 32 lower-case letters: the guest prints the letters of the blob.
+    const letters = 'qemuseedbytesfortherunthatisnext';
+    const hex = Buffer.from(letters, 'latin1').toString('hex');
+    const seeded = await runGuest(DTB_LETTERS, ['--rng-seed', hex]);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain(`rngseed${letters}`.slice(0, 7)); // the property's name
+    expect(seeded.stdout).toContain(letters);
+    const plain = await runGuest(DTB_LETTERS);
+    expect(plain.stdout).not.toContain(letters);
+    expect(plain.stdout.length).toBe(seeded.stdout.length - letters.length);
+  });
+
+  it('refuses a seed that is not 32 bytes of hexadecimal, and with --restore', async () => {
+    for (const bad of ['00', 'zz'.repeat(32), '0'.repeat(66)]) {
+      const r = await runGuest(DTB_LETTERS, ['--rng-seed', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('must be 32 bytes as 64 hexadecimal digits');
+    }
+    const restored = await run(['run', '--rng-seed', '0'.repeat(64), '--restore', 's.json'], {
+      files: { 's.json': '{}' },
+    });
+    expect(restored.code).toBe(2);
+    expect(restored.stderr).toContain('--rng-seed cannot be used with --restore');
+  });
+});
+
 describe('trapeze run: input', () => {
   it('feeds standard input to the UART', async () => {
     const r = await runGuest(ECHO, [], 'x');
