@@ -337,45 +337,44 @@ export class TranslatorCore extends InterpreterCore {
         next = this.lookup(pc);
         if (next !== undefined && block !== undefined) block.chain(pc, next, context);
       }
+      // Instructions to interpret before looking up the next block: none when a block ran.
+      let until: number;
       if (next === undefined || hart.retired + next.length > stop) {
         // Code that is cold or cannot be translated, or too little room for the block: the
         // interpreter, up to the next jump.
         if (hart.retired >= stop) return hart.retired >= limit ? EXIT_BUDGET : EXIT_DEADLINE;
-        const exit = this.interpretRun(seen, stop);
-        if (exit !== -1) return exit;
-        if (this.interpretOnly) return this.interpret(limit, deadline);
-        stop = Math.min(limit, deadline - hart.countedTraps);
+        until = stop;
         block = undefined;
-        check = true;
-        continue;
+      } else {
+        if (++next.runs === HOT && !next.region) next = this.promote(next);
+        this.room = stop - hart.retired;
+        let ended = next.fn(this, hart, next.entry);
+        while (ended === BLOCK_NOT_READY && next.fallback !== undefined && next.fallback.valid) {
+          next = next.fallback;
+          ended = next.fn(this, hart, next.entry);
+        }
+        block = next;
+        if (ended === BLOCK_NEXT) continue;
+        block = undefined;
+        if (ended !== BLOCK_NOT_READY) {
+          if (ended === BLOCK_DEVICE) return EXIT_DEVICE;
+          if (ended === BLOCK_CODE_WRITE) continue;
+          // A trap or a handler call: the context, interrupts and the deadline may have moved.
+          if (hart.pendingCause >= 0) return EXIT_TRAP;
+          if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
+          if (memory.slowAccesses !== seen) return EXIT_DEVICE;
+          this.sync();
+          if (this.interpretOnly) return this.interpret(limit, deadline);
+          stop = Math.min(limit, deadline - hart.countedTraps);
+          check = true;
+          continue;
+        }
+        // A block waiting for its batch: its own instructions on the interpreter (no further:
+        // the blocks after it are looked up, counted and run as usual).
+        until = Math.min(stop, hart.retired + next.length);
       }
-      if (++next.runs === HOT && !next.region) next = this.promote(next);
-      this.room = stop - hart.retired;
-      let ended = next.fn(this, hart, next.entry);
-      while (ended === BLOCK_NOT_READY && next.fallback !== undefined && next.fallback.valid) {
-        next = next.fallback;
-        ended = next.fn(this, hart, next.entry);
-      }
-      block = next;
-      if (ended === BLOCK_NEXT) continue;
-      block = undefined;
-      if (ended === BLOCK_NOT_READY) {
-        // The block's own instructions on the interpreter (no further: the blocks after it are
-        // looked up, counted and run as usual).
-        const exit = this.interpretRun(seen, Math.min(stop, hart.retired + next.length));
-        if (exit !== -1) return exit;
-        if (this.interpretOnly) return this.interpret(limit, deadline);
-        stop = Math.min(limit, deadline - hart.countedTraps);
-        check = true;
-        continue;
-      }
-      if (ended === BLOCK_DEVICE) return EXIT_DEVICE;
-      if (ended === BLOCK_CODE_WRITE) continue;
-      // A trap or a handler call: the context, interrupts and the deadline may have moved.
-      if (hart.pendingCause >= 0) return EXIT_TRAP;
-      if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
-      if (memory.slowAccesses !== seen) return EXIT_DEVICE;
-      this.sync();
+      const exit = this.interpretRun(seen, until);
+      if (exit !== -1) return exit;
       if (this.interpretOnly) return this.interpret(limit, deadline);
       stop = Math.min(limit, deadline - hart.countedTraps);
       check = true;
