@@ -67,12 +67,17 @@ class Bytes {
   length = 0;
 
   byte(b: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint8Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = b;
+  }
+
+  /** Makes room for at least `needed` bytes in all. */
+  private grow(needed: number): void {
+    let size = this.data.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 
   /** Unsigned LEB128. */
@@ -104,7 +109,10 @@ class Bytes {
   }
 
   bytes(other: Bytes): void {
-    for (let i = 0; i < other.length; i++) this.byte(other.data[i] as number);
+    const end = this.length + other.length;
+    if (end > this.data.length) this.grow(end);
+    this.data.set(other.data.subarray(0, other.length), this.length);
+    this.length = end;
   }
 
   name(text: string): void {
