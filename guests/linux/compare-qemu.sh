@@ -13,12 +13,20 @@
 # time), so the line that prints the wall clock agrees too.
 #
 # Needs: qemu-system-misc, gdb-multiarch, device-tree-compiler (fdtget), the CLI built
-# (npm test builds it).
+# (npm test builds it). CORE=interpreter runs Trapeze's interpreter core (default: translator);
+# SEED=N picks QEMU's -seed (default 1); GDB_PORT the gdbstub's port (default 1234).
 set -eu
+for tool in qemu-system-riscv32 gdb-multiarch fdtget node; do
+  command -v "$tool" >/dev/null || {
+    echo "compare-qemu.sh needs $tool (apt-get install -y qemu-system-misc gdb-multiarch device-tree-compiler nodejs)" >&2
+    exit 2
+  }
+done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 image=${1:-$root/guests/build/linux-defconfig.elf}
 seed=${SEED:-1}
 port=${GDB_PORT:-1234}
+core=${CORE:-translator}
 [ -f "$image" ] || {
   echo "no $image (sh guests/linux/build.sh defconfig builds it)" >&2
   exit 2
@@ -46,9 +54,9 @@ echo "rng-seed: $hex"
 
 # 2. Both boots, QEMU's console written to a file (QEMU's stdout is non-blocking).
 timeout 600 $qemu </dev/null >"$work/qemu.txt" 2>&1
-node "$root/packages/cli/dist/main.js" run --rng-seed "$hex" "$image" </dev/null >"$work/trapeze.txt"
+node "$root/packages/cli/dist/main.js" run --core "$core" --rng-seed "$hex" "$image" </dev/null >"$work/trapeze.txt"
 if cmp -s "$work/qemu.txt" "$work/trapeze.txt"; then
-  echo "identical: $(wc -l <"$work/qemu.txt") lines, $(wc -c <"$work/qemu.txt") bytes"
+  echo "identical on the $core core: $(wc -l <"$work/qemu.txt") lines, $(wc -c <"$work/qemu.txt") bytes"
 else
   diff "$work/qemu.txt" "$work/trapeze.txt" | head -40
   exit 1
