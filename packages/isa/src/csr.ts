@@ -344,7 +344,8 @@ export function csrName(address: number): string {
 }
 
 function checkCsrAddress(address: number, caller: string): number {
-  // The message is built only for a bad address (the disassembler calls this per instruction).
+  // The message is built only for a bad address: the CSR file's access check (every CSR
+  // instruction) and the disassembler call this.
   if (Number.isInteger(address) && address >= 0 && address <= 0xfff) return address;
   return checkInteger(address, `${caller}: CSR address`, 0, 0xfff);
 }

@@ -23,6 +23,7 @@
  * @module
  */
 
+import { csrPrivilege, csrReadOnly } from '../csr.js';
 import { widenNumberFields } from '../fields.js';
 import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
 import { type TriggerSnapshot, Triggers } from './triggers.js';
@@ -194,13 +195,11 @@ export class CsrFile {
 
   /** Whether `csr` may be accessed at `privilege` (and written, if `write`), per the spec's rules. */
   accessible(csr: number, privilege: PrivilegeLevel, write: boolean): boolean {
-    // Bits [9:8] give the lowest privilege (2: hypervisor CSRs, which do not exist here), bits
-    // [11:10] = 11 mark read-only CSRs; 0x7b0–0x7bf are debug-mode CSRs (csrPrivilege 'D').
-    // Inline: this runs for every CSR instruction.
-    const level = (csr >>> 8) & 3;
-    if (level === 2 || (csr >= 0x7b0 && csr <= 0x7bf)) return false;
-    if (privilege < level) return false;
-    if (write && ((csr >>> 10) & 3) === 3) return false;
+    const level = csrPrivilege(csr);
+    if (level === 'D' || level === 'H') return false;
+    const needed = level === 'M' ? 3 : level === 'S' ? 1 : 0;
+    if (privilege < needed) return false;
+    if (write && csrReadOnly(csr)) return false;
     if (isUserCounter(csr) && privilege < 3) {
       const bit = 1 << (csr & 0x1f);
       if ((this.mcounteren & bit) === 0) return false;
