@@ -6,18 +6,25 @@
  * @module
  */
 import { TerminalBackend } from '@trapeze/devices';
+import {
+  createEngineMachine,
+  EXIT_REASONS,
+  type ExitStatistics,
+  exitStatistics,
+} from '@trapeze/full-virt';
 import { causeName, disassemble, INTERRUPT_BIT, isElf, parseElf } from '@trapeze/isa';
 import {
   type ExitKind,
   MachineError,
   RNG_SEED_BYTES,
   type RunExit,
-  VirtMachine,
+  type VirtMachine,
 } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
 import { CORE_OPTION, coreOption } from '../core-option.js';
+import { ENGINE_OPTION, engineOption } from '../engine-option.js';
 import { CommandFailed, invalidElf, UsageError } from '../errors.js';
 import { describeFileError, type HostSignal, type Io, readInput, SIGNAL_NUMBERS } from '../io.js';
 import { bytesHex } from '../listing.js';
@@ -417,6 +424,32 @@ function guestState(machine: VirtMachine, exit: { readonly kind: string; readonl
   };
 }
 
+/** `--stats` lines for a hypervisor engine's exits (none for bare). */
+function exitLines(exits: ExitStatistics | undefined): string[] {
+  if (exits === undefined) return [];
+  const by = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  const lines = [
+    `exits:        ${exits.total} (efficiency ${(exits.efficiency * 100).toFixed(3)} %: ${exits.direct} of ${exits.retired} instructions ran without the hypervisor)`,
+  ];
+  for (const reason of EXIT_REASONS) {
+    const n = exits.exits[reason];
+    if (n === 0) continue;
+    const detail =
+      reason === 'trap'
+        ? exits.traps
+        : reason === 'shadow'
+          ? exits.shadow
+          : reason === 'mmio'
+            ? exits.mmio
+            : undefined;
+    lines.push(`  ${reason.padEnd(11)} ${n}${detail === undefined ? '' : ` (${by(detail)})`}`);
+  }
+  return lines;
+}
+
 /**
  * Checks before the run that --save-snapshot FILE can be written, so that a long run does not
  * end in an error; the file is not changed, and not left behind if it did not exist.
@@ -463,6 +496,14 @@ export const run: Command = {
       'the guest writes the test finisher at 0x100000, when --max-insns instructions have retired,',
       'when the hart waits (wfi) with nothing that could wake it, or when you quit (Ctrl-A X) or a',
       'signal stops it.',
+    ],
+    [
+      'Engines. --engine bare (the default) runs the image on the board; --engine direct runs the',
+      'same image under a trap-and-emulate hypervisor: the real hart stays in U-mode, walks shadow',
+      'page tables, and every sensitive instruction, guest trap and device access is an exit the',
+      'hypervisor emulates. The guest sees no difference: same console, instret, virtual time and',
+      '--json state (plus "exits"); --stats adds exits by reason and the efficiency (the share of',
+      'instructions that ran without the hypervisor). A snapshot moves between engines.',
     ],
     [
       'Cores. --core translator (the default) compiles blocks of guest code to JavaScript',
@@ -522,6 +563,7 @@ export const run: Command = {
     ],
   ],
   options: [
+    ENGINE_OPTION,
     CORE_OPTION,
     { name: 'mem', value: 'SIZE', description: 'RAM size: bytes, or with K, M, G (default 128M)' },
     {
@@ -597,6 +639,7 @@ export const run: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, run.options, NAME);
     const core = coreOption(args.values.get('core'), NAME);
+    const engine = engineOption(args.values.get('engine'), NAME);
     const memText = args.values.get('mem');
     const ramSize = memText === undefined ? undefined : parseMemorySize(memText);
     const budget =
@@ -656,7 +699,8 @@ export const run: Command = {
     const size = ramSize ?? snapshotRamSize(snapshot);
     let machine: VirtMachine;
     try {
-      machine = new VirtMachine({
+      machine = createEngineMachine({
+        engine,
         core,
         ...(size === undefined ? {} : { ramSize: size }),
         ...(bootargs === undefined ? {} : { bootargs }),
@@ -820,6 +864,8 @@ export const run: Command = {
             `wall time:    ${(wallMs / 1000).toFixed(3)} s`,
             `speed:        ${mips.toFixed(2)} MIPS`,
             `core:         ${core}${core === 'translator' ? ` (${blocks} blocks translated)` : ''}`,
+            `engine:       ${engine}`,
+            ...exitLines(exitStatistics(machine)),
             '',
           ].join('\n'),
         );
@@ -833,7 +879,12 @@ export const run: Command = {
           ]);
         }
       }
-      if (json) io.stdout(`${JSON.stringify(guestState(machine, exit), null, 2)}\n`);
+      if (json) {
+        const exits = exitStatistics(machine);
+        const state =
+          exits === undefined ? guestState(machine, exit) : { ...guestState(machine, exit), exits };
+        io.stdout(`${JSON.stringify(state, null, 2)}\n`);
+      }
       return status;
     } finally {
       host.close();

@@ -139,23 +139,26 @@ define('lr.w', (h, i) => {
 define('sc.w', (h, i) => {
   const address = h.get(i.rs1) >>> 0;
   if (address & 3) return h.raise(Exception.StoreMisaligned, address);
-  const reserved = h.reservation === address;
-  h.reservation = -1;
-  if (!reserved) {
+  if (h.reservation !== address) {
+    h.reservation = -1;
     h.set(i.rd, 1);
     return true;
   }
   // QEMU makes SC a compare-and-swap (with the word LR read): a load and a store for the
-  // triggers, an access with store permission, and no store when the word has changed.
+  // triggers, an access with store permission, and no store when the word has changed. An SC
+  // that faults leaves the reservation as it was (taking the trap clears it; a trap sink that
+  // intercepts the fault and resumes — a hypervisor filling a shadow page — lets the SC retry).
   if (h.triggers.access && h.amoStopsAtTrigger(address)) return false;
   const current = h.memory.read(address, 4, ACCESS_STORE) | 0;
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
   if (current !== h.reservationValue) {
+    h.reservation = -1;
     h.set(i.rd, 1);
     return true;
   }
   h.memory.write(address, 4, h.get(i.rs2));
   if (h.memory.fault >= 0) return h.raise(h.memory.fault, address);
+  h.reservation = -1;
   h.set(i.rd, 0);
   return true;
 });

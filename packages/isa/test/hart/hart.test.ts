@@ -179,6 +179,42 @@ describe('Hart', () => {
     ]);
   });
 
+  it('keeps the reservation when an intercepted SC faults, so that the SC can be retried', () => {
+    // A hypervisor that fills a shadow page on the SC's store fault and resumes must find the
+    // reservation still there (taking the trap would have cleared it anyway).
+    const { hart, memory, symbol } = hartWith(`
+      _start:
+        la a0, word
+        li a1, 5
+        lr.w t1, (a0)
+      sc:
+        sc.w t2, a1, (a0)
+        lw t3, 0(a0)
+      done: j done
+        .data
+      word: .word 3
+    `);
+    runTo(hart, symbol('sc'));
+    const read = memory.read.bind(memory);
+    let faults = 1;
+    memory.read = (address, size, kind) => {
+      if (kind === 2 && faults-- > 0) {
+        memory.fault = 15;
+        return 0;
+      }
+      return read(address, size, kind);
+    };
+    hart.interceptExceptions = 1 << 15;
+    hart.step();
+    expect(hart.pendingCause).toBe(15);
+    expect(hart.pc).toBe(symbol('sc'));
+    expect(hart.reservation).toBe(symbol('word'));
+    hart.pendingCause = -1;
+    runTo(hart, symbol('done'));
+    expect([hart.get(7), hart.get(28)]).toEqual([0, 5]);
+    expect(hart.reservation).toBe(-1);
+  });
+
   it('makes SC a compare-and-swap with the word LR read, as QEMU does', () => {
     // The spec leaves a same-hart store between LR and SC to the implementation; QEMU's SC
     // fails when the word changed (whoever changed it) and succeeds when it holds the value

@@ -1,0 +1,75 @@
+/** `trapeze run --engine`: the same guest on `bare` and under the `direct` hypervisor. */
+import { assemble, elfImage } from '@trapeze/isa';
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/fake-io.js';
+
+/** A loop, an ECALL reflected to its M-mode handler (CSR accesses, MRET), UART output. */
+const GUEST = `
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    li s0, 0
+    li s1, 1000
+1:  addi s0, s0, 3
+    addi s1, s1, -1
+    bnez s1, 1b
+    ecall
+    li t0, 0x10000000
+    li a1, 'A'
+    sb a1, 0(t0)
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+9:  j 9b
+    .balign 4
+handler:
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+`;
+
+const FILES = { 'guest.elf': elfImage(assemble(GUEST, { textAddress: 0x8000_0000 })) };
+
+function runGuest(options: readonly string[]) {
+  return run(['run', ...options, 'guest.elf'], { files: FILES });
+}
+
+describe('trapeze run --engine', () => {
+  it('ends in the same guest state on bare and direct; --json adds the exits', async () => {
+    const [bare, direct] = await Promise.all(
+      ['bare', 'direct'].map((engine) => runGuest(['--engine', engine, '--json'])),
+    );
+    expect(bare?.code).toBe(0);
+    expect(direct?.code).toBe(0);
+    expect(direct?.stderr).toBe(bare?.stderr);
+    const { exits, ...state } = JSON.parse(direct?.stdout ?? '{}');
+    expect(state).toEqual(JSON.parse(bare?.stdout ?? '{}'));
+    expect(exits.exits.ecall).toBe(1);
+    // csrw mtvec and csrw mepc; the handler's first instruction (csrr mepc) runs in the ECALL's
+    // exit, which ends when an instruction retires.
+    expect(exits.exits.csr).toBe(2);
+    expect(exits.exits.xret).toBe(1);
+    expect(exits.mmio.uart0).toBe(1);
+    expect(exits.retired).toBe(state.instret);
+  });
+
+  it('--stats prints the engine, the exits by reason and the efficiency', async () => {
+    const direct = await runGuest(['--engine', 'direct', '--stats']);
+    expect(direct.stderr).toMatch(/^engine: +direct$/m);
+    expect(direct.stderr).toMatch(/^exits: +\d+ \(efficiency \d+\.\d{3} %/m);
+    expect(direct.stderr).toMatch(/^ {2}csr +2$/m);
+    const bare = await runGuest(['--stats']);
+    expect(bare.stderr).toMatch(/^engine: +bare$/m);
+    expect(bare.stderr).not.toMatch(/^exits:/m);
+  });
+
+  it('refuses an engine it does not have', async () => {
+    const r = await runGuest(['--engine', 'drect']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "--engine 'drect' is not one of bare, direct (did you mean 'direct'?)",
+    );
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Exits: each time the hypervisor had to act for the guest, counted by reason with the same
+ * names in every engine, and the efficiency they leave (Popek and Goldberg's third property:
+ * the share of guest instructions that ran without the hypervisor).
+ *
+ * @module
+ */
+
+/**
+ * Why the hypervisor ran. `csr`, `xret`, `wfi`, `sfence.vma`, `ecall`: the guest executed that
+ * sensitive instruction (deprivileged, it trapped) and the hypervisor emulated it. `trap`: the
+ * guest took a trap of its own (by cause, in {@link ExitStatistics.traps}), reflected into its
+ * handler. `shadow`: a shadow page table lacked an entry the guest's translation allows (by
+ * access: fetch, load, store). `mmio`: the guest reached a device (by device). `interrupt`: a
+ * virtual interrupt was injected. `emulated`: an instruction the hypervisor ran for the guest
+ * for any other reason (boot ROM code, which is never mapped; `mstatus.MPRV` data accesses;
+ * breakpoints or armed debug triggers, which make it run every instruction).
+ */
+export type ExitReason =
+  | 'csr'
+  | 'xret'
+  | 'wfi'
+  | 'sfence.vma'
+  | 'ecall'
+  | 'trap'
+  | 'shadow'
+  | 'mmio'
+  | 'interrupt'
+  | 'emulated';
+
+/** Every {@link ExitReason}, in the order statistics list them. */
+export const EXIT_REASONS: readonly ExitReason[] = [
+  'csr',
+  'xret',
+  'wfi',
+  'sfence.vma',
+  'ecall',
+  'trap',
+  'shadow',
+  'mmio',
+  'interrupt',
+  'emulated',
+];
+
+/** A hypervisor's exits and efficiency (statistics: never guest state). */
+export interface ExitStatistics {
+  /** Exits by reason (every reason present, 0 when it never happened). */
+  readonly exits: Readonly<Record<ExitReason, number>>;
+  /** All exits. */
+  readonly total: number;
+  /** `trap` exits by the cause the guest took (`mcause`/`scause` values, as decimal strings). */
+  readonly traps: Readonly<Record<string, number>>;
+  /** `shadow` exits by access: `fetch`, `load`, `store`. */
+  readonly shadow: Readonly<Record<string, number>>;
+  /** `mmio` exits by device name (`uart0`, `clint`, …). */
+  readonly mmio: Readonly<Record<string, number>>;
+  /** Guest instructions retired. */
+  readonly retired: number;
+  /** Of those, retired by the real hart with no hypervisor intervention. */
+  readonly direct: number;
+  /** `direct / retired` (1 when nothing retired). */
+  readonly efficiency: number;
+}
+
+/** Counts exits as they happen. */
+export class ExitCounters {
+  private readonly counts = new Float64Array(EXIT_REASONS.length);
+  private readonly traps = new Map<string, number>();
+  private readonly shadow = new Map<string, number>();
+  private readonly mmio = new Map<string, number>();
+
+  /** Counts one exit for `reason` (with `detail` for `trap`, `shadow` and `mmio`). */
+  count(reason: ExitReason, detail?: string): void {
+    const index = EXIT_REASONS.indexOf(reason);
+    this.counts[index] = (this.counts[index] as number) + 1;
+    const by =
+      reason === 'trap'
+        ? this.traps
+        : reason === 'shadow'
+          ? this.shadow
+          : reason === 'mmio'
+            ? this.mmio
+            : undefined;
+    if (by !== undefined && detail !== undefined) by.set(detail, (by.get(detail) ?? 0) + 1);
+  }
+
+  /** The counts so far, with `retired` and `direct` from the caller. */
+  statistics(retired: number, direct: number): ExitStatistics {
+    const exits = Object.fromEntries(
+      EXIT_REASONS.map((reason, i) => [reason, this.counts[i] as number]),
+    ) as Record<ExitReason, number>;
+    let total = 0;
+    for (const n of this.counts) total += n;
+    return {
+      exits,
+      total,
+      traps: Object.fromEntries(this.traps),
+      shadow: Object.fromEntries(this.shadow),
+      mmio: Object.fromEntries(this.mmio),
+      retired,
+      direct,
+      efficiency: retired === 0 ? 1 : direct / retired,
+    };
+  }
+}

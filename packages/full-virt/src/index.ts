@@ -1,0 +1,27 @@
+/**
+ * `@trapeze/full-virt`: full virtualization. A hypervisor that runs an unmodified guest image —
+ * M-mode firmware, an S-mode kernel, its U-mode programs — on a `virt` board of its own, with
+ * the real hart deprivileged to U-mode: the `direct` engine (trap-and-emulate, shadow Sv32 page
+ * tables, exits counted by reason).
+ *
+ * @packageDocumentation
+ */
+export type { DirectCoreOptions } from './direct-core.js';
+export { DirectCore } from './direct-core.js';
+export type { Engine, EngineMachineOptions } from './engines.js';
+export { createEngineMachine, ENGINES, exitStatistics } from './engines.js';
+export type { FullVirtErrorCode } from './errors.js';
+export { FullVirtError } from './errors.js';
+export type { ExitReason, ExitStatistics } from './exits.js';
+export { EXIT_REASONS, ExitCounters } from './exits.js';
+export {
+  DEFAULT_SHADOW_PAGES,
+  HYPERVISOR_BASE,
+  MAP_ADDED,
+  MAP_FULL,
+  MAP_PRESENT,
+  SHADOW_FETCH,
+  SHADOW_LOAD,
+  SHADOW_STORE,
+  ShadowTables,
+} from './shadow-tables.js';
