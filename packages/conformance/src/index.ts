@@ -42,12 +42,18 @@ export {
   parseDump,
   parseDumpStrict,
 } from './dump.js';
-export type { BareEngine, BareEngineOptions, BareSnapshot } from './engines/bare.js';
+export type {
+  BareEngine,
+  BareEngineOptions,
+  BareSnapshot,
+  BoardEngineOptions,
+} from './engines/bare.js';
 export {
   BARE_CAPABILITIES,
   BARE_READ_ONLY_MASKS,
   BARE_WARL_MASKS,
   bareEngine,
+  boardEngine,
 } from './engines/bare.js';
 export type { EngineErrorCode } from './engines/errors.js';
 export { EngineError } from './engines/errors.js';

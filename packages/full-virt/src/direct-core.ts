@@ -152,17 +152,18 @@ export class DirectCore implements Core {
    */
   run(limit: number, deadline: number): CoreExit {
     const v = this.hart;
-    if (this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access) {
-      // Breakpoints and debug triggers: the reference interpreter runs everything.
-      const before = v.retired;
-      const exit = this.emulator.run(limit, deadline);
-      for (let n = v.retired - before; n > 0; n--) this.exitCounters.count('emulated');
-      return exit;
-    }
     const real = this.real.hart;
     for (;;) {
       if (v.retired >= limit) return EXIT_BUDGET;
       if (v.retired + v.countedTraps >= deadline) return EXIT_DEADLINE;
+      if (this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access) {
+        // Breakpoints and armed debug triggers (checked again after every exit: the guest may
+        // arm them): the reference interpreter runs everything, one exit per instruction.
+        const before = v.retired;
+        const exit = this.emulator.run(limit, deadline);
+        for (let n = v.retired - before; n > 0; n--) this.exitCounters.count('emulated');
+        return exit;
+      }
       const csr = v.csr;
       const status = csr.mstatus;
       if (v.waiting && (csr.mip & csr.mie) === 0) return this.emulator.run(limit, deadline);
@@ -218,7 +219,7 @@ export class DirectCore implements Core {
    * the exit: -1 to go on, or the exit to return (a device access, an idle hart, a trap the
    * board's own sink takes, …).
    */
-  private emulate(limit: number, deadline: number, reason: ExitReason): CoreExit | -1 {
+  protected emulate(limit: number, deadline: number, reason: ExitReason): CoreExit | -1 {
     const v = this.hart;
     const traps = v.traps;
     const slow = this.memory.slowAccesses;
@@ -254,19 +255,11 @@ export class DirectCore implements Core {
     const v = this.hart;
     const csr = v.csr;
     const memory = this.memory;
-    const satp = csr.satp;
-    if (
-      satp !== this.shadowSatp ||
-      memory.mmu.epoch !== this.shadowEpoch ||
-      memory.pmp.generation !== this.shadowPmp ||
-      memory.bus.generation !== this.shadowBus
-    ) {
-      if (this.shadow.entries !== 0) this.shadow.dropAll();
-      this.shadowSatp = satp;
-      this.shadowEpoch = memory.mmu.epoch;
-      this.shadowPmp = memory.pmp.generation;
-      this.shadowBus = memory.bus.generation;
-    }
+    if (this.shadowOutdated() && this.shadow.entries !== 0) this.shadow.dropAll();
+    this.shadowSatp = csr.satp;
+    this.shadowEpoch = memory.mmu.epoch;
+    this.shadowPmp = memory.pmp.generation;
+    this.shadowBus = memory.bus.generation;
     const status = csr.mstatus;
     // M-mode runs untranslated: SUM and MXR mean nothing there.
     const view =
@@ -283,6 +276,39 @@ export class DirectCore implements Core {
     }
     this.view = view;
     this.real.hart.csr.satp = rootSatp;
+  }
+
+  /**
+   * Whether the shadow tables were built for another guest `satp`, before an SFENCE.VMA (the
+   * guest MMU's epoch), or for other PMP or bus settings: then they are all dropped.
+   */
+  protected shadowOutdated(): boolean {
+    const memory = this.memory;
+    return (
+      this.hart.csr.satp !== this.shadowSatp ||
+      memory.mmu.epoch !== this.shadowEpoch ||
+      memory.pmp.generation !== this.shadowPmp ||
+      memory.bus.generation !== this.shadowBus
+    );
+  }
+
+  /**
+   * The guest's translation of `vaddr` for access `kind` at its present privilege, walked as
+   * bare walks it (A and D set in the guest's PTEs, PMP checked): a RAM offset, or negative
+   * for a fault or an access that is not to whole pages of RAM.
+   */
+  protected guestTranslate(vaddr: number, kind: number): number {
+    const v = this.hart;
+    const csr = v.csr;
+    const status = csr.mstatus;
+    return this.memory.mmu.translateFast(
+      vaddr,
+      kind as 0 | 1 | 2,
+      v.privilege,
+      csr.satp,
+      (status & MSTATUS_SUM) !== 0,
+      (status & MSTATUS_MXR) !== 0,
+    );
   }
 
   /**
@@ -306,18 +332,8 @@ export class DirectCore implements Core {
 
   /** Fills the page of `vaddr`: a {@link ShadowTables.map} result, or -1 when it cannot be. */
   private fillPage(vaddr: number, kind: number): number {
-    const v = this.hart;
-    const csr = v.csr;
     const memory = this.memory;
-    const status = csr.mstatus;
-    const offset = memory.mmu.translateFast(
-      vaddr,
-      kind as 0 | 1 | 2,
-      v.privilege,
-      csr.satp,
-      (status & MSTATUS_SUM) !== 0,
-      (status & MSTATUS_MXR) !== 0,
-    );
+    const offset = this.guestTranslate(vaddr, kind);
     if (offset < 0) return -1;
     // The walk may have moved the MMU's epoch (PMP or bus changed): views built before are stale.
     if (memory.mmu.epoch !== this.shadowEpoch) return -1;

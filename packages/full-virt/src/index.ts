@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+export type { BoardEngineDescription } from './board-engine.js';
+export { directBoard } from './board-engine.js';
 export type { DirectCoreOptions } from './direct-core.js';
 export { DirectCore } from './direct-core.js';
 export type { Engine, EngineMachineOptions } from './engines.js';

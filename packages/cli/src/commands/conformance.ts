@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   BARE_CAPABILITIES,
   bareEngine,
+  boardEngine,
   type CampaignProgress,
   type Capabilities,
   type Engine,
@@ -30,6 +31,7 @@ import {
   trapezeRunRunner,
 } from '@trapeze/conformance';
 import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
+import { directBoard } from '@trapeze/full-virt';
 import { DEFAULT_CORE } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
@@ -44,9 +46,9 @@ function withCores(name: string): string[] {
 }
 
 /** Engines `--engine` names. */
-const ENGINES = [...withCores('bare'), 'qemu', ...withCores('trapeze-run')];
+const ENGINES = [...withCores('bare'), ...withCores('direct'), 'qemu', ...withCores('trapeze-run')];
 /** References `--against` names. */
-const REFERENCES = ['qemu', ...withCores('bare')];
+const REFERENCES = ['qemu', ...withCores('bare'), ...withCores('direct')];
 
 function usage(message: string): UsageError {
   return new UsageError('BAD_VALUE', message, NAME);
@@ -120,6 +122,8 @@ function namedEngine(
   switch (base) {
     case 'bare':
       return bareEngine(core === undefined ? {} : { core });
+    case 'direct':
+      return boardEngine(directBoard(core ?? DEFAULT_CORE));
     case 'qemu':
       if (spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status !== 0)
         throw new UsageError(
@@ -203,14 +207,16 @@ export const conformance: Command = {
       'as assembly and JSON in the corpus directory.',
     ],
     [
-      'Engines: --engine bare (the reference machine, in-process), qemu (qemu-system-riscv32,',
+      'Engines: --engine bare (the reference machine, in-process), direct (the same board under',
+      'the trap-and-emulate hypervisor of @trapeze/full-virt, in-process; its exits and efficiency',
+      'are in the report), qemu (qemu-system-riscv32,',
       'which must be on the PATH), trapeze-run (this CLI as a process); --engine-module FILE',
       "imports a JS module whose default export (or 'engine') is an Engine or a ProgramRunner;",
       "--engine-cmd runs a command per program, with {elf} replaced by the program's ELF and",
       '{budget} by the instruction budget; it must print the console and exit 0 on a pass.',
     ],
     [
-      `Cores: bare and trapeze-run run on the ${DEFAULT_CORE}; bare/CORE and trapeze-run/CORE on`,
+      `Cores: bare, direct and trapeze-run run on the ${DEFAULT_CORE}; NAME/CORE on`,
       `the core named (${CORE_KINDS.join(', ')}), as trapeze run --core does. Reports name the`,
       `core (bare/${DEFAULT_CORE}). --engine bare/translator --against bare/interpreter checks the`,
       'translator against the interpreter, the executable specification, at every sync point.',

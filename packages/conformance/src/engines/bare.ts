@@ -6,7 +6,7 @@
  * @module
  */
 
-import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
+import { CORE_KINDS, type Core, type CoreKind, type CoreOptions } from '@trapeze/cpu';
 import { BufferBackend } from '@trapeze/devices';
 import {
   DEFAULT_CORE,
@@ -184,7 +184,8 @@ class BareVm implements Vm {
 
   constructor(
     private readonly options: VmOptions,
-    private readonly core: CoreKind,
+    private readonly core: CoreKind | ((options: CoreOptions) => Core),
+    private readonly exitsOf?: BoardEngineOptions['exits'],
   ) {}
 
   /** A fresh board with this VM's options and core, its UART on `serial`. */
@@ -328,6 +329,9 @@ class BareVm implements Vm {
     const m = this.machine;
     const instructions = m === undefined ? 0 : m.hart.retired - this.retiredAtLoad;
     const blocksTranslated = m === undefined ? 0 : m.core.statistics().blocksTranslated;
+    const hypervisor = m === undefined ? undefined : this.exitsOf?.(m.core);
+    if (hypervisor !== undefined)
+      return { ...hypervisor, instructions, blocksTranslated, hypercalls: {} };
     return { exits: {}, direct: instructions, instructions, blocksTranslated, hypercalls: {} };
   }
 }
@@ -394,6 +398,50 @@ export function bareEngine(options: BareEngineOptions = {}): BareEngine {
     createVm: (vmOptions: VmOptions = {}) => new BareVm(vmOptions, core),
   };
   return { ...engine, core, runProgram: programRunnerFor(engine).runProgram };
+}
+
+/** Options of {@link boardEngine}. */
+export interface BoardEngineOptions {
+  /** The engine's name in reports (`direct/translator`, say). */
+  readonly name: string;
+  /**
+   * Makes the core each VM's board runs on, from the board's memory system and CSRs (as
+   * `VirtMachine`'s `core` option): a hypervisor's core, for instance, whose guest is the board.
+   */
+  readonly core: (options: CoreOptions) => Core;
+  /**
+   * The core's exits by reason and the instructions it ran without intervention since it was
+   * made (a VM's core is made at each `load`): what {@link Vm.stats} reports. Without it, no
+   * exits and every instruction direct.
+   */
+  readonly exits?: (core: Core) => {
+    readonly exits: Readonly<Record<string, number>>;
+    readonly direct: number;
+  };
+}
+
+/**
+ * An engine that is the `virt` board on a core of the caller's making: how an engine built as
+ * a `@trapeze/cpu` core (a hypervisor that gives the board its virtual CPU) is put under the
+ * suite without this package knowing it. The guest sees the bare machine, so the capabilities
+ * are {@link BARE_CAPABILITIES}; snapshots are the board's.
+ *
+ * @throws {@link EngineError} `BAD_OPTION` for a name that is not a non-empty string or a core
+ * that is not a function.
+ */
+export function boardEngine(options: BoardEngineOptions): Engine & ProgramRunner {
+  const { name, core, exits } = options ?? ({} as BoardEngineOptions);
+  if (typeof name !== 'string' || name === '')
+    throw new EngineError('BAD_OPTION', 'boardEngine: name must be a non-empty string');
+  if (typeof core !== 'function')
+    throw new EngineError('BAD_OPTION', 'boardEngine: core must be a function that makes a core');
+  const engine: Engine = {
+    name,
+    contractVersion: CONTRACT_VERSION,
+    capabilities: BARE_CAPABILITIES,
+    createVm: (vmOptions: VmOptions = {}) => new BareVm(vmOptions, core, exits),
+  };
+  return { ...engine, runProgram: programRunnerFor(engine).runProgram };
 }
 
 /**
