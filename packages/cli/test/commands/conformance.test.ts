@@ -83,6 +83,36 @@ describe('trapeze conformance', () => {
     });
   }, 120_000);
 
+  it('runs the direct hypervisor against bare, with its efficiency in the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
+    const result = await run([
+      'conformance',
+      '--engine',
+      'direct',
+      '--against',
+      'bare/interpreter',
+      '--template',
+      'privilege',
+      '--property',
+      'equivalence,efficiency',
+      '--runs',
+      '2',
+      '--seed',
+      '5',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.stderr).toContain(
+      'trapeze conformance: direct/translator against bare/interpreter, seed 5',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/privilege +2 .*pass 2/);
+    const json = JSON.parse(
+      new TextDecoder().decode(result.files.get(join(dir, 'conformance.json'))),
+    );
+    expect(json).toMatchObject({ engine: 'direct/translator', ok: true });
+  }, 120_000);
+
   it('imports an engine module (default export)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
     const module = join(dir, 'engine.mjs');
@@ -119,7 +149,7 @@ describe('trapeze conformance', () => {
     ],
     [
       ['--engine', 'vmware'],
-      "--engine 'vmware' is not one of bare, bare/interpreter, bare/translator, qemu, trapeze-run, trapeze-run/interpreter, trapeze-run/translator",
+      "--engine 'vmware' is not one of bare, bare/interpreter, bare/translator, direct, direct/interpreter, direct/translator, qemu, trapeze-run, trapeze-run/interpreter, trapeze-run/translator",
     ],
     [['--engine', 'bare/jit'], "--engine 'bare/jit' is not one of bare, bare/interpreter,"],
     [['--engine', 'qemu/translator'], "--engine 'qemu/translator' is not one of bare,"],
