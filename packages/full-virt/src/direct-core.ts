@@ -209,7 +209,15 @@ export class DirectCore implements Core {
         this.exitCounters.count('shadow', KIND_NAMES[kind]);
         continue;
       }
-      const emulated = this.emulate(limit, deadline, this.reasonOf(cause, tval));
+      const reason = this.reasonOf(cause, tval);
+      // SFENCE.VMA of one address: only its region's shadow entries go (not every view).
+      const rs1 = reason === 'sfence.vma' ? (tval >>> 15) & 31 : 0;
+      const fenced = rs1 === 0 ? -1 : (v.x[rs1] as number) >>> 0;
+      const epoch = this.memory.mmu.epoch;
+      const traps = v.traps;
+      const emulated = this.emulate(limit, deadline, reason);
+      if (fenced >= 0 && v.traps === traps && this.memory.mmu.epoch === epoch + 1)
+        this.fencePage(fenced, epoch);
       if (emulated !== -1) return emulated;
     }
   }
@@ -276,6 +284,17 @@ export class DirectCore implements Core {
     }
     this.view = view;
     this.real.hart.csr.satp = rootSatp;
+  }
+
+  /**
+   * The guest fenced `vaddr` (SFENCE.VMA rs1 ≠ x0) and nothing else moved the MMU's epoch
+   * since `epoch`: its region's entries are dropped and the other entries stay valid.
+   */
+  protected fencePage(vaddr: number, epoch: number): void {
+    if (this.shadowEpoch !== epoch) return;
+    this.shadow.dropRegion(vaddr);
+    this.shadowEpoch = this.memory.mmu.epoch;
+    this.real.memory.fenceVma(undefined, undefined);
   }
 
   /**

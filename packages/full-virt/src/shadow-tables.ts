@@ -126,6 +126,31 @@ export class ShadowTables {
     return MAP_ADDED;
   }
 
+  /**
+   * Drops, in every view, the entries of the 4 MiB region holding `vaddr` (what the guest's
+   * SFENCE.VMA of that address can have made stale, superpages included). Returns how many
+   * leaf entries went.
+   */
+  dropRegion(vaddr: number): number {
+    const i32 = this.ram.i32;
+    const index = vaddr >>> 22;
+    let dropped = 0;
+    for (const root of this.roots) {
+      if (root < 0) continue;
+      const pointer = i32[root * 1024 + index] as number;
+      if ((pointer & PTE_V) === 0) continue;
+      const table = ((pointer >>> 10) - (HYPERVISOR_BASE >>> 12)) * 1024;
+      for (let k = table; k < table + 1024; k++) {
+        if (((i32[k] as number) & PTE_V) !== 0) {
+          i32[k] = 0;
+          dropped++;
+        }
+      }
+    }
+    this.entries -= dropped;
+    return dropped;
+  }
+
   /** Drops every view: all pages back to the pool, zeroed. */
   dropAll(): void {
     const i32 = this.ram.i32;

@@ -29,6 +29,7 @@ class WrongMode extends DirectCore {
 /** Shadow entries survive the guest's SFENCE.VMA (only `satp`, PMP or bus changes drop them). */
 class StaleShadow extends DirectCore {
   private lastSatp = -1;
+  protected override fencePage(): void {}
   protected override shadowOutdated(): boolean {
     const satp = this.hart.csr.satp;
     if (satp === this.lastSatp) return false;
