@@ -163,6 +163,39 @@ describe('resource control', () => {
     expect(exitStatistics(outcomes[1]?.machine as never)?.mmio['pci-mmio']).toBe(2);
   });
 
+  it('two VMs side by side, run in turns, each end as if alone', () => {
+    // The OS and Linux in two direct VMs, a slice of each in turn: neither reaches the other's
+    // memory, shadow tables or devices.
+    const alone = [
+      runOn('bare', 'translator', 'os.elf', 'run=syscall,pgfault,forkwait'),
+      runOn('bare', 'translator', 'linux.elf'),
+    ];
+    const serials = [new BufferBackend(), new BufferBackend()];
+    const vms = [
+      createEngineMachine({
+        engine: 'direct',
+        serial: serials[0],
+        bootargs: 'run=syscall,pgfault,forkwait',
+      }),
+      createEngineMachine({ engine: 'direct', serial: serials[1] }),
+    ];
+    vms[0]?.loadElf(image('os.elf'));
+    vms[1]?.loadElf(image('linux.elf'));
+    const done = [false, false];
+    while (!done[0] || !done[1]) {
+      for (const i of [0, 1]) {
+        if (done[i]) continue;
+        const exit = vms[i]?.run(250_000);
+        if (exit?.kind !== 'budget') done[i] = true;
+      }
+    }
+    for (const i of [0, 1]) {
+      const vm = vms[i] as NonNullable<(typeof vms)[number]>;
+      expect(guestState(vm)).toEqual(alone[i]?.state);
+      expect(serials[i]?.text()).toBe(alone[i]?.console);
+    }
+  });
+
   it('rejects an unknown engine or core', () => {
     expect(() => createEngineMachine({ engine: 'hw' as Engine })).toThrow(FullVirtError);
     expect(() => createEngineMachine({ engine: 'direct', core: 'jit' as 'translator' })).toThrow(
