@@ -232,9 +232,12 @@ export class DirectCore implements Core {
     const traps = v.traps;
     const slow = this.memory.slowAccesses;
     const exit = this.emulator.run(Math.min(limit, v.retired + 1), deadline);
-    if (this.memory.slowAccesses !== slow) {
-      const region = this.memory.bus.regionAt(this.memory.mmu.paddr);
-      this.exitCounters.count('mmio', region?.name ?? 'none');
+    const region =
+      this.memory.slowAccesses === slow
+        ? undefined
+        : this.memory.bus.regionAt(this.memory.mmu.paddr);
+    if (region !== undefined && region.kind === 'device') {
+      this.exitCounters.count('mmio', region.name);
     } else if (v.traps !== traps && reason !== 'ecall' && reason !== 'interrupt') {
       const cause = v.privilege === 3 ? v.csr.mcause : v.csr.scause;
       this.exitCounters.count('trap', String(cause >>> 0));
