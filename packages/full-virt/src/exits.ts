@@ -13,8 +13,9 @@
  * handler. `shadow`: a shadow page table lacked an entry the guest's translation allows (by
  * access: fetch, load, store). `mmio`: the guest reached a device (by device). `interrupt`: a
  * virtual interrupt was injected. `emulated`: an instruction the hypervisor ran for the guest
- * for any other reason (boot ROM code, which is never mapped; `mstatus.MPRV` data accesses;
- * breakpoints or armed debug triggers, which make it run every instruction).
+ * for any other reason (boot ROM code, which is never mapped; RAM pages that PMP splits, which
+ * cannot be shadowed whole; `mstatus.MPRV` data accesses; breakpoints or armed debug triggers,
+ * which make it run every instruction).
  */
 export type ExitReason =
   | 'csr'
