@@ -1,10 +1,10 @@
 /**
- * The `--engine` option of `run`: whether the image runs on the bare board or under a hypervisor
- * engine of `@trapeze/full-virt`.
+ * The `--engine` and `--policy` options of `run`: whether the image runs on the bare board or
+ * under a hypervisor engine of `@trapeze/full-virt`, and the `translate` engine's policy.
  *
  * @module
  */
-import { ENGINES, type Engine } from '@trapeze/full-virt';
+import { ENGINES, type Engine, TRANSLATE_POLICIES, type TranslatePolicy } from '@trapeze/full-virt';
 import { type OptionSpec, suggest } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -12,8 +12,43 @@ import { UsageError } from './errors.js';
 export const ENGINE_OPTION: OptionSpec = {
   name: 'engine',
   value: 'ENGINE',
-  description: `how guest code runs: ${ENGINES.map((k, i) => (i === 0 ? `${k} (default)` : k)).join(' or ')} (trap-and-emulate under a hypervisor)`,
+  description: `how guest code runs: ${ENGINES.map((k, i) => (i === 0 ? `${k} (default)` : k)).join(', ')} (under a hypervisor: trap-and-emulate, binary translation)`,
 };
+
+/** `--policy POLICY`. */
+export const POLICY_OPTION: OptionSpec = {
+  name: 'policy',
+  value: 'POLICY',
+  description: `with --engine translate: whose sensitive instructions become calls, ${TRANSLATE_POLICIES.map((k, i) => (i === 0 ? `${k} (default: the kernel's)` : `${k} (every mode's)`)).join(' or ')}`,
+};
+
+/**
+ * The policy named by `--policy`: undefined when absent (the engine's default).
+ *
+ * @throws {@link UsageError} `BAD_VALUE` for an unknown policy, or a policy without
+ * `--engine translate`.
+ */
+export function policyOption(
+  value: string | undefined,
+  engine: Engine,
+  command: string,
+): TranslatePolicy | undefined {
+  if (value === undefined) return undefined;
+  if (engine !== 'translate')
+    throw new UsageError(
+      'BAD_VALUE',
+      `--policy is the translate engine's (--engine translate), not ${engine}'s`,
+      command,
+    );
+  const policy = TRANSLATE_POLICIES.find((k) => k === value);
+  if (policy !== undefined) return policy;
+  const guess = suggest(value, TRANSLATE_POLICIES);
+  throw new UsageError(
+    'BAD_VALUE',
+    `--policy '${value}' is not one of ${TRANSLATE_POLICIES.join(', ')}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`,
+    command,
+  );
+}
 
 /**
  * The engine named by `--engine`, `bare` when absent.

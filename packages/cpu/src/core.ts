@@ -29,6 +29,12 @@ export const EXIT_DEVICE = 4;
 export const EXIT_TRAP = 5;
 /** {@link Core.run} stopped: `STUCK_TRAPS` traps in a row without an instruction retiring. */
 export const EXIT_STUCK = 6;
+/**
+ * {@link Core.run} stopped after a call of the translator's call policy that asked to end the
+ * run (`CALL_EXIT`, see `CallPolicy`): the policy's owner looks at what the call changed
+ * and runs again.
+ */
+export const EXIT_CALL = 7;
 
 /** Why {@link Core.run} returned: one of the `EXIT_*` constants. */
 export type CoreExit =
@@ -38,7 +44,8 @@ export type CoreExit =
   | typeof EXIT_BREAKPOINT
   | typeof EXIT_DEVICE
   | typeof EXIT_TRAP
-  | typeof EXIT_STUCK;
+  | typeof EXIT_STUCK
+  | typeof EXIT_CALL;
 
 /** Names of the {@link CoreExit} values, by value. */
 export const CORE_EXIT_NAMES = [
@@ -49,6 +56,7 @@ export const CORE_EXIT_NAMES = [
   'device',
   'trap',
   'stuck',
+  'call',
 ] as const;
 
 /** The cores there are. */
@@ -101,6 +109,11 @@ export interface CoreStatistics {
   readonly flushes: number;
   /** Instructions run one at a time by the interpreter (all of them, for the interpreter). */
   readonly interpreted: number;
+  /**
+   * Blocks dropped to be compiled again with an instruction turned into a call of the call
+   * policy (`TranslatorCore.callAt`: adaptive translation).
+   */
+  readonly retranslations: number;
 }
 
 /**

@@ -20,6 +20,7 @@ export {
   CORE_KINDS,
   EXIT_BREAKPOINT,
   EXIT_BUDGET,
+  EXIT_CALL,
   EXIT_DEADLINE,
   EXIT_DEVICE,
   EXIT_IDLE,
@@ -32,13 +33,21 @@ export type { CpuErrorCode } from './errors.js';
 export { CpuError } from './errors.js';
 export { InterpreterCore } from './interpreter-core.js';
 export type {
+  BlockCalls,
   BlockEmitter,
   BlockFunction,
   BlockInstruction,
   CompiledBlock,
   RegionEntry,
 } from './translator/block-compiler.js';
-export { compileBlock, MAX_BLOCK_INSTRUCTIONS, TLB_ENTRIES } from './translator/block-compiler.js';
+export {
+  callsInline,
+  compileBlock,
+  MAX_BLOCK_INSTRUCTIONS,
+  TLB_ENTRIES,
+} from './translator/block-compiler.js';
+export type { CallPolicy, CallResult } from './translator/call-policy.js';
+export { CALL_DONE, CALL_EXIT, CALL_HART } from './translator/call-policy.js';
 export type { HostCode, TranslatorOptions } from './translator/translator-core.js';
 export { DEFAULT_CACHE_LIMIT, TranslatorCore } from './translator/translator-core.js';
 export { createCoreRam } from './translator/wasm-state.js';

@@ -121,6 +121,7 @@ export class InterpreterCore implements Core {
       invalidations: 0,
       flushes: 0,
       interpreted: this.steps,
+      retranslations: 0,
     };
   }
 }

@@ -8,6 +8,7 @@
 import type { Core, CoreKind, CoreOptions } from '@trapeze/cpu';
 import { DirectCore } from './direct-core.js';
 import { FullVirtError } from './errors.js';
+import { TRANSLATE_POLICIES, TranslateCore, type TranslatePolicy } from './translate-core.js';
 
 /** A board engine's description (the shape of `@trapeze/conformance`'s `BoardEngineOptions`). */
 export interface BoardEngineDescription {
@@ -42,11 +43,39 @@ export function directBoard(core: CoreKind = 'translator'): BoardEngineDescripti
   return {
     name: `direct/${core}`,
     core: (options) => new DirectCore(options, { core }),
-    exits: (made) => {
-      if (!(made instanceof DirectCore))
-        throw new FullVirtError('BAD_ARGUMENT', 'directBoard: exits of a core it did not make');
-      const statistics = made.exits();
-      return { exits: statistics.exits, direct: statistics.direct };
-    },
+    exits: (made) => exitsOf(made, 'directBoard'),
   };
+}
+
+/**
+ * The `translate` engine under `policy`, named `translate/<policy>`, for the conformance suite.
+ *
+ * @example
+ * ```ts
+ * import { translateBoard } from '@trapeze/full-virt';
+ *
+ * translateBoard('all').name; // → 'translate/all'
+ * ```
+ *
+ * @throws {@link FullVirtError} `BAD_ARGUMENT` for a policy that is not a `TranslatePolicy`
+ */
+export function translateBoard(policy: TranslatePolicy = 'hybrid'): BoardEngineDescription {
+  if (!TRANSLATE_POLICIES.includes(policy))
+    throw new FullVirtError(
+      'BAD_ARGUMENT',
+      `translateBoard: policy must be one of ${TRANSLATE_POLICIES.join(', ')}, not ${String(policy)}`,
+    );
+  return {
+    name: `translate/${policy}`,
+    core: (options) => new TranslateCore(options, { policy }),
+    exits: (made) => exitsOf(made, 'translateBoard'),
+  };
+}
+
+/** The exits of a hypervisor core a description made. */
+function exitsOf(made: Core, by: string) {
+  if (!(made instanceof DirectCore))
+    throw new FullVirtError('BAD_ARGUMENT', `${by}: exits of a core it did not make`);
+  const statistics = made.exits();
+  return { exits: statistics.exits, direct: statistics.direct };
 }

@@ -15,6 +15,7 @@
  */
 
 import {
+  type CallPolicy,
   type Core,
   type CoreExit,
   type CoreKind,
@@ -23,9 +24,13 @@ import {
   type CoreStatistics,
   createCore,
   EXIT_BUDGET,
+  EXIT_CALL,
   EXIT_DEADLINE,
+  EXIT_DEVICE,
+  EXIT_STUCK,
   EXIT_TRAP,
   InterpreterCore,
+  TranslatorCore,
   type TrapSink,
 } from '@trapeze/cpu';
 import {
@@ -35,10 +40,11 @@ import {
   MSTATUS_MPRV,
   MSTATUS_MXR,
   MSTATUS_SUM,
+  STUCK_TRAPS,
 } from '@trapeze/isa';
 import { Bus, Mmu, PMP_NAPOT, PMP_R, PMP_W, PMP_X, Pmp } from '@trapeze/mmu';
 import { FullVirtError } from './errors.js';
-import { ExitCounters, type ExitReason, type ExitStatistics } from './exits.js';
+import { ExitCounters, type ExitReason, type ExitStatistics, sensitiveReason } from './exits.js';
 import {
   DEFAULT_SHADOW_PAGES,
   MAP_ADDED,
@@ -79,7 +85,7 @@ const KIND_NAMES = ['fetch', 'load', 'store'] as const;
  */
 export class DirectCore implements Core {
   /** The engine's name. */
-  readonly engine = 'direct' as const;
+  readonly engine: 'direct' | 'translate' = 'direct';
   /** The kind of the real core guest code runs on. */
   readonly kind: CoreKind;
   /** The guest's virtual CPU. */
@@ -93,10 +99,22 @@ export class DirectCore implements Core {
   /** The reference interpreter on the virtual CPU: runs what the real hart cannot. */
   private readonly emulator: InterpreterCore;
   /** The real core: its hart is in U-mode and walks the shadow tables. */
-  private readonly real: Core;
+  protected readonly real: Core;
   private readonly exitCounters = new ExitCounters();
-  /** Guest instructions the real hart retired. */
+  /** Calls of translated code into the hypervisor (the `translate` engine's). */
+  protected readonly callCounters = new ExitCounters();
+  /** Guest instructions the real hart retired without an exit or a call. */
   private directRetired = 0;
+  /** Instructions that retired as calls. */
+  protected callRetired = 0;
+  /**
+   * While the real core runs: the virtual CPU's and the real hart's `retired` when it started
+   * (a call brings the virtual CPU's count up to date from them).
+   */
+  protected runStart = 0;
+  protected realStart = 0;
+  /** The last exit reason counted by {@link DirectCore.emulate}. */
+  protected lastReason: ExitReason = 'emulated';
   /** What the shadow tables were built for: guest `satp`, MMU epoch, PMP and bus generations. */
   private shadowSatp = -1;
   private shadowEpoch = -1;
@@ -127,14 +145,21 @@ export class DirectCore implements Core {
     const pmp = new Pmp();
     pmp.writeAddr(0, 0xffff_ffff);
     pmp.writeCfg(0, PMP_R | PMP_W | PMP_X | (PMP_NAPOT << 3));
-    this.real = createCore(kind, {
+    const realOptions: CoreOptions = {
       bus,
       mmu: new Mmu(bus, pmp),
       pmp,
       ram: options.ram,
       // No counters, no PMP CSRs: U-mode reads of counters trap and are emulated.
       csrs: { read: () => undefined, write: () => false },
-    });
+    };
+    const calls = this.callPolicy();
+    if (calls !== undefined && kind !== 'translator')
+      throw new FullVirtError('BAD_ARGUMENT', 'a call policy needs the translator core');
+    this.real =
+      calls === undefined
+        ? createCore(kind, realOptions)
+        : new TranslatorCore({ ...realOptions, calls });
     const real = this.real.hart;
     real.privilege = 0;
     this.real.setTrapSink(ALL_EXCEPTIONS);
@@ -143,6 +168,14 @@ export class DirectCore implements Core {
     this.hart = this.emulator.hart;
     this.memory = this.emulator.memory;
     this.breakpoints = this.emulator.breakpoints;
+  }
+
+  /**
+   * The call policy the real translator compiles sensitive instructions with: none for
+   * `direct` (they trap). Called once, by the constructor.
+   */
+  protected callPolicy(): CallPolicy | undefined {
+    return undefined;
   }
 
   /**
@@ -192,14 +225,26 @@ export class DirectCore implements Core {
       real.reservation = v.reservation;
       real.reservationValue = v.reservationValue;
       const before = real.retired;
-      const room = Math.min(limit - v.retired, deadline - v.retired - v.countedTraps);
+      const start = v.retired;
+      const calls = this.callRetired;
+      const slow = this.memory.slowAccesses;
+      this.runStart = start;
+      this.realStart = before;
+      const room = Math.min(limit - start, deadline - start - v.countedTraps);
       const exit = this.real.run(before + room, Number.POSITIVE_INFINITY);
       const ran = real.retired - before;
-      v.retired += ran;
-      this.directRetired += ran;
+      v.retired = start + ran;
+      this.directRetired += ran - (this.callRetired - calls);
       v.pc = real.pc;
       v.reservation = real.reservation;
       v.reservationValue = real.reservationValue;
+      if (exit === EXIT_CALL) {
+        // A call ended the run: what it did to the guest may be for the board to see.
+        if (v.pendingCause >= 0) return EXIT_TRAP;
+        if (v.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
+        if (this.memory.slowAccesses !== slow) return EXIT_DEVICE;
+        continue;
+      }
       if (exit !== EXIT_TRAP) continue;
       const cause = real.pendingCause;
       const tval = real.pendingTval;
@@ -215,9 +260,16 @@ export class DirectCore implements Core {
       const fenced = rs1 === 0 ? -1 : (v.x[rs1] as number) >>> 0;
       const epoch = this.memory.mmu.epoch;
       const traps = v.traps;
+      const pc = v.pc;
       const emulated = this.emulate(limit, deadline, reason);
       if (fenced >= 0 && v.traps === traps && this.memory.mmu.epoch === epoch + 1)
         this.fencePage(fenced, epoch);
+      if (
+        kind !== SHADOW_FETCH &&
+        kind >= 0 &&
+        (this.lastReason === 'mmio' || this.lastReason === 'emulated')
+      )
+        this.accessEmulated(pc);
       if (emulated !== -1) return emulated;
     }
   }
@@ -236,26 +288,50 @@ export class DirectCore implements Core {
       this.memory.slowAccesses === slow
         ? undefined
         : this.memory.bus.regionAt(this.memory.mmu.paddr);
-    if (region !== undefined && region.kind === 'device') {
-      this.exitCounters.count('mmio', region.name);
-    } else if (v.traps !== traps && reason !== 'ecall' && reason !== 'interrupt') {
-      const cause = v.privilege === 3 ? v.csr.mcause : v.csr.scause;
-      this.exitCounters.count('trap', String(cause >>> 0));
-    } else this.exitCounters.count(reason);
+    this.lastReason = this.classify(this.exitCounters, reason, traps, region);
     if (exit === EXIT_BUDGET && v.retired < limit) return -1;
     return exit;
   }
+
+  /**
+   * Counts in `counters` what the hypervisor just did for the guest, asked as `reason`, and
+   * returns the reason counted: `mmio` (by device) when it reached device `region`, `trap`
+   * (by cause) when the guest took a trap of its own (virtual `traps` moved, not by an ECALL
+   * or an interrupt), else `reason`.
+   */
+  protected classify(
+    counters: ExitCounters,
+    reason: ExitReason,
+    traps: number,
+    region: { readonly kind: string; readonly name: string } | undefined,
+  ): ExitReason {
+    const v = this.hart;
+    if (region !== undefined && region.kind === 'device') {
+      counters.count('mmio', region.name);
+      return 'mmio';
+    }
+    if (v.traps !== traps && reason !== 'ecall' && reason !== 'interrupt') {
+      const cause = v.privilege === 3 ? v.csr.mcause : v.csr.scause;
+      counters.count('trap', String(cause >>> 0));
+      return 'trap';
+    }
+    counters.count(reason);
+    return reason;
+  }
+
+  /**
+   * A data access at `pc` trapped out of the real hart and the hypervisor ran it (a device, or
+   * RAM it cannot shadow): nothing for `direct`; the `translate` engine counts these and
+   * retranslates the instruction into a call.
+   */
+  protected accessEmulated(_pc: number): void {}
 
   /** The exit reason of a trap of the real hart that is not a shadow miss. */
   private reasonOf(cause: number, tval: number): ExitReason {
     if (cause === Exception.EcallFromU) return 'ecall';
     if (cause !== Exception.IllegalInstruction) return 'emulated';
-    const name = this.hart.decoder.decodeSpec(tval)?.name ?? '';
-    if (name.startsWith('csr')) return 'csr';
-    if (name === 'mret' || name === 'sret') return 'xret';
-    if (name === 'wfi') return 'wfi';
-    if (name === 'sfence.vma') return 'sfence.vma';
-    return 'emulated';
+    const reason = sensitiveReason(this.hart.decoder.decodeSpec(tval)?.name ?? '');
+    return reason === 'ecall' ? 'emulated' : reason;
   }
 
   /**
@@ -411,8 +487,8 @@ export class DirectCore implements Core {
     };
   }
 
-  /** Exits by reason and efficiency since the core was made. */
+  /** Exits (and calls) by reason and efficiency since the core was made. */
   exits(): ExitStatistics {
-    return this.exitCounters.statistics(this.hart.retired, this.directRetired);
+    return this.exitCounters.statistics(this.hart.retired, this.directRetired, this.callCounters);
   }
 }

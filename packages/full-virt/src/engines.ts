@@ -9,15 +9,17 @@ import { type IdleMode, VirtMachine, type VirtMachineOptions } from '@trapeze/ma
 import { DirectCore } from './direct-core.js';
 import { FullVirtError } from './errors.js';
 import type { ExitStatistics } from './exits.js';
+import { TranslateCore, type TranslatePolicy } from './translate-core.js';
 
 /**
- * How guest code runs: `bare`, the board and a core with no hypervisor (the reference); or
- * `direct`, under the trap-and-emulate hypervisor ({@link DirectCore}).
+ * How guest code runs: `bare`, the board and a core with no hypervisor (the reference);
+ * `direct`, under the trap-and-emulate hypervisor ({@link DirectCore}); or `translate`, under
+ * the binary-translating hypervisor ({@link TranslateCore}).
  */
-export type Engine = 'bare' | 'direct';
+export type Engine = 'bare' | 'direct' | 'translate';
 
 /** Every {@link Engine}. */
-export const ENGINES: readonly Engine[] = ['bare', 'direct'];
+export const ENGINES: readonly Engine[] = ['bare', 'direct', 'translate'];
 
 /** Options of {@link createEngineMachine}: the board's, with the engine and its core. */
 export interface EngineMachineOptions extends Omit<VirtMachineOptions, 'core' | 'idle'> {
@@ -25,8 +27,15 @@ export interface EngineMachineOptions extends Omit<VirtMachineOptions, 'core' | 
   readonly idle?: IdleMode;
   /** The engine (default `'bare'`). */
   readonly engine?: Engine;
-  /** The core guest code runs on (default: the board's default, the translator). */
+  /**
+   * The core guest code runs on (default: the board's default, the translator; `translate`
+   * runs on the translator only).
+   */
   readonly core?: CoreKind;
+  /** `translate` only: which guest modes' sensitive instructions become calls (default `'hybrid'`). */
+  readonly policy?: TranslatePolicy;
+  /** `translate` only: emulated accesses of one instruction before it becomes a call (default 4; 0: never). */
+  readonly adaptAfter?: number;
 }
 
 /**
@@ -49,15 +58,36 @@ export interface EngineMachineOptions extends Omit<VirtMachineOptions, 'core' | 
  * exitStatistics(machine)?.exits.csr; // → 1
  * ```
  *
- * @throws {@link FullVirtError} `BAD_ARGUMENT` for an engine that is not an {@link Engine}
+ * @throws {@link FullVirtError} `BAD_ARGUMENT` for an engine that is not an {@link Engine}, a
+ * policy or threshold given to another engine than `translate`, or `translate` on the interpreter
  */
 export function createEngineMachine(options: EngineMachineOptions = {}): VirtMachine {
-  const { engine = 'bare', core, ...board } = options;
+  const { engine = 'bare', core, policy, adaptAfter, ...board } = options;
   if (!ENGINES.includes(engine))
     throw new FullVirtError(
       'BAD_ARGUMENT',
       `engine must be one of ${ENGINES.join(', ')}, not ${String(engine)}`,
     );
+  if (engine !== 'translate' && (policy !== undefined || adaptAfter !== undefined))
+    throw new FullVirtError(
+      'BAD_ARGUMENT',
+      `policy and adaptAfter are the translate engine's, not ${engine}'s`,
+    );
+  if (engine === 'translate') {
+    if (core !== undefined && core !== 'translator')
+      throw new FullVirtError(
+        'BAD_ARGUMENT',
+        `the translate engine runs on the translator core, not ${String(core)}`,
+      );
+    return new VirtMachine({
+      ...board,
+      core: (coreOptions) =>
+        new TranslateCore(coreOptions, {
+          ...(policy === undefined ? {} : { policy }),
+          ...(adaptAfter === undefined ? {} : { adaptAfter }),
+        }),
+    });
+  }
   if (engine === 'bare') return new VirtMachine(core === undefined ? board : { ...board, core });
   return new VirtMachine({
     ...board,

@@ -43,12 +43,34 @@ export const EXIT_REASONS: readonly ExitReason[] = [
   'emulated',
 ];
 
+/**
+ * The reason an instruction without expression semantics is sensitive, by its name (`csrrw`,
+ * `mret`, …): `csr`, `xret`, `wfi`, `sfence.vma` or `ecall`; `emulated` for any other.
+ */
+export function sensitiveReason(name: string): ExitReason {
+  if (name.startsWith('csr')) return 'csr';
+  if (name === 'mret' || name === 'sret') return 'xret';
+  if (name === 'wfi') return 'wfi';
+  if (name === 'sfence.vma') return 'sfence.vma';
+  if (name === 'ecall') return 'ecall';
+  return 'emulated';
+}
+
 /** A hypervisor's exits and efficiency (statistics: never guest state). */
 export interface ExitStatistics {
   /** Exits by reason (every reason present, 0 when it never happened). */
   readonly exits: Readonly<Record<ExitReason, number>>;
   /** All exits. */
   readonly total: number;
+  /**
+   * Calls by reason (every reason present): the work translated code handed to the hypervisor
+   * without an exit — a sensitive instruction compiled into a call (`csr`, `xret`, `wfi`,
+   * `sfence.vma`, `ecall`; `trap` when the guest took a trap of its own in it), an access
+   * retranslated into one (`mmio`, `emulated`). All 0 under `direct`.
+   */
+  readonly calls: Readonly<Record<ExitReason, number>>;
+  /** All calls. */
+  readonly callTotal: number;
   /** `trap` exits by the cause the guest took (`mcause`/`scause` values, as decimal strings). */
   readonly traps: Readonly<Record<string, number>>;
   /** `shadow` exits by access: `fetch`, `load`, `store`. */
@@ -57,7 +79,7 @@ export interface ExitStatistics {
   readonly mmio: Readonly<Record<string, number>>;
   /** Guest instructions retired. */
   readonly retired: number;
-  /** Of those, retired by the real hart with no hypervisor intervention. */
+  /** Of those, retired by the real hart with no hypervisor intervention (no exit, no call). */
   readonly direct: number;
   /** `direct / retired` (1 when nothing retired). */
   readonly efficiency: number;
@@ -85,16 +107,30 @@ export class ExitCounters {
     if (by !== undefined && detail !== undefined) by.set(detail, (by.get(detail) ?? 0) + 1);
   }
 
-  /** The counts so far, with `retired` and `direct` from the caller. */
-  statistics(retired: number, direct: number): ExitStatistics {
-    const exits = Object.fromEntries(
+  /** Counts by reason (every reason present). */
+  byReason(): Record<ExitReason, number> {
+    return Object.fromEntries(
       EXIT_REASONS.map((reason, i) => [reason, this.counts[i] as number]),
     ) as Record<ExitReason, number>;
+  }
+
+  /** All counts. */
+  total(): number {
     let total = 0;
     for (const n of this.counts) total += n;
+    return total;
+  }
+
+  /**
+   * The counts so far as exits, with `calls` (a second counter, for the calls of translated
+   * code: none by default), `retired` and `direct` from the caller.
+   */
+  statistics(retired: number, direct: number, calls?: ExitCounters): ExitStatistics {
     return {
-      exits,
-      total,
+      exits: this.byReason(),
+      total: this.total(),
+      calls: (calls ?? new ExitCounters()).byReason(),
+      callTotal: calls?.total() ?? 0,
       traps: Object.fromEntries(this.traps),
       shadow: Object.fromEntries(this.shadow),
       mmio: Object.fromEntries(this.mmio),

@@ -12,16 +12,7 @@ import { DirectCore } from '../src/direct-core.js';
 import { createEngineMachine, type Engine, exitStatistics } from '../src/engines.js';
 import { FullVirtError } from '../src/errors.js';
 import { HYPERVISOR_BASE } from '../src/shadow-tables.js';
-import { guestState, image } from './support.js';
-
-const GUESTS: readonly (readonly [string, string | undefined, number])[] = [
-  ['sbitest.elf', undefined, 1e7],
-  ['compute-bare-small.elf', undefined, 1e7],
-  ['compute-sv32.elf', undefined, 2e7],
-  ['bootheader.elf', undefined, 1e7],
-  ['os.elf', 'run=all', 1e8],
-  ['linux.elf', undefined, 1e8],
-];
+import { GUESTS, guestState, image, runImage } from './support.js';
 
 function runOn(
   engine: Engine,
@@ -30,23 +21,13 @@ function runOn(
   bootargs?: string,
   budget = 1e8,
 ) {
-  const serial = new BufferBackend();
-  const machine = createEngineMachine({
-    engine,
-    core,
-    serial,
-    ...(bootargs === undefined ? {} : { bootargs }),
-  });
-  machine.loadElf(image(name));
-  const exit = machine.run(budget);
-  return { machine, exit, console: serial.text(), state: guestState(machine) };
+  return runImage({ engine, core }, name, bootargs, budget);
 }
 
 describe.each(CORE_KINDS)('direct on the %s core', (core) => {
   it.each(GUESTS)('%s (%s) ends as on bare', (name, bootargs, budget) => {
     const bare = runOn('bare', core, name, bootargs, budget);
     const direct = runOn('direct', core, name, bootargs, budget);
-    // compute-sv32 runs 274 million instructions: compared after its first 20 million.
     expect(bare.exit.kind).toBe(budget === 2e7 ? 'budget' : 'pass');
     expect(direct.exit).toEqual(bare.exit);
     expect(direct.console).toBe(bare.console);
@@ -105,34 +86,6 @@ describe('direct exits', () => {
     expect(exits?.exits.csr).toBe(2);
     expect(exits?.mmio.test).toBe(1);
     expect(machine.hart.x[11]).toBe(0x40141105);
-  });
-});
-
-describe('migration between engines', () => {
-  it.each([
-    ['direct', 'bare'],
-    ['bare', 'direct'],
-  ] as const)('a snapshot taken under %s mid-workload resumes under %s', (from, to) => {
-    const reference = runOn('bare', 'translator', 'os.elf', 'run=syscall,pgfault,forkwait');
-    const first = createEngineMachine({
-      engine: from,
-      serial: new BufferBackend(),
-      bootargs: 'run=syscall,pgfault,forkwait',
-    });
-    first.loadElf(image('os.elf'));
-    expect(first.run(3_000_000).kind).toBe('budget');
-    const saved = JSON.stringify(first.snapshot());
-    const serial = new BufferBackend();
-    const second = createEngineMachine({
-      engine: to,
-      serial,
-      bootargs: 'run=syscall,pgfault,forkwait',
-    });
-    second.loadElf(image('os.elf'));
-    second.restore(JSON.parse(saved));
-    expect(second.run(1e8).kind).toBe('pass');
-    expect(guestState(second)).toEqual(reference.state);
-    expect(reference.console.endsWith(serial.text())).toBe(true);
   });
 });
 

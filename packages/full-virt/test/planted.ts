@@ -2,9 +2,11 @@
  * Hypervisors with one fault planted, for checking that the conformance properties catch what a
  * real hypervisor bug would do (each paired with the template whose programs expose it).
  */
-import type { CoreOptions } from '@trapeze/cpu';
+import { CALL_DONE, CALL_EXIT, type CallResult, type CoreOptions } from '@trapeze/cpu';
+import { ACCESS_LOAD, type DecodedInstruction, MSTATUS_MXR, MSTATUS_SUM } from '@trapeze/isa';
 import { DirectCore } from '../src/direct-core.js';
 import type { ExitReason } from '../src/exits.js';
+import { TranslateCore } from '../src/translate-core.js';
 
 /** The planted faults and the template that exposes each. */
 export const PLANTED = [
@@ -54,7 +56,76 @@ class MovesInstret extends DirectCore {
   }
 }
 
-/** A `direct` core with `fault` planted. */
+/**
+ * `translate`: an xRET call changes the privilege mode but does not end the block: the real
+ * core goes on in the shadow view of the mode the guest left (caught by the kernel-transition
+ * programs of test/transitions.ts, whose kernel reaches addresses M-mode's view maps).
+ */
+export class XretKeepsBlock extends TranslateCore {
+  override call(instruction: DecodedInstruction): CallResult {
+    const name = instruction.spec.name;
+    if (name !== 'mret' && name !== 'sret') return super.call(instruction);
+    const v = this.hart;
+    const real = this.real.hart;
+    const traps = v.traps;
+    const retired = real.retired;
+    const result = super.call(instruction);
+    if (result !== CALL_EXIT || v.traps !== traps || v.pendingCause >= 0) return result;
+    // The block goes on at the new pc, as after a call that changed nothing it depends on.
+    real.retired = retired;
+    real.nextPc = real.pc;
+    this.callRetired--;
+    return CALL_DONE;
+  }
+}
+
+/**
+ * `translate`: S-mode CSR accesses (CSRs 0x100–0x1ff) are left untranslated. The real hart
+ * still traps on them (it is deprivileged), so the guest state is right: the translate
+ * engine's exit contract catches it.
+ */
+export class UntranslatedSupervisorCsrs extends TranslateCore {
+  override calls(instruction: DecodedInstruction): boolean {
+    if (instruction.spec.hasCsr && instruction.csr >>> 8 === 1) return false;
+    return super.calls(instruction);
+  }
+}
+
+/** Bytes of the stores an adaptive call site may hold. */
+const STORE_SIZES: Readonly<Record<string, 1 | 2 | 4>> = {
+  sb: 1,
+  sh: 2,
+  sw: 4,
+  'c.sw': 4,
+  'c.swsp': 4,
+};
+
+/**
+ * `translate`: an adaptive store (a store retranslated into a call) writes through a
+ * translation walked as a load's, straight to the bus: the guest PTE's D bit is never set.
+ */
+export class AdaptiveStoreSkipsDirty extends TranslateCore {
+  protected override runCall(instruction: DecodedInstruction): boolean {
+    const size = STORE_SIZES[instruction.spec.name];
+    if (size === undefined) return super.runCall(instruction);
+    const v = this.hart;
+    const status = v.csr.mstatus;
+    const address = ((v.x[instruction.rs1] as number) + instruction.imm) >>> 0;
+    const paddr = this.memory.mmu.translate(
+      address,
+      ACCESS_LOAD,
+      v.privilege,
+      v.csr.satp,
+      (status & MSTATUS_SUM) !== 0,
+      (status & MSTATUS_MXR) !== 0,
+    );
+    if (paddr < 0) return super.runCall(instruction);
+    this.memory.bus.store(paddr, size, v.x[instruction.rs2] as number);
+    return true;
+  }
+}
+
+/** A hypervisor core with `fault` planted. */
 export function plantedCore(options: CoreOptions, fault: PlantedFault): DirectCore {
   switch (fault) {
     case 'wrong-mode':

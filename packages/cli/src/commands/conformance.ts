@@ -31,7 +31,12 @@ import {
   trapezeRunRunner,
 } from '@trapeze/conformance';
 import { CORE_KINDS, type CoreKind } from '@trapeze/cpu';
-import { directBoard } from '@trapeze/full-virt';
+import {
+  directBoard,
+  TRANSLATE_POLICIES,
+  type TranslatePolicy,
+  translateBoard,
+} from '@trapeze/full-virt';
 import { DEFAULT_CORE } from '@trapeze/machine';
 import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
@@ -45,10 +50,19 @@ function withCores(name: string): string[] {
   return [name, ...CORE_KINDS.map((core) => `${name}/${core}`)];
 }
 
+/** `translate` and `translate/POLICY` for every policy. */
+const TRANSLATE = ['translate', ...TRANSLATE_POLICIES.map((policy) => `translate/${policy}`)];
+
 /** Engines `--engine` names. */
-const ENGINES = [...withCores('bare'), ...withCores('direct'), 'qemu', ...withCores('trapeze-run')];
+const ENGINES = [
+  ...withCores('bare'),
+  ...withCores('direct'),
+  ...TRANSLATE,
+  'qemu',
+  ...withCores('trapeze-run'),
+];
 /** References `--against` names. */
-const REFERENCES = ['qemu', ...withCores('bare'), ...withCores('direct')];
+const REFERENCES = ['qemu', ...withCores('bare'), ...withCores('direct'), ...TRANSLATE];
 
 function usage(message: string): UsageError {
   return new UsageError('BAD_VALUE', message, NAME);
@@ -106,8 +120,9 @@ function ownCli(): string {
 }
 
 /**
- * The engine `name` (`--engine`, `--against`): `bare`, `qemu`, `trapeze-run`, or `bare/CORE`,
- * `trapeze-run/CORE` on a core of `@trapeze/cpu` (without one: the default core).
+ * The engine `name` (`--engine`, `--against`): `bare`, `direct`, `qemu`, `trapeze-run`, or
+ * `bare/CORE`, `direct/CORE`, `trapeze-run/CORE` on a core of `@trapeze/cpu` (without one: the
+ * default core); `translate` or `translate/POLICY` (without one: `hybrid`).
  */
 function namedEngine(
   name: string,
@@ -124,6 +139,8 @@ function namedEngine(
       return bareEngine(core === undefined ? {} : { core });
     case 'direct':
       return boardEngine(directBoard(core ?? DEFAULT_CORE));
+    case 'translate':
+      return boardEngine(translateBoard((core as TranslatePolicy | undefined) ?? 'hybrid'));
     case 'qemu':
       if (spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' }).status !== 0)
         throw new UsageError(
@@ -209,7 +226,8 @@ export const conformance: Command = {
     [
       'Engines: --engine bare (the reference machine, in-process), direct (the same board under',
       'the trap-and-emulate hypervisor of @trapeze/full-virt, in-process; its exits and efficiency',
-      'are in the report), qemu (qemu-system-riscv32,',
+      'are in the report), translate (the same under the binary-translating hypervisor;',
+      `translate/POLICY for ${TRANSLATE_POLICIES.join(' or ')}, hybrid by default), qemu (qemu-system-riscv32,`,
       'which must be on the PATH), trapeze-run (this CLI as a process); --engine-module FILE',
       "imports a JS module whose default export (or 'engine') is an Engine or a ProgramRunner;",
       "--engine-cmd runs a command per program, with {elf} replaced by the program's ELF and",

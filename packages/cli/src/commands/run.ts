@@ -11,6 +11,7 @@ import {
   EXIT_REASONS,
   type ExitStatistics,
   exitStatistics,
+  TranslateCore,
 } from '@trapeze/full-virt';
 import { causeName, disassemble, INTERRUPT_BIT, isElf, parseElf } from '@trapeze/isa';
 import {
@@ -24,7 +25,7 @@ import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
 import { CORE_OPTION, coreOption } from '../core-option.js';
-import { ENGINE_OPTION, engineOption } from '../engine-option.js';
+import { ENGINE_OPTION, engineOption, POLICY_OPTION, policyOption } from '../engine-option.js';
 import { CommandFailed, invalidElf, UsageError } from '../errors.js';
 import { describeFileError, type HostSignal, type Io, readInput, SIGNAL_NUMBERS } from '../io.js';
 import { bytesHex } from '../listing.js';
@@ -424,8 +425,11 @@ function guestState(machine: VirtMachine, exit: { readonly kind: string; readonl
   };
 }
 
-/** `--stats` lines for a hypervisor engine's exits (none for bare). */
-function exitLines(exits: ExitStatistics | undefined): string[] {
+/**
+ * `--stats` lines for a hypervisor engine's exits (none for bare), and for `translate` its
+ * calls and translation cache.
+ */
+function exitLines(exits: ExitStatistics | undefined, machine: VirtMachine): string[] {
   if (exits === undefined) return [];
   const by = (counts: Readonly<Record<string, number>>) =>
     Object.entries(counts)
@@ -447,6 +451,19 @@ function exitLines(exits: ExitStatistics | undefined): string[] {
             : undefined;
     lines.push(`  ${reason.padEnd(11)} ${n}${detail === undefined ? '' : ` (${by(detail)})`}`);
   }
+  const core = machine.core;
+  if (!(core instanceof TranslateCore)) return lines;
+  lines.push(
+    `calls:        ${exits.callTotal} (work translated code handed to the hypervisor without an exit)`,
+  );
+  for (const reason of EXIT_REASONS) {
+    const n = exits.calls[reason];
+    if (n !== 0) lines.push(`  ${reason.padEnd(11)} ${n}`);
+  }
+  const cache = core.statistics();
+  lines.push(
+    `translation:  policy ${core.policy}; ${cache.blocksTranslated} blocks translated, ${cache.blocksCached} cached (${cache.cacheBytes} bytes), ${cache.invalidations} invalidated, ${cache.retranslations} retranslated for ${core.adaptations()} call sites, ${cache.flushes} flushes`,
+  );
   return lines;
 }
 
@@ -501,9 +518,13 @@ export const run: Command = {
       'Engines. --engine bare (the default) runs the image on the board; --engine direct runs the',
       'same image under a trap-and-emulate hypervisor: the real hart stays in U-mode, walks shadow',
       'page tables, and every sensitive instruction, guest trap and device access is an exit the',
-      'hypervisor emulates. The guest sees no difference: same console, instret, virtual time and',
-      '--json state (plus "exits"); --stats adds exits by reason and the efficiency (the share of',
-      'instructions that ran without the hypervisor). A snapshot moves between engines.',
+      'hypervisor emulates; --engine translate runs it under a binary-translating hypervisor: the',
+      "kernel's sensitive instructions (--policy hybrid, the default; --policy all: every mode's)",
+      'are compiled into calls, and device accesses that keep trapping are retranslated into calls.',
+      'The guest sees no difference: same console, instret, virtual time and --json state (plus',
+      '"exits", with "calls"); --stats adds exits and calls by reason, the efficiency (the share of',
+      'instructions that ran without the hypervisor) and the translation cache. A snapshot moves',
+      'between engines.',
     ],
     [
       'Cores. --core translator (the default) compiles blocks of guest code to JavaScript',
@@ -564,6 +585,7 @@ export const run: Command = {
   ],
   options: [
     ENGINE_OPTION,
+    POLICY_OPTION,
     CORE_OPTION,
     { name: 'mem', value: 'SIZE', description: 'RAM size: bytes, or with K, M, G (default 128M)' },
     {
@@ -640,6 +662,13 @@ export const run: Command = {
     const args = parseArgs(argv, run.options, NAME);
     const core = coreOption(args.values.get('core'), NAME);
     const engine = engineOption(args.values.get('engine'), NAME);
+    const policy = policyOption(args.values.get('policy'), engine, NAME);
+    if (engine === 'translate' && core !== 'translator')
+      throw new UsageError(
+        'BAD_VALUE',
+        `--engine translate runs on the translator core, not --core ${core}`,
+        NAME,
+      );
     const memText = args.values.get('mem');
     const ramSize = memText === undefined ? undefined : parseMemorySize(memText);
     const budget =
@@ -702,6 +731,7 @@ export const run: Command = {
       machine = createEngineMachine({
         engine,
         core,
+        ...(policy === undefined ? {} : { policy }),
         ...(size === undefined ? {} : { ramSize: size }),
         ...(bootargs === undefined ? {} : { bootargs }),
         ...(rngSeed === undefined ? {} : { rngSeed }),
@@ -865,7 +895,7 @@ export const run: Command = {
             `speed:        ${mips.toFixed(2)} MIPS`,
             `core:         ${core}${core === 'translator' ? ` (${blocks} blocks translated)` : ''}`,
             `engine:       ${engine}`,
-            ...exitLines(exitStatistics(machine)),
+            ...exitLines(exitStatistics(machine), machine),
             '',
           ].join('\n'),
         );

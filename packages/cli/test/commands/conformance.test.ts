@@ -113,6 +113,30 @@ describe('trapeze conformance', () => {
     expect(json).toMatchObject({ engine: 'direct/translator', ok: true });
   }, 120_000);
 
+  it('runs the translate hypervisor against direct', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
+    const result = await run([
+      'conformance',
+      '--engine',
+      'translate/all',
+      '--against',
+      'direct',
+      '--template',
+      'zicsr',
+      '--runs',
+      '2',
+      '--seed',
+      '5',
+      '--report-dir',
+      dir,
+    ]);
+    expect(result.stderr).toContain(
+      'trapeze conformance: translate/all against direct/translator, seed 5',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/zicsr +2 .*pass 2/);
+  }, 120_000);
+
   it('imports an engine module (default export)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trapeze-conformance-'));
     const module = join(dir, 'engine.mjs');
@@ -149,7 +173,7 @@ describe('trapeze conformance', () => {
     ],
     [
       ['--engine', 'vmware'],
-      "--engine 'vmware' is not one of bare, bare/interpreter, bare/translator, direct, direct/interpreter, direct/translator, qemu, trapeze-run, trapeze-run/interpreter, trapeze-run/translator",
+      "--engine 'vmware' is not one of bare, bare/interpreter, bare/translator, direct, direct/interpreter, direct/translator, translate, translate/hybrid, translate/all, qemu, trapeze-run, trapeze-run/interpreter, trapeze-run/translator",
     ],
     [['--engine', 'bare/jit'], "--engine 'bare/jit' is not one of bare, bare/interpreter,"],
     [['--engine', 'qemu/translator'], "--engine 'qemu/translator' is not one of bare,"],

@@ -1,4 +1,7 @@
-/** `trapeze run --engine`: the same guest on `bare` and under the `direct` hypervisor. */
+/**
+ * `trapeze run --engine`: the same guest on `bare` and under the `direct` and `translate`
+ * hypervisors.
+ */
 import { assemble, elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import { run } from '../support/fake-io.js';
@@ -65,11 +68,49 @@ describe('trapeze run --engine', () => {
     expect(bare.stderr).not.toMatch(/^exits:/m);
   });
 
-  it('refuses an engine it does not have', async () => {
+  it('translate ends as bare under both policies; its sensitive instructions are calls', async () => {
+    const [bare, hybrid, all] = await Promise.all([
+      runGuest(['--json']),
+      runGuest(['--engine', 'translate', '--json']),
+      runGuest(['--engine', 'translate', '--policy', 'all', '--json']),
+    ]);
+    for (const r of [hybrid, all]) {
+      expect(r?.code).toBe(0);
+      expect(r?.stderr).toBe(bare?.stderr);
+      const { exits, ...state } = JSON.parse(r?.stdout ?? '{}');
+      expect(state).toEqual(JSON.parse(bare?.stdout ?? '{}'));
+      // M-mode code: every CSR access, the ECALL and the MRET are calls, none an exit.
+      expect(exits.exits.csr + exits.exits.ecall + exits.exits.xret).toBe(0);
+      expect(exits.calls.csr).toBe(3);
+      expect(exits.calls.ecall).toBe(1);
+      expect(exits.calls.xret).toBe(1);
+    }
+  });
+
+  it('--stats prints the calls and the translation cache of translate', async () => {
+    const r = await runGuest(['--engine', 'translate', '--policy', 'all', '--stats']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^engine: +translate$/m);
+    expect(r.stderr).toMatch(/^calls: +5 \(/m);
+    expect(r.stderr).toMatch(/^translation: +policy all; \d+ blocks translated/m);
+  });
+
+  it('refuses an engine it does not have, and a policy or core translate does not take', async () => {
     const r = await runGuest(['--engine', 'drect']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "--engine 'drect' is not one of bare, direct (did you mean 'direct'?)",
+      "--engine 'drect' is not one of bare, direct, translate (did you mean 'direct'?)",
     );
+    const policy = await runGuest(['--engine', 'translate', '--policy', 'al']);
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toContain(
+      "--policy 'al' is not one of hybrid, all (did you mean 'all'?)",
+    );
+    const direct = await runGuest(['--engine', 'direct', '--policy', 'all']);
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toContain("--policy is the translate engine's");
+    const core = await runGuest(['--engine', 'translate', '--core', 'interpreter']);
+    expect(core.code).toBe(2);
+    expect(core.stderr).toContain('--engine translate runs on the translator core');
   });
 });

@@ -21,6 +21,7 @@ import {
   SEMANTICS,
   type Semantics,
 } from '@trapeze/isa';
+import type { CallPolicy } from './call-policy.js';
 
 /** Most instructions in one block. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
@@ -47,8 +48,10 @@ export interface BlockInstruction {
   readonly decoded: DecodedInstruction;
   readonly pc: number;
   readonly next: number;
-  /** Its expression semantics, or undefined for a call to the interpreter's handler. */
+  /** Its expression semantics, or undefined for a call to the interpreter's handler or the call policy. */
   readonly semantics: Semantics | undefined;
+  /** Whether it is a call of the core's call policy ({@link BlockCalls}), not of the handler. */
+  readonly call: boolean;
   /**
    * For a jump ending a block: its target when the block alone determines it (JAL, or JALR
    * whose base register the block set from constants, as `auipc ra, …; jalr …(ra)` does).
@@ -85,6 +88,17 @@ export interface CompiledBlock {
   readonly entries: readonly RegionEntry[];
 }
 
+/**
+ * Which instructions blocks compile into calls of a call policy: those without expression
+ * semantics the policy names, and every instruction at a RAM offset in `sites` (adaptive
+ * translation).
+ */
+export interface BlockCalls {
+  readonly policy: CallPolicy;
+  /** RAM offsets of instructions that are calls whatever they are. */
+  readonly sites: ReadonlySet<number>;
+}
+
 /** The expression semantics of a decoded instruction, if it has one. */
 function semanticsOf(decoded: DecodedInstruction): Semantics | undefined {
   if (!decoded.legal) return undefined;
@@ -97,12 +111,15 @@ function semanticsOf(decoded: DecodedInstruction): Semantics | undefined {
  * Decodes the block at virtual address `pc`, whose code is at byte `offset` of `u16`'s buffer,
  * up to the first branch, jump or instruction without expression semantics, the end of the
  * page, or {@link MAX_BLOCK_INSTRUCTIONS}. Empty when the first instruction straddles the page.
+ * With `calls`, the instructions it names are calls of its policy (no semantics: the block
+ * ends after them, unless they are CSR accesses that may stay inside a block).
  */
 export function decodeBlock(
   u16: Uint16Array,
   offset: number,
   pc: number,
   decoder: Decoder,
+  calls?: BlockCalls,
 ): BlockInstruction[] {
   const out: BlockInstruction[] = [];
   let at = offset;
@@ -117,8 +134,12 @@ export function decodeBlock(
     }
     const decoded = decoder.decodeInto(word, createInstructionRecord());
     const next = (address + decoded.size) >>> 0;
-    const semantics = semanticsOf(decoded);
-    out.push({ decoded, pc: address, next, semantics, target: undefined });
+    let semantics = semanticsOf(decoded);
+    const call =
+      calls !== undefined &&
+      (calls.sites.has(at) || (semantics === undefined && calls.policy.calls(decoded)));
+    if (call) semantics = undefined;
+    out.push({ decoded, pc: address, next, semantics, call, target: undefined });
     if (
       (semantics === undefined && !callsInline(decoded)) ||
       semantics?.kind === 'branch' ||
@@ -250,8 +271,10 @@ export function compileBlock(
   pc: number,
   decoder: Decoder,
   emit: BlockEmitter = compileJavaScript,
+  /** Instructions compiled into calls of a call policy (none by default). */
+  calls?: BlockCalls,
 ): CompiledBlock | undefined {
-  const block = decodeBlock(u16, offset, pc, decoder);
+  const block = decodeBlock(u16, offset, pc, decoder, calls);
   if (block.length === 0) return undefined;
   return emit([block], pc);
 }
@@ -271,8 +294,10 @@ export function compileRegion(
   /** Whether the block at a pc may join the region (say, because it has run): all by default. */
   include: (pc: number) => boolean = () => true,
   emit: BlockEmitter = compileJavaScript,
+  /** Instructions compiled into calls of a call policy (none by default). */
+  calls?: BlockCalls,
 ): CompiledBlock | undefined {
-  const first = decodeBlock(u16, offset, pc, decoder);
+  const first = decodeBlock(u16, offset, pc, decoder, calls);
   if (first.length === 0) return undefined;
   const blocks = [first];
   const starts = new Map<number, number>([[pc, 0]]);
@@ -282,7 +307,7 @@ export function compileRegion(
     for (const target of successors(blocks[i] as BlockInstruction[])) {
       if (starts.has(target) || target >>> 12 !== page || !include(target)) continue;
       if (blocks.length >= MAX_REGION_BLOCKS || instructions >= MAX_REGION_INSTRUCTIONS) break;
-      const decoded = decodeBlock(u16, offset + (target - pc), target, decoder);
+      const decoded = decodeBlock(u16, offset + (target - pc), target, decoder, calls);
       if (decoded.length === 0) continue;
       starts.set(target, blocks.length);
       blocks.push(decoded);
@@ -488,6 +513,8 @@ export function compileJavaScript(
         v: 'v',
       };
       const bind = (text: string) => bindOperands(text, operands);
+      // The interpreter's handler, or the call policy's call (the core's `handle`).
+      const run = (ins: string) => (at.call ? `c.handle(${ins})` : `execute(h, ${ins})`);
       if (s === undefined && callsInline(d)) {
         // A CSR access that changes nothing the block depends on: the interpreter's handler,
         // with the hart as the instruction finds it, and the block goes on.
@@ -495,7 +522,7 @@ export function compileJavaScript(
         const now = retired(k);
         lines.push(
           `${writeBack} h.retired += ${now}; h.pc = ${at.pc}; h.nextPc = ${at.next}; h.instruction = I[${calls.length - 1}];`,
-          `if (!execute(h, I[${calls.length - 1}])) return ${BLOCK_CONTEXT};`,
+          `if (!${run(`I[${calls.length - 1}]`)}) return ${BLOCK_CONTEXT};`,
           `h.retired -= ${now};${d.rd !== 0 ? ` r${d.rd} = x[${d.rd}];` : ''}`,
         );
         continue;
@@ -506,7 +533,7 @@ export function compileJavaScript(
         lines.push(
           `${writeBack} h.retired += ${retired(k)}; h.pc = ${at.pc}; h.nextPc = ${at.next};`,
           `const ins = I[${calls.length - 1}]; h.instruction = ins;`,
-          'if (execute(h, ins)) { h.pc = h.nextPc; h.retired++; }',
+          `if (${run('ins')}) { h.pc = h.nextPc; h.retired++; }`,
           `return ${BLOCK_CONTEXT};`,
         );
         ended = true;

@@ -13,6 +13,9 @@
  */
 import {
   ACCESS_LOAD,
+  createInstructionRecord,
+  type DecodedInstruction,
+  execute,
   MSTATUS_MPP,
   MSTATUS_MPRV,
   MSTATUS_MXR,
@@ -26,6 +29,7 @@ import {
   type CoreOptions,
   type CoreStatistics,
   EXIT_BUDGET,
+  EXIT_CALL,
   EXIT_DEADLINE,
   EXIT_DEVICE,
   EXIT_IDLE,
@@ -40,6 +44,7 @@ import {
   BLOCK_DEVICE,
   BLOCK_NEXT,
   BLOCK_NOT_READY,
+  type BlockCalls,
   type BlockEmitter,
   type BlockFunction,
   type CompiledBlock,
@@ -49,6 +54,7 @@ import {
   type RegionEntry,
   TLB_ENTRIES,
 } from './block-compiler.js';
+import { CALL_DONE, CALL_HART, type CallPolicy } from './call-policy.js';
 import { DEFAULT_BATCH_INSTRUCTIONS, wasmEmitter } from './wasm-block-compiler.js';
 import { STATE, wasmMemoryOf } from './wasm-state.js';
 
@@ -78,6 +84,12 @@ export interface TranslatorOptions {
    * is translated.
    */
   readonly batchInstructions?: number;
+  /**
+   * A virtualization policy: the instructions it names are compiled into calls of it instead
+   * of running on the hart (see {@link CallPolicy}); and {@link TranslatorCore.callAt} can
+   * make any instruction one. None by default.
+   */
+  readonly calls?: CallPolicy;
 }
 
 /** Default {@link TranslatorOptions.cacheLimit}. */
@@ -156,6 +168,9 @@ const MAX_COLD_ENTRIES = 1 << 16;
 /** Runs after which a block heads a region. */
 const HOT = 50;
 
+/** The major opcode of CSR accesses, xRET, WFI, SFENCE.VMA, ECALL and EBREAK. */
+const SYSTEM_OPCODE = 0x73;
+
 /** The `mstatus` bits a data access's translation depends on. */
 const DATA_STATUS = MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR;
 
@@ -227,6 +242,15 @@ export class TranslatorCore extends InterpreterCore {
   private contextEpoch = -1;
   private contextPmp = -1;
   private contextBus = -1;
+  /** The call policy's instructions and call sites, when there is a policy. */
+  private readonly blockCalls: BlockCalls | undefined;
+  /** RAM offsets of the instructions {@link TranslatorCore.callAt} made calls. */
+  private readonly callSites = new Set<number>();
+  /** Set by a call that ends the run ({@link TranslatorCore.handle}). */
+  private callExit = false;
+  /** The record {@link TranslatorCore.stepCall} decodes into. */
+  private readonly stepped = createInstructionRecord();
+  private retranslated = 0;
   private translated = 0;
   private invalidated = 0;
   private flushed = 0;
@@ -255,6 +279,8 @@ export class TranslatorCore extends InterpreterCore {
       );
     super(options, memory === undefined ? undefined : new Int32Array(memory.buffer, STATE.x, 32));
     this.cacheLimit = limit;
+    this.blockCalls =
+      options.calls === undefined ? undefined : { policy: options.calls, sites: this.callSites };
     if (memory === undefined) {
       this.hostCode = 'javascript';
       this.rtag = new Int32Array(TLB_ENTRIES).fill(-1);
@@ -359,6 +385,10 @@ export class TranslatorCore extends InterpreterCore {
         if (ended !== BLOCK_NOT_READY) {
           if (ended === BLOCK_DEVICE) return EXIT_DEVICE;
           if (ended === BLOCK_CODE_WRITE) continue;
+          if (this.callExit) {
+            this.callExit = false;
+            return EXIT_CALL;
+          }
           // A trap or a handler call: the context, interrupts and the deadline may have moved.
           if (hart.pendingCause >= 0) return EXIT_TRAP;
           if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
@@ -388,12 +418,47 @@ export class TranslatorCore extends InterpreterCore {
   private stepOne(seen: number): CoreExit | -1 {
     const hart = this.hart;
     this.steps++;
-    if (!this.hart.step()) return EXIT_IDLE;
+    if (this.blockCalls !== undefined && this.stepCall(this.blockCalls)) {
+      if (this.callExit) {
+        this.callExit = false;
+        return EXIT_CALL;
+      }
+    } else if (!this.hart.step()) return EXIT_IDLE;
     if (hart.pendingCause >= 0) return EXIT_TRAP;
     if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
     if (this.memory.slowAccesses !== seen) return EXIT_DEVICE;
     this.sync();
     return -1;
+  }
+
+  /**
+   * With a call policy: runs the next instruction as a call when it is one (a SYSTEM-opcode
+   * instruction the policy names, or a call site), as a block would, so that code not yet
+   * translated calls the policy too. False when it is not one (or the fetch faults, or an
+   * interrupt comes first): the hart steps it.
+   */
+  private stepCall(calls: BlockCalls): boolean {
+    const hart = this.hart;
+    const csr = hart.csr;
+    if (hart.waiting || (csr.mip & csr.mie) !== 0) return false;
+    const memory = this.memory;
+    const pc = hart.pc;
+    const word = memory.fetch(pc);
+    if (memory.fault >= 0) {
+      memory.fault = -1;
+      return false;
+    }
+    const site = calls.sites.size !== 0 && calls.sites.has(memory.fetchOffset(pc));
+    if ((word & 0x7f) !== SYSTEM_OPCODE && !site) return false;
+    const instruction = hart.decoder.decodeInto(word, this.stepped);
+    if (!site && !calls.policy.calls(instruction)) return false;
+    hart.instruction = instruction;
+    hart.nextPc = (pc + instruction.size) >>> 0;
+    if (this.handle(instruction)) {
+      hart.pc = hart.nextPc;
+      hart.retired++;
+    }
+    return true;
   }
 
   /**
@@ -452,6 +517,7 @@ export class TranslatorCore extends InterpreterCore {
         );
       },
       this.emit,
+      this.blockCalls,
     );
     if (compiled === undefined || !compiled.loop) return block;
     const region = this.install(block.pc, block.offset, compiled);
@@ -527,6 +593,38 @@ export class TranslatorCore extends InterpreterCore {
     }
   }
 
+  /**
+   * A call of the call policy, from a block (the hart as the instruction finds it): whether the
+   * instruction completed, as the interpreter's handler answers. A call that ends the run
+   * answers false and the run returns `EXIT_CALL`.
+   */
+  handle(instruction: DecodedInstruction): boolean {
+    const result = (this.blockCalls as BlockCalls).policy.call(instruction);
+    if (result === CALL_DONE) return true;
+    if (result === CALL_HART) return execute(this.hart, instruction);
+    this.callExit = true;
+    return false;
+  }
+
+  /**
+   * Adaptive translation: makes the instruction at virtual address `pc` (fetched in the
+   * present context) a call of the call policy whatever it is — an access that keeps trapping
+   * to the policy's owner becomes a call. The blocks of its page are dropped (counted in
+   * `retranslations`) and compiled again as they are reached. False when the core has no call
+   * policy, `pc` is not in RAM, or it is a call site already.
+   */
+  callAt(pc: number): boolean {
+    if (this.blockCalls === undefined) return false;
+    const offset = this.memory.fetchOffset(pc >>> 0);
+    if (offset < 0 || this.callSites.has(offset)) return false;
+    this.callSites.add(offset);
+    const page = offset >>> 12;
+    this.retranslated += this.pageBlocks.get(page)?.length ?? 0;
+    this.dropBlocks(page);
+    // The jump cache may still name a dropped block: `valid` is false, so it is looked up anew.
+    return true;
+  }
+
   /** Takes the trap of the access at `address` that just faulted. */
   fault(address: number): void {
     this.hart.raise(this.memory.fault, address);
@@ -563,7 +661,14 @@ export class TranslatorCore extends InterpreterCore {
 
   /** Compiles the block at `pc` (code at RAM `offset`) into the cache. */
   private translate(pc: number, offset: number): Block | undefined {
-    const compiled = compileBlock(this.u16, offset, pc, this.hart.decoder, this.emit);
+    const compiled = compileBlock(
+      this.u16,
+      offset,
+      pc,
+      this.hart.decoder,
+      this.emit,
+      this.blockCalls,
+    );
     if (compiled === undefined) return undefined;
     return this.install(pc, offset, compiled);
   }
@@ -600,17 +705,28 @@ export class TranslatorCore extends InterpreterCore {
     return block;
   }
 
-  /** A write reached a RAM page holding translated code: its blocks are dropped. */
+  /**
+   * A write reached a RAM page holding translated code: its blocks are dropped, and its call
+   * sites forgotten (the code there is another).
+   */
   protected codeWritten(page: number): void {
-    const list = this.pageBlocks.get(page);
     this.codeHit = true;
+    this.invalidated += this.pageBlocks.get(page)?.length ?? 0;
+    this.dropBlocks(page);
+    if (this.callSites.size !== 0)
+      for (const offset of this.callSites)
+        if (offset >>> 12 === page) this.callSites.delete(offset);
+  }
+
+  /** Drops the translated blocks of RAM page `page`. */
+  private dropBlocks(page: number): void {
+    const list = this.pageBlocks.get(page);
     if (list === undefined) return;
     for (const block of list) {
       block.valid = false;
       if (this.blocks.get(block.offset) === block) this.blocks.delete(block.offset);
       this.cacheSize -= block.size;
     }
-    this.invalidated += list.length;
     this.pageBlocks.delete(page);
   }
 
@@ -707,6 +823,7 @@ export class TranslatorCore extends InterpreterCore {
   override invalidate(): void {
     super.invalidate();
     this.flush();
+    this.callSites.clear();
     this.recent.fill(-1);
     this.rtag.fill(-1);
     this.wtag.fill(-1);
@@ -722,6 +839,7 @@ export class TranslatorCore extends InterpreterCore {
       invalidations: this.invalidated,
       flushes: this.flushed,
       interpreted: this.steps,
+      retranslations: this.retranslated,
     };
   }
 }

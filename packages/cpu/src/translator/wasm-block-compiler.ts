@@ -44,6 +44,8 @@ export interface WasmBlockHost {
   load(address: number, size: 1 | 2 | 4): number;
   store(address: number, size: 1 | 2 | 4, value: number): void;
   fault(address: number): void;
+  /** Runs a call of the call policy: whether the instruction completed (`TranslatorCore.handle`). */
+  handle(instruction: DecodedInstruction): boolean;
 }
 
 /** A block returns this when a handler it called has set pc and `retired` itself. */
@@ -116,9 +118,10 @@ export function wasmEmitter(
   /** The handler calls of the running block's module (set as it is entered). */
   const running: Running = { calls: [] };
   /**
-   * Runs the interpreter's handler for handler call `index` of the running block, with the
-   * hart as that instruction finds it (`count` instructions of the block retired before it):
-   * whether it completed (false: it trapped).
+   * Runs the interpreter's handler (or the call policy's call) for handler call `index` of
+   * the running block, with the hart as that instruction finds it (`count` instructions of the
+   * block retired before it): whether it completed (false: it trapped, or the call ended the
+   * run).
    */
   const handle = (index: number, count: number): boolean => {
     const at = running.calls[index] as BlockInstruction;
@@ -126,7 +129,7 @@ export function wasmEmitter(
     hart.pc = at.pc;
     hart.nextPc = at.next;
     hart.instruction = at.decoded;
-    return execute(hart, at.decoded);
+    return at.call ? core.handle(at.decoded) : execute(hart, at.decoded);
   };
   const host = hostFunctions({
     load: (address: number, size: 1 | 2 | 4, count: number) => {
