@@ -7,12 +7,10 @@
 import { boardEngine, genContext, programImage, TEMPLATES } from '@trapeze/conformance';
 import { directBoard } from '@trapeze/full-virt';
 import fc from 'fast-check';
+import { takeOption } from './options.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : argv[i + 1];
-};
+const option = (name, fallback) => takeOption(argv, name, fallback);
 const runs = Number(option('--runs', '50'));
 const seed = Number(option('--seed', '1'));
 const core = option('--core', 'translator');

@@ -1,20 +1,22 @@
-// The OS workloads (docs/guests.md) on `bare` and `direct`, side by side: for each workload W the
-// wall time of a whole boot running it three times (`run=W,W,W`) on each engine and their ratio,
-// and — from the difference between `run=W,W` and `run=W` (the program loaded once more and its
-// N operations) — exits per operation by reason and the efficiency. Usage: node packages/full-virt/bench/engines.mjs [--runs N] [--core translator|interpreter] [WORKLOAD...]
+// The OS workloads (docs/guests.md) on `bare`, `direct` and `translate` side by side, in the style
+// of Adams and Agesen's 2006 comparison: for each workload W the wall time of a whole boot
+// running it three times (`run=W,W,W`) on each engine and its ratio to bare; and — from the
+// difference between `run=W,W` and `run=W` (the program loaded once more and its N operations) —
+// exits and calls per operation by reason, and the efficiency.
+// Usage: node packages/full-virt/bench/engines.mjs [--runs N] [--core translator|interpreter]
+//   [--engines bare,direct,translate,translate/all] [WORKLOAD...] [IMAGE.elf...]
+// (--core is the real core of bare and direct; translate always runs on the translator.)
 import { readFileSync } from 'node:fs';
 import { BufferBackend } from '@trapeze/devices';
 import { createEngineMachine, EXIT_REASONS, exitStatistics } from '@trapeze/full-virt';
+import { takeOption } from './options.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const [value] = argv.splice(i, 2).slice(1);
-  return value;
-};
+const option = (name, fallback) => takeOption(argv, name, fallback);
 const runs = Number(option('--runs', '3'));
 const core = option('--core', 'translator');
+const engines = option('--engines', 'bare,direct,translate,translate/all').split(',');
+if (engines[0] !== 'bare') throw new Error('--engines must start with bare (the reference)');
 const N = {
   syscall: 10000,
   pgfault: 256,
@@ -29,52 +31,88 @@ const images =
   argv.length > 0
     ? argv.filter((w) => w.endsWith('.elf'))
     : ['compute-bare.elf', 'compute-sv32.elf'];
-const image = new Uint8Array(
+const osImage = new Uint8Array(
   readFileSync(new URL('../../../guests/images/os.elf', import.meta.url)),
 );
 
-function once(engine, bootargs) {
-  const machine = createEngineMachine({ engine, core, serial: new BufferBackend(), bootargs });
-  machine.loadElf(image);
+/** A machine running `bytes` on `name` (`translate/all`: the translate engine, policy all). */
+function machineOn(name, bytes, bootargs) {
+  const [engine, policy] = name.split('/');
+  const machine = createEngineMachine({
+    engine,
+    ...(engine === 'translate' ? (policy === undefined ? {} : { policy }) : { core }),
+    serial: new BufferBackend(),
+    ...(bootargs === undefined ? {} : { bootargs }),
+  });
+  machine.loadElf(bytes);
+  return machine;
+}
+
+function once(name, bytes, bootargs) {
+  const machine = machineOn(name, bytes, bootargs);
   const start = performance.now();
   const exit = machine.run(1e10);
   const ms = performance.now() - start;
-  if (exit.kind !== 'pass') throw new Error(`${bootargs} on ${engine}: ${exit.kind}`);
+  if (exit.kind !== 'pass') throw new Error(`${bootargs} on ${name}: ${exit.kind}`);
   return { ms, retired: machine.hart.retired, exits: exitStatistics(machine) };
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-console.log(`core: ${core}, ${runs} runs, median wall time of run=W,W,W (boot included)`);
-console.log(
-  '| workload | N | bare (ms) | direct (ms) | direct / bare | exits per op | by reason (per op) | efficiency |',
-);
-console.log('|---|---:|---:|---:|---:|---:|---|---:|');
-for (const w of workloads) {
-  const times = { bare: [], direct: [] };
-  let one;
-  let two;
-  for (let r = 0; r < runs; r++) {
-    for (const engine of ['bare', 'direct']) {
-      times[engine].push(once(engine, `run=${w},${w},${w}`).ms);
-      if (engine === 'direct' && r === 0)
-        [one, two] = [once(engine, `run=${w}`), once(engine, `run=${w},${w}`)];
-    }
-  }
-  const n = N[w] ?? 1;
-  const per = (reason) => (two.exits.exits[reason] - one.exits.exits[reason]) / n;
-  const total = (two.exits.total - one.exits.total) / n;
-  const reasons = EXIT_REASONS.map((r) => [r, per(r)])
+const fixed = (v) => v.toFixed(v < 10 ? 1 : 0);
+/** Per-op counts by reason, largest first: `csr 10, xret 1.0`. */
+const byReason = (counts, n) =>
+  EXIT_REASONS.map((r) => [r, counts(r) / n])
     .filter(([, v]) => v >= 0.05)
     .sort((x, y) => y[1] - x[1])
-    .map(([r, v]) => `${r} ${v.toFixed(v < 10 ? 1 : 0)}`)
-    .join(', ');
-  const retired = two.retired - one.retired;
-  const direct = two.exits.direct - one.exits.direct;
+    .map(([r, v]) => `${r} ${fixed(v)}`)
+    .join(', ') || '—';
+
+const hypervisors = engines.slice(1);
+console.log(
+  `real core of bare and direct: ${core}; ${runs} runs; median wall time of run=W,W,W (boot included)`,
+);
+console.log('');
+console.log(
+  `| workload | N | bare (ms) | ${hypervisors.map((e) => `${e} (ms) | ${e} / bare`).join(' | ')} |`,
+);
+console.log(`|---|---:|---:|${hypervisors.map(() => '---:|---:|').join('')}`);
+const perOp = [];
+for (const w of workloads) {
+  const times = Object.fromEntries(engines.map((e) => [e, []]));
+  const diffs = {};
+  for (let r = 0; r < runs; r++) {
+    for (const engine of engines) {
+      times[engine].push(once(engine, osImage, `run=${w},${w},${w}`).ms);
+      if (engine !== 'bare' && r === 0)
+        diffs[engine] = [once(engine, osImage, `run=${w}`), once(engine, osImage, `run=${w},${w}`)];
+    }
+  }
   const bare = median(times.bare);
-  const dir = median(times.direct);
-  console.log(
-    `| ${w} | ${n} | ${bare.toFixed(1)} | ${dir.toFixed(1)} | ${(dir / bare).toFixed(2)} | ${total.toFixed(total < 10 ? 1 : 0)} | ${reasons} | ${((100 * direct) / retired).toFixed(2)} % |`,
-  );
+  const cells = hypervisors.map((e) => {
+    const t = median(times[e]);
+    return `${t.toFixed(1)} | ${(t / bare).toFixed(2)}`;
+  });
+  console.log(`| ${w} | ${N[w] ?? 1} | ${bare.toFixed(1)} | ${cells.join(' | ')} |`);
+  perOp.push([w, diffs]);
+}
+
+console.log('');
+console.log(
+  '| workload | engine | exits per op | by reason | calls per op | by reason | efficiency |',
+);
+console.log('|---|---|---:|---|---:|---|---:|');
+for (const [w, diffs] of perOp) {
+  const n = N[w] ?? 1;
+  for (const e of hypervisors) {
+    const [one, two] = diffs[e];
+    const exits = (r) => two.exits.exits[r] - one.exits.exits[r];
+    const calls = (r) => two.exits.calls[r] - one.exits.calls[r];
+    const retired = two.retired - one.retired;
+    const direct = two.exits.direct - one.exits.direct;
+    console.log(
+      `| ${w} | ${e} | ${fixed((two.exits.total - one.exits.total) / n)} | ${byReason(exits, n)} | ${fixed((two.exits.callTotal - one.exits.callTotal) / n)} | ${byReason(calls, n)} | ${((100 * direct) / retired).toFixed(2)} % |`,
+    );
+  }
 }
 
 // The bare-metal compute programs (274 million instructions each; compute-sv32.elf with Sv32 on
@@ -82,30 +120,28 @@ for (const w of workloads) {
 if (images.length > 0) {
   console.log('');
   console.log(
-    '| image | instructions | bare (ms) | direct (ms) | direct / bare | exits | efficiency |',
+    `| image | instructions | bare (ms) | ${hypervisors.map((e) => `${e} (ms) | ${e} / bare | exits | calls`).join(' | ')} |`,
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`|---|---:|---:|${hypervisors.map(() => '---:|---:|---:|---:|').join('')}`);
 }
 for (const name of images) {
   const bytes = new Uint8Array(
     readFileSync(new URL(`../../../guests/images/${name}`, import.meta.url)),
   );
-  const times = { bare: [], direct: [] };
-  let last;
+  const times = Object.fromEntries(engines.map((e) => [e, []]));
+  const last = {};
   for (let r = 0; r < runs; r++) {
-    for (const engine of ['bare', 'direct']) {
-      const machine = createEngineMachine({ engine, core, serial: new BufferBackend() });
-      machine.loadElf(bytes);
-      const start = performance.now();
-      const exit = machine.run(1e10);
-      times[engine].push(performance.now() - start);
-      if (exit.kind !== 'pass') throw new Error(`${name} on ${engine}: ${exit.kind}`);
-      if (engine === 'direct') last = exitStatistics(machine);
+    for (const engine of engines) {
+      const result = once(engine, bytes, undefined);
+      times[engine].push(result.ms);
+      last[engine] = result;
     }
   }
   const bare = median(times.bare);
-  const dir = median(times.direct);
-  console.log(
-    `| ${name} | ${last.retired} | ${bare.toFixed(0)} | ${dir.toFixed(0)} | ${(dir / bare).toFixed(2)} | ${last.total} | ${(100 * last.efficiency).toFixed(4)} % |`,
-  );
+  const cells = hypervisors.map((e) => {
+    const t = median(times[e]);
+    const x = last[e].exits;
+    return `${t.toFixed(0)} | ${(t / bare).toFixed(2)} | ${x.total} | ${x.callTotal}`;
+  });
+  console.log(`| ${name} | ${last.bare.retired} | ${bare.toFixed(0)} | ${cells.join(' | ')} |`);
 }

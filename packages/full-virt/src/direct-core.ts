@@ -338,7 +338,7 @@ export class DirectCore implements Core {
    * Makes the real hart walk the shadow view of the guest's present privilege and `mstatus`,
    * after dropping every view if the guest changed `satp`, fenced, or changed PMP or the bus.
    */
-  private enterView(): void {
+  protected enterView(): void {
     const v = this.hart;
     const csr = v.csr;
     const memory = this.memory;

@@ -56,6 +56,12 @@ export function sensitiveReason(name: string): ExitReason {
   return 'emulated';
 }
 
+/** Each reason's position in {@link EXIT_REASONS}. */
+const REASON_INDEX = Object.fromEntries(EXIT_REASONS.map((reason, i) => [reason, i])) as Record<
+  ExitReason,
+  number
+>;
+
 /** A hypervisor's exits and efficiency (statistics: never guest state). */
 export interface ExitStatistics {
   /** Exits by reason (every reason present, 0 when it never happened). */
@@ -94,8 +100,9 @@ export class ExitCounters {
 
   /** Counts one exit for `reason` (with `detail` for `trap`, `shadow` and `mmio`). */
   count(reason: ExitReason, detail?: string): void {
-    const index = EXIT_REASONS.indexOf(reason);
+    const index = REASON_INDEX[reason];
     this.counts[index] = (this.counts[index] as number) + 1;
+    if (detail === undefined) return;
     const by =
       reason === 'trap'
         ? this.traps
@@ -104,7 +111,7 @@ export class ExitCounters {
           : reason === 'mmio'
             ? this.mmio
             : undefined;
-    if (by !== undefined && detail !== undefined) by.set(detail, (by.get(detail) ?? 0) + 1);
+    if (by !== undefined) by.set(detail, (by.get(detail) ?? 0) + 1);
   }
 
   /** Counts by reason (every reason present). */

@@ -20,13 +20,12 @@ import {
   type CallPolicy,
   type CallResult,
   type CoreOptions,
-  callsInline,
   type TranslatorCore,
 } from '@trapeze/cpu';
-import { type DecodedInstruction, execute } from '@trapeze/isa';
+import { type DecodedInstruction, execute, MSTATUS_MPP_SHIFT, MSTATUS_MPRV } from '@trapeze/isa';
 import { DirectCore } from './direct-core.js';
 import { FullVirtError } from './errors.js';
-import { sensitiveReason } from './exits.js';
+import { type ExitReason, sensitiveReason } from './exits.js';
 
 /**
  * Which guest code the translator compiles sensitive instructions of into calls: `hybrid`
@@ -77,6 +76,8 @@ export class TranslateCore extends DirectCore implements CallPolicy {
   private readonly emulatedAccesses = new Map<number, number>();
   /** Instructions made calls by adaptive translation. */
   private adapted = 0;
+  /** The reason of a call, by instruction-table index. */
+  private readonly reasons: ExitReason[] = [];
 
   /**
    * @param options the board's memory system and CSRs: the guest's
@@ -116,14 +117,15 @@ export class TranslateCore extends DirectCore implements CallPolicy {
 
   /**
    * Runs a call on the virtual CPU: the instruction (at the real hart's pc, which translated
-   * code has set) with the reference interpreter's semantics, counted by reason. A CSR access
-   * that may stay inside a block and neither trapped nor reached a device goes on in the block
-   * ({@link CALL_DONE}); anything else ends the real core's run so that the hypervisor looks at
-   * what changed — privilege, `satp`, `mstatus`, interrupts, a device — before going on
-   * ({@link CALL_EXIT}). Under `hybrid`, user code's instructions run on the real hart
+   * code has set) with the reference interpreter's semantics, counted by reason. When it
+   * completed without a trap or a device access, the real core goes on: in its block for a CSR
+   * access that stays there ({@link CALL_DONE}); after the block, in the shadow view of the
+   * guest's new mode, when nothing else needs the hypervisor's loop (no interrupt ready, no
+   * WFI, no armed trigger, no M-mode `MPRV` access mode). Anything else ends the real core's
+   * run ({@link CALL_EXIT}). Under `hybrid`, user code's instructions run on the real hart
    * ({@link CALL_HART}): they trap and exit, as under `direct`.
    */
-  call(instruction: DecodedInstruction): CallResult {
+  call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult {
     const v = this.hart;
     if (v.privilege === 0 && this.policy === 'hybrid') return CALL_HART;
     const real = this.real.hart;
@@ -138,16 +140,32 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     const traps = v.traps;
     const slow = memory.slowAccesses;
     const epoch = memory.mmu.epoch;
-    const name = instruction.spec.name;
+    const reason = this.callReason(instruction);
     const fenced =
-      name === 'sfence.vma' && instruction.rs1 !== 0 ? (v.x[instruction.rs1] as number) >>> 0 : -1;
+      reason === 'sfence.vma' && instruction.rs1 !== 0
+        ? (v.x[instruction.rs1] as number) >>> 0
+        : -1;
     const done = this.runCall(instruction);
-    const region = memory.slowAccesses === slow ? undefined : memory.bus.regionAt(memory.mmu.paddr);
-    this.classify(this.callCounters, sensitiveReason(name), traps, region);
-    if (done && v.traps === traps && region === undefined && callsInline(instruction)) {
+    if (memory.slowAccesses !== slow) {
+      this.classify(this.callCounters, reason, traps, memory.bus.regionAt(memory.mmu.paddr));
+    } else if (done && v.traps === traps) {
+      this.callCounters.count(reason);
       this.callRetired++;
-      return CALL_DONE;
-    }
+      if (staysInBlock) return CALL_DONE;
+      real.reservation = v.reservation;
+      real.reservationValue = v.reservationValue;
+      if (fenced >= 0 && memory.mmu.epoch === epoch + 1) this.fencePage(fenced, epoch);
+      if (this.mayGoOn()) {
+        // The block ends; the real core goes on at the next pc, in the view of the new mode.
+        real.nextPc = v.nextPc;
+        this.goOn(instruction);
+        return CALL_DONE;
+      }
+      v.pc = v.nextPc;
+      real.pc = v.pc;
+      real.retired++;
+      return CALL_EXIT;
+    } else this.classify(this.callCounters, reason, traps, undefined);
     if (done) {
       v.pc = v.nextPc;
       real.retired++;
@@ -159,6 +177,43 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     if (fenced >= 0 && v.traps === traps && memory.mmu.epoch === epoch + 1)
       this.fencePage(fenced, epoch);
     return CALL_EXIT;
+  }
+
+  /** The reason a call of `instruction` is counted under (cached by instruction kind). */
+  private callReason(instruction: DecodedInstruction): ExitReason {
+    const known = this.reasons[instruction.index];
+    if (known !== undefined) return known;
+    const reason = sensitiveReason(instruction.spec.name);
+    if (instruction.index >= 0) this.reasons[instruction.index] = reason;
+    return reason;
+  }
+
+  /**
+   * Whether the real core may run on after a call that changed the guest's context, without
+   * the hypervisor's loop: no interrupt ready to inject, no WFI, no breakpoint or armed
+   * trigger (those run on the interpreter), no M-mode access under `MPRV` (emulated).
+   */
+  private mayGoOn(): boolean {
+    const v = this.hart;
+    const csr = v.csr;
+    if (v.waiting || v.pendingCause >= 0) return false;
+    if ((csr.mip & csr.mie) !== 0 && v.readyInterrupt() >= 0) return false;
+    if (this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access) return false;
+    const status = csr.mstatus;
+    return !(
+      v.privilege === 3 &&
+      (status & MSTATUS_MPRV) !== 0 &&
+      ((status >>> MSTATUS_MPP_SHIFT) & 3) !== 3
+    );
+  }
+
+  /**
+   * Prepares the real core to go on after a call that changed the guest's context: the real
+   * hart walks the shadow view of the guest's mode (dropped first if the call changed `satp`,
+   * fenced, or changed PMP). The real core re-reads its context as the block ends.
+   */
+  protected goOn(_instruction: DecodedInstruction): void {
+    this.enterView();
   }
 
   /**

@@ -2,7 +2,7 @@
  * Hypervisors with one fault planted, for checking that the conformance properties catch what a
  * real hypervisor bug would do (each paired with the template whose programs expose it).
  */
-import { CALL_DONE, CALL_EXIT, type CallResult, type CoreOptions } from '@trapeze/cpu';
+import type { CoreOptions } from '@trapeze/cpu';
 import { ACCESS_LOAD, type DecodedInstruction, MSTATUS_MXR, MSTATUS_SUM } from '@trapeze/isa';
 import { DirectCore } from '../src/direct-core.js';
 import type { ExitReason } from '../src/exits.js';
@@ -57,25 +57,15 @@ class MovesInstret extends DirectCore {
 }
 
 /**
- * `translate`: an xRET call changes the privilege mode but does not end the block: the real
- * core goes on in the shadow view of the mode the guest left (caught by the kernel-transition
- * programs of test/transitions.ts, whose kernel reaches addresses M-mode's view maps).
+ * `translate`: an xRET call changes the privilege mode but its block's end does not hand the
+ * real core the new mode's context: it goes on in the shadow view of the mode the guest left
+ * (caught by the kernel-transition programs of test/transitions.ts, whose kernel reaches
+ * addresses M-mode's view maps).
  */
 export class XretKeepsBlock extends TranslateCore {
-  override call(instruction: DecodedInstruction): CallResult {
+  protected override goOn(instruction: DecodedInstruction): void {
     const name = instruction.spec.name;
-    if (name !== 'mret' && name !== 'sret') return super.call(instruction);
-    const v = this.hart;
-    const real = this.real.hart;
-    const traps = v.traps;
-    const retired = real.retired;
-    const result = super.call(instruction);
-    if (result !== CALL_EXIT || v.traps !== traps || v.pendingCause >= 0) return result;
-    // The block goes on at the new pc, as after a call that changed nothing it depends on.
-    real.retired = retired;
-    real.nextPc = real.pc;
-    this.callRetired--;
-    return CALL_DONE;
+    if (name !== 'mret' && name !== 'sret') super.goOn(instruction);
   }
 }
 

@@ -61,7 +61,7 @@ const EXPECTED_OUTPUT: Record<string, readonly string[]> = {
   cpu: ['true 500', 'blocksTranslated'],
   devices: ['true 10', 'hi', '"ok\\n"', 'true', "{ kind: 'fail', code: 3 } 100000n"],
   machine: ["{ kind: 'pass', code: 0, instructions: 15 } hi"],
-  'full-virt': ['pass 1 1', '0.'],
+  'full-virt': ['pass 1 1', '0.', '0 1'],
   conformance: ["kind: 'halt'", '[]'],
   'conformance-2': [],
   cli: ['add\ta0, a1, a0', '00000000\t02a00513\tli a0, 42'],
@@ -74,7 +74,7 @@ const EXPECTED_COMMONJS: Record<string, string> = {
   cpu: "[ 'interpreter', 'translator' ]",
   devices: "{ kind: 'pass', code: 0 }",
   machine: '1000',
-  'full-virt': "[ 'bare', 'direct' ]",
+  'full-virt': "[ 'bare', 'direct', 'translate' ]",
   conformance: '1 19',
   cli: 'add\ta0, a1, a0',
 };

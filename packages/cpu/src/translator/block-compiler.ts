@@ -514,7 +514,8 @@ export function compileJavaScript(
       };
       const bind = (text: string) => bindOperands(text, operands);
       // The interpreter's handler, or the call policy's call (the core's `handle`).
-      const run = (ins: string) => (at.call ? `c.handle(${ins})` : `execute(h, ${ins})`);
+      const run = (ins: string, stays: boolean) =>
+        at.call ? `c.handle(${ins}, ${stays})` : `execute(h, ${ins})`;
       if (s === undefined && callsInline(d)) {
         // A CSR access that changes nothing the block depends on: the interpreter's handler,
         // with the hart as the instruction finds it, and the block goes on.
@@ -522,7 +523,7 @@ export function compileJavaScript(
         const now = retired(k);
         lines.push(
           `${writeBack} h.retired += ${now}; h.pc = ${at.pc}; h.nextPc = ${at.next}; h.instruction = I[${calls.length - 1}];`,
-          `if (!${run(`I[${calls.length - 1}]`)}) return ${BLOCK_CONTEXT};`,
+          `if (!${run(`I[${calls.length - 1}]`, true)}) return ${BLOCK_CONTEXT};`,
           `h.retired -= ${now};${d.rd !== 0 ? ` r${d.rd} = x[${d.rd}];` : ''}`,
         );
         continue;
@@ -533,7 +534,7 @@ export function compileJavaScript(
         lines.push(
           `${writeBack} h.retired += ${retired(k)}; h.pc = ${at.pc}; h.nextPc = ${at.next};`,
           `const ins = I[${calls.length - 1}]; h.instruction = ins;`,
-          `if (${run('ins')}) { h.pc = h.nextPc; h.retired++; }`,
+          `if (${run('ins', false)}) { h.pc = h.nextPc; h.retired++; }`,
           `return ${BLOCK_CONTEXT};`,
         );
         ended = true;

@@ -10,9 +10,9 @@ import type { DecodedInstruction } from '@trapeze/isa';
 
 /**
  * {@link CallPolicy.call}: the instruction completed as a handler would have (the hart's
- * `nextPc` is where it goes on); the block counts it as retired and, for a CSR access that may
- * stay inside a block (a read, or a write of a scratch, exception pc, cause, trap value or
- * vector register), goes on.
+ * `nextPc` is where it goes on); the block counts it as retired and goes on when the call
+ * stays in its block, else ends and the core re-reads the hart's context (privilege, `satp`,
+ * `mstatus`, …) before it runs on.
  */
 export const CALL_DONE = 0;
 /** {@link CallPolicy.call}: not the policy's: run it on the hart, as without a policy. */
@@ -44,8 +44,11 @@ export interface CallPolicy {
   /**
    * Runs the call for `instruction` at the hart's pc: the hart's registers, `pc`, `nextPc`,
    * `instruction` and `retired` (the block's instructions before it counted) are as the
-   * instruction finds them. Answers how the block goes on: {@link CALL_DONE},
-   * {@link CALL_HART} or {@link CALL_EXIT}.
+   * instruction finds them. `staysInBlock`: whether the block goes on after {@link CALL_DONE}
+   * without re-reading the hart's context — true for a CSR access that may stay inside a block
+   * (a read, or a write of a scratch, exception pc, cause, trap value or vector register;
+   * `callsInline`), false for anything else. Answers how the block goes on:
+   * {@link CALL_DONE}, {@link CALL_HART} or {@link CALL_EXIT}.
    */
-  call(instruction: DecodedInstruction): CallResult;
+  call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult;
 }

@@ -48,6 +48,7 @@ import {
   type BlockEmitter,
   type BlockFunction,
   type CompiledBlock,
+  callsInline,
   compileBlock,
   compileJavaScript,
   compileRegion,
@@ -454,7 +455,7 @@ export class TranslatorCore extends InterpreterCore {
     if (!site && !calls.policy.calls(instruction)) return false;
     hart.instruction = instruction;
     hart.nextPc = (pc + instruction.size) >>> 0;
-    if (this.handle(instruction)) {
+    if (this.handle(instruction, callsInline(instruction))) {
       hart.pc = hart.nextPc;
       hart.retired++;
     }
@@ -594,12 +595,13 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /**
-   * A call of the call policy, from a block (the hart as the instruction finds it): whether the
-   * instruction completed, as the interpreter's handler answers. A call that ends the run
-   * answers false and the run returns `EXIT_CALL`.
+   * A call of the call policy, from a block (the hart as the instruction finds it;
+   * `staysInBlock`: whether the block goes on after it): whether the instruction completed, as
+   * the interpreter's handler answers. A call that ends the run answers false and the run
+   * returns `EXIT_CALL`.
    */
-  handle(instruction: DecodedInstruction): boolean {
-    const result = (this.blockCalls as BlockCalls).policy.call(instruction);
+  handle(instruction: DecodedInstruction, staysInBlock: boolean): boolean {
+    const result = (this.blockCalls as BlockCalls).policy.call(instruction, staysInBlock);
     if (result === CALL_DONE) return true;
     if (result === CALL_HART) return execute(this.hart, instruction);
     this.callExit = true;

@@ -45,7 +45,7 @@ export interface WasmBlockHost {
   store(address: number, size: 1 | 2 | 4, value: number): void;
   fault(address: number): void;
   /** Runs a call of the call policy: whether the instruction completed (`TranslatorCore.handle`). */
-  handle(instruction: DecodedInstruction): boolean;
+  handle(instruction: DecodedInstruction, staysInBlock: boolean): boolean;
 }
 
 /** A block returns this when a handler it called has set pc and `retired` itself. */
@@ -120,16 +120,16 @@ export function wasmEmitter(
   /**
    * Runs the interpreter's handler (or the call policy's call) for handler call `index` of
    * the running block, with the hart as that instruction finds it (`count` instructions of the
-   * block retired before it): whether it completed (false: it trapped, or the call ended the
-   * run).
+   * block retired before it; `stays`: whether the block goes on after it): whether it
+   * completed (false: it trapped, or the call ended the run).
    */
-  const handle = (index: number, count: number): boolean => {
+  const handle = (index: number, count: number, stays: boolean): boolean => {
     const at = running.calls[index] as BlockInstruction;
     hart.retired += count;
     hart.pc = at.pc;
     hart.nextPc = at.next;
     hart.instruction = at.decoded;
-    return at.call ? core.handle(at.decoded) : execute(hart, at.decoded);
+    return at.call ? core.handle(at.decoded, stays) : execute(hart, at.decoded);
   };
   const host = hostFunctions({
     load: (address: number, size: 1 | 2 | 4, count: number) => {
@@ -146,12 +146,12 @@ export function wasmEmitter(
       words[STATE.exit >> 2] = core.exit;
     },
     call: (index: number, count: number) => {
-      if (!handle(index, count)) return 0;
+      if (!handle(index, count, true)) return 0;
       hart.retired -= count;
       return 1;
     },
     end: (index: number, count: number) => {
-      if (handle(index, count)) {
+      if (handle(index, count, false)) {
         hart.pc = hart.nextPc;
         hart.retired++;
       }
