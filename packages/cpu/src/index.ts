@@ -47,7 +47,7 @@ export {
   TLB_ENTRIES,
 } from './translator/block-compiler.js';
 export type { CallPolicy, CallResult } from './translator/call-policy.js';
-export { CALL_DONE, CALL_EXIT, CALL_HART } from './translator/call-policy.js';
+export { CALL_DONE, CALL_EXIT, CALL_HART, CALL_TRAP } from './translator/call-policy.js';
 export type { HostCode, TranslatorOptions } from './translator/translator-core.js';
 export { DEFAULT_CACHE_LIMIT, TranslatorCore } from './translator/translator-core.js';
 export { createCoreRam } from './translator/wasm-state.js';

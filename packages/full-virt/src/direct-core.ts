@@ -230,8 +230,11 @@ export class DirectCore implements Core {
       const slow = this.memory.slowAccesses;
       this.runStart = start;
       this.realStart = before;
-      const room = Math.min(limit - start, deadline - start - v.countedTraps);
-      const exit = this.real.run(before + room, Number.POSITIVE_INFINITY);
+      // The real hart's counted traps stand for the virtual CPU's that calls take (translate).
+      const exit = this.real.run(
+        before + (limit - start),
+        before + real.countedTraps + (deadline - start - v.countedTraps),
+      );
       const ran = real.retired - before;
       v.retired = start + ran;
       this.directRetired += ran - (this.callRetired - calls);

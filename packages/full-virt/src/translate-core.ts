@@ -17,6 +17,7 @@ import {
   CALL_DONE,
   CALL_EXIT,
   CALL_HART,
+  CALL_TRAP,
   type CallPolicy,
   type CallResult,
   type CoreOptions,
@@ -121,8 +122,9 @@ export class TranslateCore extends DirectCore implements CallPolicy {
    * completed without a trap or a device access, the real core goes on: in its block for a CSR
    * access that stays there ({@link CALL_DONE}); after the block, in the shadow view of the
    * guest's new mode, when nothing else needs the hypervisor's loop (no interrupt ready, no
-   * WFI, no armed trigger, no M-mode `MPRV` access mode). Anything else ends the real core's
-   * run ({@link CALL_EXIT}). Under `hybrid`, user code's instructions run on the real hart
+   * WFI, no armed trigger, no M-mode `MPRV` access mode) — also after a trap the guest took in
+   * the call, at its handler ({@link CALL_TRAP}). Anything else — a device access, a trap a
+   * sink above intercepts — ends the real core's run ({@link CALL_EXIT}). Under `hybrid`, user code's instructions run on the real hart
    * ({@link CALL_HART}): they trap and exit, as under `direct`.
    */
   call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult {
@@ -138,6 +140,7 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     v.reservation = real.reservation;
     v.reservationValue = real.reservationValue;
     const traps = v.traps;
+    const counted = v.countedTraps;
     const slow = memory.slowAccesses;
     const epoch = memory.mmu.epoch;
     const reason = this.callReason(instruction);
@@ -165,7 +168,18 @@ export class TranslateCore extends DirectCore implements CallPolicy {
       real.pc = v.pc;
       real.retired++;
       return CALL_EXIT;
-    } else this.classify(this.callCounters, reason, traps, undefined);
+    } else {
+      this.classify(this.callCounters, reason, traps, undefined);
+      if (!done && v.traps !== traps && this.mayGoOn()) {
+        // The guest took a trap (an ECALL, an illegal access): the real core goes on at its
+        // handler, in the view of its mode; a counted trap moves the real hart's deadline.
+        real.pc = v.pc;
+        real.countedTraps += v.countedTraps - counted;
+        real.reservation = v.reservation;
+        this.goOn(instruction);
+        return CALL_TRAP;
+      }
+    }
     if (done) {
       v.pc = v.nextPc;
       real.retired++;

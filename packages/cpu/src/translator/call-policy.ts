@@ -24,8 +24,15 @@ export const CALL_HART = 1;
  */
 export const CALL_EXIT = 2;
 
+/**
+ * {@link CallPolicy.call}: the instruction did not complete — the guest took a trap — and the
+ * policy set the hart's pc (and added to its `countedTraps` a trap QEMU's icount counts); the
+ * block ends and the core runs on from there.
+ */
+export const CALL_TRAP = 3;
+
 /** What {@link CallPolicy.call} returns: one of the `CALL_*` constants. */
-export type CallResult = typeof CALL_DONE | typeof CALL_HART | typeof CALL_EXIT;
+export type CallResult = typeof CALL_DONE | typeof CALL_HART | typeof CALL_EXIT | typeof CALL_TRAP;
 
 /**
  * A virtualization policy for the translator (`TranslatorOptions.calls`). An instruction
@@ -48,7 +55,7 @@ export interface CallPolicy {
    * without re-reading the hart's context — true for a CSR access that may stay inside a block
    * (a read, or a write of a scratch, exception pc, cause, trap value or vector register;
    * `callsInline`), false for anything else. Answers how the block goes on:
-   * {@link CALL_DONE}, {@link CALL_HART} or {@link CALL_EXIT}.
+   * {@link CALL_DONE}, {@link CALL_TRAP}, {@link CALL_HART} or {@link CALL_EXIT}.
    */
   call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult;
 }

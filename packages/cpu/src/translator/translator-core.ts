@@ -55,7 +55,7 @@ import {
   type RegionEntry,
   TLB_ENTRIES,
 } from './block-compiler.js';
-import { CALL_DONE, CALL_HART, type CallPolicy } from './call-policy.js';
+import { CALL_DONE, CALL_EXIT, CALL_HART, type CallPolicy } from './call-policy.js';
 import { DEFAULT_BATCH_INSTRUCTIONS, wasmEmitter } from './wasm-block-compiler.js';
 import { STATE, wasmMemoryOf } from './wasm-state.js';
 
@@ -604,7 +604,7 @@ export class TranslatorCore extends InterpreterCore {
     const result = (this.blockCalls as BlockCalls).policy.call(instruction, staysInBlock);
     if (result === CALL_DONE) return true;
     if (result === CALL_HART) return execute(this.hart, instruction);
-    this.callExit = true;
+    if (result === CALL_EXIT) this.callExit = true;
     return false;
   }
 

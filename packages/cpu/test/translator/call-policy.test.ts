@@ -11,6 +11,7 @@ import {
   CALL_DONE,
   CALL_EXIT,
   CALL_HART,
+  CALL_TRAP,
   type CallPolicy,
   type CallResult,
 } from '../../src/translator/call-policy.js';
@@ -139,6 +140,50 @@ describe.each(HOST_CODES)('call policies (%s)', (hostCode) => {
     expect({ x: [...core.hart.x], pc: core.hart.pc, retired: 3000 }).toEqual(plainAfter(3000));
     // Every pass from the 1000th instruction on loaded through a call.
     expect(loads()).toBeGreaterThanOrEqual(Math.floor(2000 / 7) - 1);
+  });
+
+  it('CALL_TRAP: an ECALL taken by the policy goes on at the handler, in the same run', () => {
+    const source = `
+      _start:
+        la t0, handler
+        csrw mtvec, t0
+        li s1, 300
+      again:
+        addi a0, a0, 1
+        ecall
+        addi s1, s1, -1
+        bnez s1, again
+      done:
+        j done
+        .balign 4
+      handler:
+        csrr t1, mepc
+        addi t1, t1, 4
+        csrw mepc, t1
+        mret
+    `;
+    const names: string[] = [];
+    let hart: Hart | undefined;
+    const policy: CallPolicy = {
+      calls: (d) => d.spec.name === 'ecall',
+      call: (d) => {
+        names.push(d.spec.name);
+        return execute(hart as Hart, d) ? CALL_EXIT : CALL_TRAP;
+      },
+    };
+    const rig = boot('translator', source, {
+      make: (options) => new TranslatorCore({ ...options, calls: policy }),
+    });
+    hart = rig.core.hart;
+    const plain = boot('translator', source);
+    expect(rig.core.run(2500, INF)).toBe(EXIT_BUDGET);
+    expect(plain.core.run(2500, INF)).toBe(EXIT_BUDGET);
+    expect([...rig.core.hart.x]).toEqual([...plain.core.hart.x]);
+    expect(rig.core.hart.pc).toBe(plain.core.hart.pc);
+    // ECALL counts in QEMU's virtual time: the trap taken in the call did too.
+    expect(rig.core.hart.countedTraps).toBe(plain.core.hart.countedTraps);
+    expect(names.length).toBe(plain.core.hart.countedTraps);
+    expect(names.length).toBeGreaterThan(200);
   });
 
   it('a core without a policy has no call sites', () => {
