@@ -911,8 +911,17 @@ export const run: Command = {
       }
       if (json) {
         const exits = exitStatistics(machine);
+        const core = machine.core;
         const state =
-          exits === undefined ? guestState(machine, exit) : { ...guestState(machine, exit), exits };
+          exits === undefined
+            ? guestState(machine, exit)
+            : {
+                ...guestState(machine, exit),
+                exits,
+                ...(core instanceof TranslateCore
+                  ? { translation: { ...core.statistics(), callSites: core.adaptations() } }
+                  : {}),
+              };
         io.stdout(`${JSON.stringify(state, null, 2)}\n`);
       }
       return status;

@@ -77,8 +77,10 @@ describe('trapeze run --engine', () => {
     for (const r of [hybrid, all]) {
       expect(r?.code).toBe(0);
       expect(r?.stderr).toBe(bare?.stderr);
-      const { exits, ...state } = JSON.parse(r?.stdout ?? '{}');
+      const { exits, translation, ...state } = JSON.parse(r?.stdout ?? '{}');
       expect(state).toEqual(JSON.parse(bare?.stdout ?? '{}'));
+      expect(translation.blocksTranslated).toBeGreaterThan(0);
+      expect(translation.retranslations).toBe(0);
       // M-mode code: every CSR access, the ECALL and the MRET are calls, none an exit.
       expect(exits.exits.csr + exits.exits.ecall + exits.exits.xret).toBe(0);
       expect(exits.calls.csr).toBe(3);
