@@ -416,19 +416,14 @@ export class DirectCore implements Core {
    * A shadow miss at `vaddr` for access `kind`: true when the guest's translation (walked as
    * bare walks it, setting A and D) allows the access on whole pages of RAM and a shadow entry
    * was added or widened; false when the hypervisor must run the instruction (a guest fault, a
-   * device, ROM, PMP finer than a page). A misaligned access reports its first byte's address
-   * (as QEMU's do): its last byte's page, when another, is filled too.
+   * device, ROM, PMP finer than a page). A data access that may reach the next page (a
+   * misaligned access reports its first byte's address, as QEMU's do, and its size is not
+   * known here) is run by the hypervisor: bare walks such an access's pages in an order of its
+   * own (a load from its last byte down, a store from its first up), and a walk sets A and D.
    */
   private fill(vaddr: number, kind: number): boolean {
-    const first = this.fillPage(vaddr, kind);
-    if (first < 0) return false;
-    const last = (vaddr + 3) >>> 0;
-    if ((vaddr & 0xfff) > 0xffc && kind !== SHADOW_FETCH) {
-      const second = this.fillPage(last & ~0xfff, kind);
-      if (second < 0) return false;
-      return first === MAP_ADDED || second === MAP_ADDED;
-    }
-    return first === MAP_ADDED;
+    if ((vaddr & 0xfff) > 0xffc && kind !== SHADOW_FETCH) return false;
+    return this.fillPage(vaddr, kind) === MAP_ADDED;
   }
 
   /** Fills the page of `vaddr`: a {@link ShadowTables.map} result, or -1 when it cannot be. */
