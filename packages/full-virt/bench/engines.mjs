@@ -4,7 +4,9 @@
 // difference between `run=W,W` and `run=W` (the program loaded once more and its N operations) —
 // exits and calls per operation by reason, and the efficiency.
 // Usage: node packages/full-virt/bench/engines.mjs [--runs N] [--core translator|interpreter]
-//   [--engines bare,direct,translate,translate/all] [WORKLOAD...] [IMAGE.elf...]
+//   [--engines bare,direct,translate,translate/all] [--steady N] [WORKLOAD...] [IMAGE.elf...]
+// --steady N: instead, the steady state — the time of run=W repeated N times less that of run=W
+// once, per engine (median of the runs): boot, first loads and JIT warm-up cancel out.
 // (--core is the real core of bare and direct; translate always runs on the translator.)
 import { readFileSync } from 'node:fs';
 import { BufferBackend } from '@trapeze/devices';
@@ -16,6 +18,7 @@ const option = (name, fallback) => takeOption(argv, name, fallback);
 const runs = Number(option('--runs', '3'));
 const core = option('--core', 'translator');
 const engines = option('--engines', 'bare,direct,translate,translate/all').split(',');
+const steady = Number(option('--steady', '0'));
 if (engines[0] !== 'bare') throw new Error('--engines must start with bare (the reference)');
 const N = {
   syscall: 10000,
@@ -68,6 +71,30 @@ const byReason = (counts, n) =>
     .join(', ') || '—';
 
 const hypervisors = engines.slice(1);
+if (steady > 0) {
+  console.log(
+    `steady state: run=W x${steady} less run=W, median of ${runs} runs (ms per ${steady - 1} rounds)`,
+  );
+  console.log('');
+  console.log(
+    `| workload | bare (ms) | ${hypervisors.map((e) => `${e} (ms) | ${e} / bare`).join(' | ')} |`,
+  );
+  console.log(`|---|---:|${hypervisors.map(() => '---:|---:|').join('')}`);
+  for (const w of workloads) {
+    const times = Object.fromEntries(engines.map((e) => [e, []]));
+    for (let r = 0; r < runs; r++)
+      for (const engine of engines) {
+        const many = once(engine, osImage, `run=${Array(steady).fill(w).join(',')}`).ms;
+        times[engine].push(many - once(engine, osImage, `run=${w}`).ms);
+      }
+    const bare = median(times.bare);
+    const cells = hypervisors.map(
+      (e) => `${median(times[e]).toFixed(1)} | ${(median(times[e]) / bare).toFixed(2)}`,
+    );
+    console.log(`| ${w} | ${bare.toFixed(1)} | ${cells.join(' | ')} |`);
+  }
+  process.exit(0);
+}
 console.log(
   `real core of bare and direct: ${core}; ${runs} runs; median wall time of run=W,W,W (boot included)`,
 );

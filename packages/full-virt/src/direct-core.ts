@@ -189,7 +189,7 @@ export class DirectCore implements Core {
     for (;;) {
       if (v.retired >= limit) return EXIT_BUDGET;
       if (v.retired + v.countedTraps >= deadline) return EXIT_DEADLINE;
-      if (this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access) {
+      if (this.interpretsAll()) {
         // Breakpoints and armed debug triggers (checked again after every exit: the guest may
         // arm them): the reference interpreter runs everything, one exit per instruction.
         const before = v.retired;
@@ -198,7 +198,6 @@ export class DirectCore implements Core {
         return exit;
       }
       const csr = v.csr;
-      const status = csr.mstatus;
       if (v.waiting && (csr.mip & csr.mie) === 0) return this.emulator.run(limit, deadline);
       if (v.waiting || ((csr.mip & csr.mie) !== 0 && v.readyInterrupt() >= 0)) {
         const exit = this.emulate(
@@ -209,11 +208,7 @@ export class DirectCore implements Core {
         if (exit !== -1) return exit;
         continue;
       }
-      if (
-        v.privilege === 3 &&
-        (status & MSTATUS_MPRV) !== 0 &&
-        ((status >>> MSTATUS_MPP_SHIFT) & 3) !== 3
-      ) {
+      if (this.accessesAsAnotherMode()) {
         // M-mode data accesses translated as another mode's: fetches and data would need two
         // views at once; the hypervisor runs these instructions itself.
         const exit = this.emulate(limit, deadline, 'emulated');
@@ -275,6 +270,26 @@ export class DirectCore implements Core {
         this.accessEmulated(pc);
       if (emulated !== -1) return emulated;
     }
+  }
+
+  /** Whether breakpoints or armed debug triggers make the reference interpreter run everything. */
+  protected interpretsAll(): boolean {
+    const v = this.hart;
+    return this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access;
+  }
+
+  /**
+   * Whether the guest is in M-mode with `mstatus.MPRV` making its data accesses another mode's:
+   * fetches and data would need two views at once, so the hypervisor runs these instructions.
+   */
+  protected accessesAsAnotherMode(): boolean {
+    const v = this.hart;
+    const status = v.csr.mstatus;
+    return (
+      v.privilege === 3 &&
+      (status & MSTATUS_MPRV) !== 0 &&
+      ((status >>> MSTATUS_MPP_SHIFT) & 3) !== 3
+    );
   }
 
   /**

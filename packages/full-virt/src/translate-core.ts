@@ -23,7 +23,7 @@ import {
   type CoreOptions,
   type TranslatorCore,
 } from '@trapeze/cpu';
-import { type DecodedInstruction, execute, MSTATUS_MPP_SHIFT, MSTATUS_MPRV } from '@trapeze/isa';
+import { type DecodedInstruction, execute } from '@trapeze/isa';
 import { DirectCore } from './direct-core.js';
 import { FullVirtError } from './errors.js';
 import { type ExitReason, sensitiveReason } from './exits.js';
@@ -120,12 +120,12 @@ export class TranslateCore extends DirectCore implements CallPolicy {
    * Runs a call on the virtual CPU: the instruction (at the real hart's pc, which translated
    * code has set) with the reference interpreter's semantics, counted by reason. When it
    * completed without a trap or a device access, the real core goes on: in its block for a CSR
-   * access that stays there ({@link CALL_DONE}); after the block, in the shadow view of the
+   * access that stays there (`CALL_DONE`); after the block, in the shadow view of the
    * guest's new mode, when nothing else needs the hypervisor's loop (no interrupt ready, no
    * WFI, no armed trigger, no M-mode `MPRV` access mode) — also after a trap the guest took in
-   * the call, at its handler ({@link CALL_TRAP}). Anything else — a device access, a trap a
-   * sink above intercepts — ends the real core's run ({@link CALL_EXIT}). Under `hybrid`, user code's instructions run on the real hart
-   * ({@link CALL_HART}): they trap and exit, as under `direct`.
+   * the call, at its handler (`CALL_TRAP`). Anything else — a device access, a trap a
+   * sink above intercepts — ends the real core's run (`CALL_EXIT`). Under `hybrid`, user code's instructions run on the real hart
+   * (`CALL_HART`): they trap and exit, as under `direct`.
    */
   call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult {
     const v = this.hart;
@@ -212,13 +212,7 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     const csr = v.csr;
     if (v.waiting || v.pendingCause >= 0) return false;
     if ((csr.mip & csr.mie) !== 0 && v.readyInterrupt() >= 0) return false;
-    if (this.breakpoints.size !== 0 || v.triggers.execute || v.triggers.access) return false;
-    const status = csr.mstatus;
-    return !(
-      v.privilege === 3 &&
-      (status & MSTATUS_MPRV) !== 0 &&
-      ((status >>> MSTATUS_MPP_SHIFT) & 3) !== 3
-    );
+    return !this.interpretsAll() && !this.accessesAsAnotherMode();
   }
 
   /**

@@ -229,7 +229,7 @@ const PLAIN_CSRS = new Set([
 /**
  * Whether a block calls the interpreter's handler for this instruction and goes on: a CSR
  * instruction that only reads (CSRRS/CSRRC with rs1 = x0, CSRRSI/CSRRCI with a zero
- * immediate), or that writes one of {@link PLAIN_CSRS}. Every other instruction without
+ * immediate), or that writes one of the plain CSRs (scratch, exception pc, cause, trap value, vector). Every other instruction without
  * expression semantics ends its block.
  */
 export function callsInline(d: DecodedInstruction): boolean {
