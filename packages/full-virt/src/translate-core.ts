@@ -124,8 +124,9 @@ export class TranslateCore extends DirectCore implements CallPolicy {
    * guest's new mode, when nothing else needs the hypervisor's loop (no interrupt ready, no
    * WFI, no armed trigger, no M-mode `MPRV` access mode) — also after a trap the guest took in
    * the call, at its handler (`CALL_TRAP`). Anything else — a device access, a trap a
-   * sink above intercepts — ends the real core's run (`CALL_EXIT`). Under `hybrid`, user code's instructions run on the real hart
-   * (`CALL_HART`): they trap and exit, as under `direct`.
+   * sink above intercepts — ends the real core's run (`CALL_EXIT`). Under `hybrid`, user
+   * code's instructions run on the real hart (`CALL_HART`): they trap and exit, as under
+   * `direct`.
    */
   call(instruction: DecodedInstruction, staysInBlock: boolean): CallResult {
     const v = this.hart;
@@ -180,6 +181,8 @@ export class TranslateCore extends DirectCore implements CallPolicy {
         return CALL_TRAP;
       }
     }
+    // A device access, a trap the guest or a sink above took: the run ends (no fence here:
+    // an SFENCE.VMA that completed took the branch above).
     if (done) {
       v.pc = v.nextPc;
       real.retired++;
@@ -188,8 +191,6 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     real.pc = v.pc;
     real.reservation = v.reservation;
     real.reservationValue = v.reservationValue;
-    if (fenced >= 0 && v.traps === traps && memory.mmu.epoch === epoch + 1)
-      this.fencePage(fenced, epoch);
     return CALL_EXIT;
   }
 
