@@ -12,16 +12,17 @@ cd "$(dirname "$0")/.."
 
 # User programs, in table order. The first two are init and the shell; the workloads are the
 # ones `bench` and run=all run (user/ulib.c); faults and sched are tests/demos.
-PROGRAMS="init shell syscall pgfault ptemod trap io forkwait compute faults sched"
+PROGRAMS="init shell syscall pgfault ptemod trap io forkwait compute faults sched blk net netecho"
 KERNEL_SRCS="os/kernel/main.c os/kernel/console.c os/kernel/mm.c os/kernel/vm.c os/kernel/proc.c \
-  os/kernel/exec.c os/kernel/trap.c"
+  os/kernel/exec.c os/kernel/trap.c os/kernel/virtio.c os/kernel/blk.c os/kernel/net.c os/kernel/vcons.c"
 
 B=build/os
 mkdir -p $B/user
 
 # The shared code from guests/common. String and formatting functions go into the kernel and
 # into every user program; 64-bit division and the device-tree reader only into the kernel.
-for f in string fmt div64 fdt; do cc common/$f.c $B/common-$f.o; done
+for f in string fmt div64; do cc common/$f.c $B/common-$f.o; done
+cc common/fdt.c $B/common-fdt.o -DFDT_VIRTIO # with the virtio-mmio nodes
 LIB="$B/common-string.o $B/common-fmt.o"
 KLIB="$LIB $B/common-div64.o $B/common-fdt.o"
 

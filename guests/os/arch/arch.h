@@ -59,6 +59,9 @@ void arch_set_timer(uint64_t deadline); /* next timer interrupt at mtime >= dead
  * The idle loop calls this: sleep until an interrupt is pending, then open a one-instruction
  * window so it is taken (and handled through the kernel_* upcalls) before returning. */
 void arch_idle(void);
+/* Route a device's interrupt (PLIC source `irq`, 1..31) to the kernel: its handler then gets
+ * kernel_device_interrupt(irq). */
+void arch_irq_enable(uint32_t irq);
 
 /* ---- MMU (Sv32) --------------------------------------------------------------------------- */
 
@@ -92,6 +95,7 @@ void kernel_user_exception(struct trapframe *tf, enum user_exc kind);
 void kernel_timer_interrupt(int from_user);
 int kernel_console_rx_room(void);                 /* bytes the input buffer can still take */
 void kernel_console_rx(int c);                    /* one received byte */
+void kernel_device_interrupt(uint32_t irq);       /* a device's PLIC source (not the UART) */
 void kernel_user_trap_exit(struct trapframe *tf); /* last stop before returning to user */
 __attribute__((noreturn)) void kernel_panic_trap(struct trapframe *tf);
 

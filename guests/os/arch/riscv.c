@@ -33,8 +33,7 @@ void arch_init(void) {
   arch_set_timer(ARCH_TIMER_NEVER); /* no stale timer interrupt from before the kernel */
 
   /* Console input: UART receive interrupt -> PLIC source 10 -> S-mode external interrupt. */
-  mmio_write32(PLIC_PRIORITY(VIRT_UART0_IRQ), 1);
-  mmio_write32(PLIC_S_ENABLE, 1u << VIRT_UART0_IRQ);
+  arch_irq_enable(VIRT_UART0_IRQ);
   mmio_write32(PLIC_S_THRESHOLD, 0);
   mmio_write8(VIRT_UART0_BASE + UART_IER, UART_IER_RDI);
   csr_write(sie, SIP_STIP | SIP_SEIP);
@@ -63,6 +62,11 @@ void arch_console_write(const char *buf, size_t len) {
   }
 }
 
+void arch_irq_enable(uint32_t irq) {
+  mmio_write32(PLIC_PRIORITY(irq), 1);
+  mmio_write32(PLIC_S_ENABLE, mmio_read32(PLIC_S_ENABLE) | (1u << irq));
+}
+
 void arch_console_rx_enable(int on) {
   mmio_write8(VIRT_UART0_BASE + UART_IER, on ? UART_IER_RDI : 0);
 }
@@ -80,6 +84,8 @@ static void external_interrupt(void) {
       }
       kernel_console_rx(mmio_read8(VIRT_UART0_BASE + UART_RBR));
     }
+  } else if (irq) {
+    kernel_device_interrupt(irq);
   }
   if (irq) mmio_write32(PLIC_S_CLAIM, irq); /* complete */
 }

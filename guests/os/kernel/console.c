@@ -1,12 +1,17 @@
 /* Console: formatted kernel output, and line-buffered input for read(0).
  *
- * Input bytes arrive from the UART receive interrupt (arch layer) into a raw ring buffer.
+ * Output goes to the SBI console, or with `console=virtio` to the virtio console (vcons.c).
+ * Input bytes arrive from the UART receive interrupt (arch layer), and from the virtio console
+ * when there is one, into a raw ring buffer.
  * Echo and line editing happen when a reader CONSUMES the bytes, not when they arrive: that way
  * the console transcript does not depend on when the host delivered the input (scripted input
  * that arrives early is echoed after the prompt, exactly as if it had been typed). */
 #include "kernel.h"
 
-void console_write(const char *buf, size_t len) { arch_console_write(buf, len); }
+void console_write(const char *buf, size_t len) {
+  if (vcons_active()) vcons_write(buf, len);
+  else arch_console_write(buf, len);
+}
 
 static void console_out(void *ctx, const char *buf, size_t len) {
   (void)ctx;

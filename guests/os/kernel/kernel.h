@@ -5,6 +5,8 @@
 #include <stdarg.h>
 
 #include "../../common/div64.h"
+/* The kernel reads the virtio-mmio nodes too (fdt.c is built with -DFDT_VIRTIO for it). */
+#define FDT_VIRTIO 1
 #include "../../common/fdt.h"
 #include "../../common/fmt.h"
 #include "../../common/string.h"
@@ -100,6 +102,14 @@ void proc_sleep_ticks(uint64_t ticks);
 void proc_timer_tick(int from_user);
 void proc_update_timer(void);
 void proc_ps(void);
+
+/* virtio.c, blk.c, net.c: devices */
+void virtio_init(const struct fdt_info *dt);
+int sys_blk(uint32_t op, uint32_t sector, uint32_t ubuf, uint32_t count);
+int sys_net(uint32_t op, uint32_t ubuf, uint32_t len);
+void vcons_activate(void);     /* console=virtio: output to the virtio console from now on */
+int vcons_active(void);
+void vcons_write(const char *buf, size_t len);
 
 /* exec.c: embedded programs */
 struct program {

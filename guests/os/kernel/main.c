@@ -14,6 +14,18 @@ __attribute__((noreturn)) void panic(const char *fmt, ...) {
   arch_shutdown(1);
 }
 
+/* Whether the command line has the space-separated word `word`. */
+static int has_word(const char *args, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = args; *p;) {
+    while (*p == ' ') p++;
+    const char *tok = p;
+    while (*p && *p != ' ') p++;
+    if ((size_t)(p - tok) == n && strncmp(tok, word, n) == 0) return 1;
+  }
+  return 0;
+}
+
 /* The value of the first `run=` token of the command line, or "" (start the shell). */
 static void find_run_list(const char *args, char *out, size_t size) {
   out[0] = 0;
@@ -54,6 +66,8 @@ void kmain(uint32_t hartid, uint32_t dtb) {
   kprintf("%s %s: RV32 Sv32, hart %u, RAM 0x%08x-0x%08x, %u free pages, %u ms slice\n", OS_NAME,
           OS_VERSION, hartid, ram_base, ram_end - 1, mm_free_pages(), SLICE_TICKS / TICKS_PER_MS);
   if (bootargs[0]) kprintf("bootargs: %s\n", bootargs);
+  virtio_init(&dt);
+  if (has_word(bootargs, "console=virtio")) vcons_activate();
 
   char run[256];
   find_run_list(bootargs, run, sizeof run);

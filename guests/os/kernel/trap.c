@@ -112,6 +112,8 @@ void kernel_syscall(struct trapframe *tf) {
       kprintf("poweroff\n");
       arch_shutdown(0);
     case SYS_progname: ret = sys_progname(a0, a1, a2); break;
+    case SYS_blk: ret = sys_blk(a0, a1, a2, tf->x[REG_A3]); break;
+    case SYS_net: ret = sys_net(a0, a1, a2); break;
     default: ret = -1; break;
   }
   tf->x[REG_A0] = (uint32_t)ret;

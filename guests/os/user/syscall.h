@@ -20,6 +20,20 @@
 #define SYS_ps        15 /* ps() -> number of processes; the kernel prints the table */
 #define SYS_poweroff  16 /* poweroff() -> does not return */
 #define SYS_progname  17 /* progname(index, buf, len) -> name length, -1 past the end */
+#define SYS_blk       18 /* blk(op, sector, buf, count) -> see BLK_*; -1 on error or no disk */
+#define SYS_net       19 /* net(op, buf, len) -> see NET_*; -1 on error or no network device */
+
+/* Operations of SYS_blk on the virtio block device (sectors of 512 bytes) */
+#define BLK_INFO  0 /* -> capacity in sectors (at most 2^31-1) */
+#define BLK_READ  1 /* count (1..8) sectors from `sector` into buf -> 0 */
+#define BLK_WRITE 2 /* count (1..8) sectors from buf to `sector` -> 0 */
+#define BLK_FLUSH 3 /* make every completed write durable -> 0 */
+#define BLK_ID    4 /* the disk's 20-byte id string into buf -> 0 */
+
+/* Operations of SYS_net on the virtio network device (Ethernet frames of 14..1514 bytes) */
+#define NET_MAC  0 /* the device's 6-byte MAC address into buf -> 0 */
+#define NET_SEND 1 /* send the frame in buf (len bytes) -> len */
+#define NET_RECV 2 /* wait for a frame; up to len bytes of it into buf -> its length */
 
 #define PROT_READ  1
 #define PROT_WRITE 2

@@ -26,6 +26,12 @@ int sigreturn(void);
 int ps(void);
 __attribute__((noreturn)) void poweroff(void);
 int progname(int index, char *buf, int len);
+/* The virtio disk (syscall.h: BLK_INFO, BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_ID); -1 on error
+ * or without a disk. */
+int blk(int op, uint32_t sector, void *buf, uint32_t count);
+/* The virtio network device (syscall.h: NET_MAC, NET_SEND, NET_RECV); -1 on error or without
+ * one. */
+int net(int op, void *buf, uint32_t len);
 
 /* Register handler(kind, pc, tval) for breakpoints and illegal instructions; when it returns,
  * execution resumes after the trapping instruction. NULL restores the default (kill). */

@@ -26,6 +26,8 @@ SYSCALL(sigreturn, SYS_sigreturn)
 SYSCALL(ps, SYS_ps)
 SYSCALL(poweroff, SYS_poweroff)
 SYSCALL(progname, SYS_progname)
+SYSCALL(blk, SYS_blk)
+SYSCALL(net, SYS_net)
 
 /* A trap handler returns here (the kernel sets ra to this restorer): back to the kernel, which
  * restores the interrupted registers. */

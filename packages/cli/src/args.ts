@@ -27,6 +27,8 @@ export interface ParsedArgs {
   readonly flags: ReadonlySet<string>;
   /** Values of the options given, by long name (the last one wins when repeated). */
   readonly values: ReadonlyMap<string, string>;
+  /** Every value of each option given, in order (for options that may be repeated). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Edit distance, for "did you mean" suggestions. */
@@ -85,6 +87,11 @@ export function parseArgs(
   const positionals: string[] = [];
   const flags = new Set<string>();
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
+  const set = (name: string, value: string) => {
+    values.set(name, value);
+    lists.set(name, [...(lists.get(name) ?? []), value]);
+  };
   const take = (spec: OptionSpec, shown: string, inline: string | undefined, at: number) => {
     if (spec.value === undefined) {
       if (inline !== undefined) {
@@ -98,7 +105,7 @@ export function parseArgs(
       return at;
     }
     if (inline !== undefined) {
-      values.set(spec.name, inline);
+      set(spec.name, inline);
       return at;
     }
     const next = argv[at + 1];
@@ -109,7 +116,7 @@ export function parseArgs(
         command,
       );
     }
-    values.set(spec.name, next);
+    set(spec.name, next);
     return at + 1;
   };
   for (let at = 0; at < argv.length; at++) {
@@ -134,7 +141,7 @@ export function parseArgs(
       positionals.push(arg);
     }
   }
-  return { positionals, flags, values };
+  return { positionals, flags, values, lists };
 }
 
 /** Whether `argv` asks for help (`-h` or `--help` before any `--`). */

@@ -241,6 +241,11 @@ export class HostConsole {
     });
   }
 
+  /** Ends a {@link HostConsole.wait} in progress: something other than input arrived (a frame). */
+  interrupt(): void {
+    this.notify();
+  }
+
   private notify(): void {
     this.wake?.();
   }

@@ -44,3 +44,23 @@ export function parseAddress(text: string, option: string, command: string): num
 export function hex(value: number, digits: number): string {
   return (value >>> 0).toString(16).padStart(digits, '0');
 }
+
+const SIZE_SUFFIXES: Readonly<Record<string, number>> = {
+  '': 1,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+};
+
+/**
+ * A byte size: digits (underscores allowed), optionally with a K, M or G suffix (binary
+ * units, either case); `undefined` when `text` is not one or is not a safe integer.
+ */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^([0-9]+)([kmg]?)$/i.exec(text.replace(/_/g, ''));
+  if (match === null) return undefined;
+  const size =
+    Number.parseInt(match[1] as string, 10) *
+    (SIZE_SUFFIXES[(match[2] as string).toUpperCase()] ?? 1);
+  return Number.isSafeInteger(size) ? size : undefined;
+}

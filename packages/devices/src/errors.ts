@@ -11,8 +11,11 @@
  * - `BAD_OPTION`: a constructor option is out of range.
  * - `BAD_ARGUMENT`: a host-side method got an argument out of range (a PLIC source number, a
  *   context number, a byte value).
+ * - `BAD_BACKEND`: a host backend cannot be used as asked (a disk image that is missing,
+ *   read-only for a writable disk, or not a whole number of sectors; a socket that cannot
+ *   connect).
  */
-export type DeviceErrorCode = 'BAD_SNAPSHOT' | 'BAD_OPTION' | 'BAD_ARGUMENT';
+export type DeviceErrorCode = 'BAD_SNAPSHOT' | 'BAD_OPTION' | 'BAD_ARGUMENT' | 'BAD_BACKEND';
 
 /** Thrown for host-side misuse; the message names the device, the field and what was wrong. */
 export class DeviceError extends Error {

@@ -95,6 +95,61 @@ export {
 } from './uart16550.js';
 export type { VirtRegion } from './virt.js';
 export { VIRT_MAP, VIRT_VIRTIO_SLOTS } from './virt.js';
+export type { BlockBackend } from './virtio/block-backend.js';
+export { CowBlockBackend, MemoryBlockBackend, SECTOR_SIZE } from './virtio/block-backend.js';
+export {
+  featureBit,
+  VIRTIO_F,
+  VIRTIO_ID,
+  VIRTIO_MMIO,
+  VIRTIO_MMIO_INT,
+  VIRTIO_STATUS,
+  VIRTQ_AVAIL_F_NO_INTERRUPT,
+  VIRTQ_DESC_F,
+  VIRTQ_USED_F_NO_NOTIFY,
+} from './virtio/constants.js';
+export type { VirtioContext, VirtioDevice } from './virtio/device.js';
+export { VirtioDeviceBase } from './virtio/device.js';
+export { GuestMemory } from './virtio/guest-memory.js';
+export type { NetBackend, NetworkSwitchStatistics } from './virtio/net-backend.js';
+export { ETHERNET_HEADER, MAX_FRAME, NetworkSwitch } from './virtio/net-backend.js';
+export type { VirtioBlkOptions, VirtioBlkStatistics } from './virtio/virtio-blk.js';
+export {
+  VIRTIO_BLK_F,
+  VIRTIO_BLK_QUEUE_SIZE,
+  VIRTIO_BLK_S,
+  VIRTIO_BLK_T,
+  VirtioBlk,
+} from './virtio/virtio-blk.js';
+export type { VirtioConsoleOptions } from './virtio/virtio-console.js';
+export { VIRTIO_CONSOLE_QUEUE_SIZE, VirtioConsole } from './virtio/virtio-console.js';
+export type {
+  VirtioMmioOptions,
+  VirtioMmioSnapshot,
+  VirtioStatistics,
+} from './virtio/virtio-mmio.js';
+export { VIRTIO_MMIO_VERSION, VirtioMmio } from './virtio/virtio-mmio.js';
+export type {
+  VirtioNetOptions,
+  VirtioNetSnapshot,
+  VirtioNetStatistics,
+} from './virtio/virtio-net.js';
+export {
+  DEFAULT_MAC,
+  VIRTIO_NET_F,
+  VIRTIO_NET_HEADER,
+  VIRTIO_NET_QUEUE_SIZE,
+  VirtioNet,
+} from './virtio/virtio-net.js';
+export type { VirtioRngOptions, VirtioRngSnapshot } from './virtio/virtio-rng.js';
+export { VIRTIO_RNG_QUEUE_SIZE, VirtioRng } from './virtio/virtio-rng.js';
+export type { BufferSegment, VirtqueueSnapshot } from './virtio/virtqueue.js';
+export {
+  DescriptorChain,
+  VIRTQUEUE_MAX_SIZE,
+  Virtqueue,
+  VirtqueueError,
+} from './virtio/virtqueue.js';
 export {
   VIRTIO_MMIO_LEGACY_VERSION,
   VIRTIO_MMIO_MAGIC,

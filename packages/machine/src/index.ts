@@ -11,7 +11,7 @@ export type { MachineErrorCode } from './errors.js';
 export { MachineError } from './errors.js';
 export type { FdtNode, FdtValue } from './fdt.js';
 export { FdtBuilder, writeFdt } from './fdt.js';
-export type { MachineSnapshot } from './machine-snapshot.js';
+export type { MachineSnapshot, VirtioSnapshotPart } from './machine-snapshot.js';
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './machine-snapshot.js';
 export { QEMU_REFERENCE_ARGS, QEMU_REFERENCE_CPU } from './qemu-reference.js';
 export { RESET_VECTOR, resetRom } from './reset-rom.js';
@@ -22,6 +22,8 @@ export type {
   IdleMode,
   LoadedImage,
   RunExit,
+  VirtioPlacement,
+  VirtioSlot,
   VirtMachineOptions,
 } from './virt-machine.js';
 export { DEFAULT_CORE, DEFAULT_RAM_SIZE, RAM_BASE, VirtMachine } from './virt-machine.js';

@@ -24,6 +24,7 @@ import {
   type TestFinisherSnapshot,
   Uart16550,
   type Uart16550Snapshot,
+  type VirtioMmioSnapshot,
 } from '@trapeze/devices';
 import { type CsrSnapshot, type HartSnapshot, isLegalTdata1, TRIGGER_COUNT } from '@trapeze/isa';
 import type { PmpSnapshot } from '@trapeze/mmu';
@@ -59,6 +60,12 @@ export interface MachineSnapshot {
   readonly flash?: readonly [CfiFlashSnapshot, CfiFlashSnapshot];
   /** The PCI host bridge's writable registers (absent: reset). */
   readonly pci?: PciHostSnapshot;
+  /**
+   * The virtio devices' transports and device state, highest slot first (absent on a machine
+   * without virtio devices; restoring such a snapshot resets them). Backends (disk contents,
+   * network peers) are host side and not included.
+   */
+  readonly virtio?: readonly VirtioSnapshotPart[];
   /** The boot ROM's 4 KiB page, base64. */
   readonly rom: string;
   /**
@@ -66,6 +73,16 @@ export interface MachineSnapshot {
    * prefix), each 4 KiB as base64; every other page is zero.
    */
   readonly ram: Readonly<Record<string, string>>;
+}
+
+/** One virtio device in a {@link MachineSnapshot}. */
+export interface VirtioSnapshotPart {
+  /** The slot, 0…7. */
+  readonly slot: number;
+  /** The device kind (`virtio-blk`…): a snapshot restores only onto the same devices. */
+  readonly kind: string;
+  /** The transport's and device's state. */
+  readonly state: VirtioMmioSnapshot;
 }
 
 /** Encodes bytes as base64. */

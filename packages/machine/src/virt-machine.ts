@@ -23,6 +23,7 @@ import {
   BufferBackend,
   CfiFlash,
   Clint,
+  DeviceError,
   type DmaMemory,
   FwCfg,
   GoldfishRtc,
@@ -34,7 +35,10 @@ import {
   Uart16550,
   VIRT_MAP,
   VIRT_VIRTIO_SLOTS,
+  type VirtioDevice,
+  VirtioMmio,
   VirtioMmioSlot,
+  type VirtioMmioSnapshot,
 } from '@trapeze/devices';
 import { CSR_SNAPSHOT_KEYS, type Hart, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '@trapeze/isa';
 import { Bus, Mmu, Pmp, Ram } from '@trapeze/mmu';
@@ -94,6 +98,36 @@ export interface VirtMachineOptions {
    * planted fault for a test).
    */
   readonly core?: CoreKind | ((options: CoreOptions) => Core);
+  /**
+   * virtio devices (`VirtioBlk`, `VirtioNet`, `VirtioConsole`, `VirtioRng` of
+   * `@trapeze/devices`) in the order of QEMU's `-device` options: as QEMU's `virt` board, the
+   * first goes to the highest virtio-mmio slot (`0x10008000`, PLIC source 8), the next one
+   * below it, and so on (at most eight). With any virtio device the slots speak the modern
+   * transport (version 2, QEMU's `-global virtio-mmio.force-legacy=false`, which a QEMU run
+   * with these devices needs); without, the empty slots report version 1 as QEMU 7.2 does by
+   * default. An entry `{ device, slot }` puts a device in slot `slot` (0…7, as QEMU's
+   * `bus=virtio-mmio-bus.N`); the others fill the free slots from the top.
+   */
+  readonly virtio?: readonly (VirtioDevice | VirtioPlacement)[];
+}
+
+/** A virtio device in a slot of one's choosing ({@link VirtMachineOptions.virtio}). */
+export interface VirtioPlacement {
+  readonly device: VirtioDevice;
+  /** The slot, 0…7 (slot `i` at `0x1000_1000 + i·0x1000`, PLIC source `i + 1`). */
+  readonly slot: number;
+}
+
+/** A virtio device on the board ({@link VirtMachine.virtio}). */
+export interface VirtioSlot {
+  /** The slot number, 0…7 (slot `i` at `0x1000_1000 + i·0x1000`). */
+  readonly slot: number;
+  /** The slot's guest-physical address. */
+  readonly address: number;
+  /** The slot's PLIC source (`slot + 1`). */
+  readonly irq: number;
+  /** The transport with the device behind it (`transport.device`), and its statistics. */
+  readonly transport: VirtioMmio;
 }
 
 /** What an idle hart does with virtual time: see {@link VirtMachineOptions.idle}. */
@@ -208,6 +242,8 @@ export class VirtMachine {
   ];
   /** The PCIe host bridge's ECAM window at `0x3000_0000` (QEMU's host bridge at 00:00.0). */
   readonly pci = new PciHost();
+  /** The virtio devices ({@link VirtMachineOptions.virtio}), highest slot first. */
+  readonly virtio: readonly VirtioSlot[];
   /**
    * Where the device tree goes: as QEMU, below the end of RAM (or 3 GiB, if lower) less the
    * blob, aligned down to 2 MiB (`0x87e00000` for 128 MiB, `0xbfe00000` for 2 GiB); when that
@@ -292,8 +328,7 @@ export class VirtMachine {
     this.bus.mapDevice(VIRT_MAP.clint.base, this.clint);
     this.bus.mapDevice(VIRT_MAP.plic.base, this.plic);
     this.bus.mapDevice(VIRT_MAP.uart0.base, this.uart);
-    for (const [i, slot] of VIRT_VIRTIO_SLOTS.entries())
-      this.bus.mapDevice(slot.base, new VirtioMmioSlot(`virtio-mmio${i}`));
+    this.virtio = this.mapVirtio(options.virtio ?? []);
     this.fwCfg = new FwCfg({ memory: this.dmaMemory() });
     this.bus.mapDevice(VIRT_MAP.fwCfg.base, this.fwCfg);
     this.bus.mapDevice(VIRT_MAP.flash0.base, this.flash[0]);
@@ -318,6 +353,57 @@ export class VirtMachine {
       Math.floor((Math.min(end, 0xc000_0000) - this.fdt.length) / 0x20_0000) * 0x20_0000;
     this.fdtAddress = qemuAddress >= RAM_BASE + 0x20_0000 ? qemuAddress : end - 0x1_0000;
     this.reset(RAM_BASE);
+  }
+
+  /**
+   * Puts the virtio devices in their slots (those given, then the free ones from the top, as
+   * QEMU) and the other slots empty.
+   */
+  private mapVirtio(entries: readonly (VirtioDevice | VirtioPlacement)[]): VirtioSlot[] {
+    const count = VIRT_VIRTIO_SLOTS.length;
+    if (entries.length > count)
+      throw new MachineError(
+        'BAD_OPTION',
+        `${entries.length} virtio devices given; the virt board has ${count} virtio-mmio slots`,
+      );
+    const devices = entries.map((e) => ('device' in e ? e.device : e));
+    if (new Set(devices).size !== devices.length)
+      throw new MachineError('BAD_OPTION', 'the same virtio device is given twice');
+    const taken = new Set<number>();
+    for (const e of entries) {
+      if (!('device' in e)) continue;
+      if (!Number.isInteger(e.slot) || e.slot < 0 || e.slot >= count || taken.has(e.slot))
+        throw new MachineError(
+          'BAD_OPTION',
+          `virtio slot ${String(e.slot)} must be a free slot in 0…${count - 1}`,
+        );
+      taken.add(e.slot);
+    }
+    const placed = entries.map((e) => {
+      if ('device' in e) return e;
+      let slot = count - 1;
+      while (taken.has(slot)) slot--;
+      taken.add(slot);
+      return { device: e, slot };
+    });
+    const slots: VirtioSlot[] = [];
+    for (const { device, slot } of placed) {
+      const region = VIRT_VIRTIO_SLOTS[slot] as (typeof VIRT_VIRTIO_SLOTS)[number];
+      const irq = region.irq as number;
+      const transport = new VirtioMmio({
+        device,
+        memory: this.ram,
+        irq: this.plic.line(irq),
+        name: `virtio-mmio${slot}`,
+      });
+      this.bus.mapDevice(region.base, transport);
+      slots.push({ slot, address: region.base, irq, transport });
+    }
+    const version = devices.length > 0 ? 2 : 1;
+    for (const [i, region] of VIRT_VIRTIO_SLOTS.entries())
+      if (!taken.has(i))
+        this.bus.mapDevice(region.base, new VirtioMmioSlot(`virtio-mmio${i}`, version));
+    return slots.sort((a, b) => b.slot - a.slot);
   }
 
   /**
@@ -381,6 +467,15 @@ export class VirtMachine {
       fwCfg: this.fwCfg.snapshot(),
       flash: [this.flash[0].snapshot(), this.flash[1].snapshot()],
       pci: this.pci.snapshot(),
+      ...(this.virtio.length === 0
+        ? {}
+        : {
+            virtio: this.virtio.map(({ slot, transport }) => ({
+              slot,
+              kind: transport.device.kind,
+              state: transport.snapshot(),
+            })),
+          }),
       rom: toBase64(this.rom.u8),
       ram,
     };
@@ -396,7 +491,46 @@ export class VirtMachine {
   restore(snapshot: unknown): void {
     const checked = checkSnapshot(snapshot, this.ram.size, CSR_SNAPSHOT_KEYS);
     checkDeviceParts(checked.snapshot);
+    this.restoreVirtio(checked.snapshot.virtio);
     this.apply(checked);
+  }
+
+  /**
+   * Restores the virtio devices' part of a snapshot, all or none: a part that a device refuses
+   * puts back the ones restored before it. A snapshot without virtio devices (written by a
+   * machine without any) resets them.
+   *
+   * @throws {@link MachineError} `BAD_SNAPSHOT` when the devices differ from this machine's or a
+   *   device refuses its part.
+   */
+  private restoreVirtio(parts: MachineSnapshot['virtio']): void {
+    if (parts === undefined) {
+      for (const { transport } of this.virtio) transport.reset();
+      return;
+    }
+    const described = (list: readonly { slot: number; kind: string }[]) =>
+      list.map((v) => `${v.kind}@${v.slot}`).join(', ') || 'none';
+    const mine = this.virtio.map(({ slot, transport }) => ({ slot, kind: transport.device.kind }));
+    if (
+      !Array.isArray(parts) ||
+      parts.length !== mine.length ||
+      parts.some((p, i) => p?.slot !== mine[i]?.slot || p?.kind !== mine[i]?.kind)
+    )
+      throw new MachineError(
+        'BAD_SNAPSHOT',
+        `snapshot field virtio must describe this machine's virtio devices (${described(mine)})`,
+      );
+    const saved = this.virtio.map(({ transport }) => transport.snapshot());
+    for (const [i, { transport }] of this.virtio.entries()) {
+      try {
+        transport.restore((parts[i] as { state: VirtioMmioSnapshot }).state);
+      } catch (error) {
+        for (let k = 0; k < i; k++)
+          (this.virtio[k] as VirtioSlot).transport.restore(saved[k] as VirtioMmioSnapshot);
+        if (error instanceof DeviceError) throw new MachineError('BAD_SNAPSHOT', error.message);
+        throw error;
+      }
+    }
   }
 
   /**

@@ -55,6 +55,13 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
+ * A package's Node-only entry (`src/node/`, published as `PACKAGE/node`: `@trapeze/devices/node`
+ * holds the disk-file and socket backends). The scan leaves it out; the main entry must not
+ * import it (checked below), so a browser bundle never reaches it.
+ */
+const isNodeEntry = (file: string) => file.startsWith('node/') || file.startsWith('node\\');
+
+/**
  * The lines of a bundle that match `pattern`, each as `line N (after // MODULE): text`, where
  * `// MODULE` is the last of the comments the bundler puts before each module it inlines (a
  * module it makes up, such as a stand-in for a Node module, may come without one).
@@ -114,7 +121,12 @@ describe('the core imports no Node module and uses no Node global', () => {
   for (const dir of CORE) {
     it(`in packages/${dir}/src`, () => {
       const src = join(ROOT, 'packages', dir, 'src');
-      const uses = sourceFiles(src).flatMap((file) =>
+      const files = sourceFiles(src).filter((file) => !isNodeEntry(file));
+      const intoNode = files.filter((file) =>
+        /from '\.{1,2}\/(\.\.\/)*node\//.test(readFileSync(join(src, file), 'utf8')),
+      );
+      expect(intoNode, `the main entry imports the Node entry (src/node/)`).toEqual([]);
+      const uses = files.flatMap((file) =>
         nodeUses(file, readFileSync(join(src, file), 'utf8')).map(
           ({ line, column, what }) => `packages/${dir}/src/${file}:${line}:${column} ${what}`,
         ),

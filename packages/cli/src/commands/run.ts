@@ -25,11 +25,12 @@ import { parseArgs } from '../args.js';
 import { type Command, HELP_OPTION } from '../command.js';
 import { ConsoleTimestamps, ESCAPE_HELP, HostConsole } from '../console.js';
 import { CORE_OPTION, coreOption } from '../core-option.js';
+import { DEVICE_OPTION, deviceOptions } from '../device-option.js';
 import { ENGINE_OPTION, engineOption, POLICY_OPTION, policyOption } from '../engine-option.js';
 import { CommandFailed, invalidElf, UsageError } from '../errors.js';
 import { describeFileError, type HostSignal, type Io, readInput, SIGNAL_NUMBERS } from '../io.js';
 import { bytesHex } from '../listing.js';
-import { hex, parseAddress } from '../numbers.js';
+import { hex, parseAddress, parseByteSize } from '../numbers.js';
 
 const NAME = 'run';
 
@@ -68,8 +69,6 @@ const JSON_CSRS: readonly (readonly [string, number])[] = [
 
 const PRIVILEGE_NAMES: Readonly<Record<number, string>> = { 0: 'U', 1: 'S', 3: 'M' };
 
-const SUFFIXES: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-
 /** Parses `--rng-seed`: the device tree's `/chosen/rng-seed` as 64 hexadecimal digits. */
 export function parseRngSeed(text: string): Uint8Array {
   const digits = text.replace(/^0x/i, '');
@@ -87,12 +86,7 @@ export function parseRngSeed(text: string): Uint8Array {
 
 /** Parses `--mem`: bytes, or a number with a K, M or G suffix (binary units). */
 export function parseMemorySize(text: string): number {
-  const match = /^([0-9]+)([kmg]?)$/i.exec(text.replace(/_/g, ''));
-  const size =
-    match === null
-      ? Number.NaN
-      : Number.parseInt(match[1] as string, 10) *
-        (SUFFIXES[(match[2] as string).toUpperCase()] ?? 1);
+  const size = parseByteSize(text) ?? Number.NaN;
   if (!Number.isSafeInteger(size)) {
     throw new UsageError(
       'BAD_VALUE',
@@ -327,6 +321,8 @@ interface RunLoop {
   readonly sleep: boolean;
   /** Bytes of console output so far (output ends a quiet stretch). */
   readonly output: () => number;
+  /** Whether a network peer is connected: like open input, frames may still wake the hart. */
+  readonly network: () => boolean;
 }
 
 /**
@@ -379,12 +375,13 @@ async function runMachine(loop: RunLoop): Promise<RunStop> {
           outputSeen = loop.output();
           quietNs = 0;
         }
+        const waiting = !host.inputEnded || loop.network();
         if (exit.wakeNs === undefined) {
-          if (host.inputEnded) return { kind: 'idle', code: 0, instructions: total };
+          if (!waiting) return { kind: 'idle', code: 0, instructions: total };
           await host.wait(Number.POSITIVE_INFINITY);
           continue;
         }
-        if (host.inputEnded && host.hadInput && quietNs >= QUIET_AFTER_INPUT_NS)
+        if (!waiting && host.hadInput && quietNs >= QUIET_AFTER_INPUT_NS)
           return { kind: 'idle', code: 0, instructions: total, quietNs };
         const gap = exit.wakeNs - now;
         let advance = gap;
@@ -393,7 +390,7 @@ async function runMachine(loop: RunLoop): Promise<RunStop> {
           await host.wait(gap / 1e6);
           advance = Math.min(gap, Math.floor((performance.now() - started) * 1e6));
           sinceYield = 0;
-        } else if (!host.inputEnded || ++idleStops % 1000 === 0) {
+        } else if (waiting || ++idleStops % 1000 === 0) {
           // Skipping costs nothing: let input (and its end) in before the guest skips on, and
           // signals now and then.
           await yieldToHost();
@@ -493,6 +490,18 @@ function machineStatus(machine: VirtMachine): string {
   );
 }
 
+/** `--stats` lines of the virtio devices: traffic per device. */
+function virtioLines(machine: VirtMachine): string[] {
+  return machine.virtio.map(({ address, transport }) => {
+    const s = transport.statistics();
+    return (
+      `${`${transport.device.kind}@${hex(address, 8)}:`.padEnd(24)}${s.notifications} notifications, ` +
+      `${s.interrupts} interrupts, ${s.requests} requests, ${s.bytesFromGuest} bytes from the guest, ` +
+      `${s.bytesToGuest} to it${s.errors > 0 ? `, ${s.errors} errors (${transport.lastError})` : ''}`
+    );
+  });
+}
+
 /** `trapeze run`. */
 export const run: Command = {
   name: NAME,
@@ -525,6 +534,20 @@ export const run: Command = {
       '"exits", with "calls"); --stats adds exits and calls by reason, the efficiency (the share of',
       'instructions that ran without the hypervisor) and the translation cache. A snapshot moves',
       'between engines.',
+    ],
+    [
+      "Devices. --device adds a virtio device (the modern virtio-mmio transport) in QEMU's",
+      '-device order: the first goes to the highest slot, 0x10008000 (PLIC source 8), the next',
+      "below it. virtio-blk,file=IMG is a raw disk image: the guest's writes reach the file as it",
+      'makes them, and its flushes call fsync before they complete (readonly=on refuses writes;',
+      "snapshot=on keeps them in memory and never changes IMG; serial=S is the disk's id);",
+      'virtio-blk,size=SIZE is a disk of zeros in memory. virtio-net,connect=HOST:PORT or',
+      "listen=[HOST:]PORT carries Ethernet frames over TCP in QEMU's -netdev socket framing (to a",
+      'QEMU VM or another trapeze run; listen waits for the peer first; mac=MAC). virtio-rng gives deterministic bytes',
+      "(seed=N, default 0) or the host's (source=host). virtio-console is the terminal: its",
+      "output goes to standard output with the UART's, and the keyboard goes to it instead of the",
+      'UART. slot=N puts a device in slot N (0x10001000 + N*0x1000). --stats adds notifications,',
+      'interrupts, requests and bytes per device (--json: "virtio").',
     ],
     [
       'Cores. --core translator (the default) compiles blocks of guest code to JavaScript',
@@ -587,6 +610,7 @@ export const run: Command = {
     ENGINE_OPTION,
     POLICY_OPTION,
     CORE_OPTION,
+    DEVICE_OPTION,
     { name: 'mem', value: 'SIZE', description: 'RAM size: bytes, or with K, M, G (default 128M)' },
     {
       name: 'append',
@@ -643,6 +667,7 @@ export const run: Command = {
     'run --max-insns 1000000 --stats kernel.elf',
     'run --core interpreter --stats test.elf',
     "run --append 'run=all' os.elf",
+    "run --device virtio-blk,file=disk.img --append 'run=blk' os.elf",
     'run --json --trace 10 test.elf > state.json',
     'run --max-insns 5000000 --save-snapshot boot.json os.elf',
     'run --restore boot.json',
@@ -724,6 +749,28 @@ export const run: Command = {
         },
       },
     });
+    // A virtio-console is the terminal too: its output goes where the UART's does.
+    const consoleDecoder = new TextDecoder();
+    const virtioConsole = new TerminalBackend({
+      output: {
+        write: (chunk: Uint8Array) => {
+          const text = consoleDecoder.decode(chunk, { stream: true });
+          if (text !== '') guestOutput(text);
+        },
+      },
+    });
+    // The console is made later; a frame arriving while the hart waits wakes the run loop.
+    let wakeHost = () => {};
+    const devices = await deviceOptions(
+      args.lists.get('device') ?? [],
+      {
+        console: virtioConsole,
+        listening: (address) =>
+          io.stderr(`trapeze ${NAME}: virtio-net: waiting for a peer to connect to ${address}\n`),
+        frame: () => wakeHost(),
+      },
+      NAME,
+    );
     const bootargs = args.values.get('append');
     const size = ramSize ?? snapshotRamSize(snapshot);
     let machine: VirtMachine;
@@ -735,11 +782,13 @@ export const run: Command = {
         ...(size === undefined ? {} : { ramSize: size }),
         ...(bootargs === undefined ? {} : { bootargs }),
         ...(rngSeed === undefined ? {} : { rngSeed }),
+        ...(devices.devices.length === 0 ? {} : { virtio: devices.devices }),
         serial,
       });
       if (snapshot !== undefined) machine.restore(snapshot);
       else machine.loadImage(bytes as Uint8Array);
     } catch (error) {
+      devices.close();
       if (error instanceof MachineError) {
         const what = restorePath === undefined ? `load '${file}'` : `restore '${restorePath}'`;
         throw new UsageError('BAD_INPUT', `cannot ${what}: ${error.message}`, NAME);
@@ -766,7 +815,8 @@ export const run: Command = {
       return saving;
     };
     const host = new HostConsole(io, {
-      input: (bytes) => serial.receive(bytes),
+      // With a virtio-console, the keyboard is its input (the UART then gets none).
+      input: (bytes) => (devices.console ? virtioConsole : serial).receive(bytes),
       command: (command) => {
         switch (command) {
           case 'help':
@@ -797,6 +847,7 @@ export const run: Command = {
         }
       },
     });
+    wakeHost = () => host.interrupt();
     const sleep = icount.sleep ?? host.interactive;
     machine.idleMode = 'stop';
     const trace = traceLength === undefined ? undefined : new Trace(traceLength);
@@ -813,16 +864,22 @@ export const run: Command = {
           trace,
           host,
           sleep,
+          network: devices.networkOpen,
           output: () => {
             serial.flush();
+            virtioConsole.flush();
             return outputLength;
           },
         });
       } finally {
         host.releaseTerminal();
         serial.flush();
-        const rest = decoder.decode();
-        if (rest !== '') guestOutput(rest);
+        virtioConsole.flush();
+        devices.close();
+        for (const d of [decoder, consoleDecoder]) {
+          const rest = d.decode();
+          if (rest !== '') guestOutput(rest);
+        }
       }
       const wallMs = performance.now() - started;
 
@@ -896,6 +953,7 @@ export const run: Command = {
             `core:         ${core}${core === 'translator' ? ` (${blocks} blocks translated)` : ''}`,
             `engine:       ${engine}`,
             ...exitLines(exitStatistics(machine), machine),
+            ...virtioLines(machine),
             '',
           ].join('\n'),
         );
@@ -922,7 +980,13 @@ export const run: Command = {
                   ? { translation: { ...core.statistics(), callSites: core.adaptations() } }
                   : {}),
               };
-        io.stdout(`${JSON.stringify(state, null, 2)}\n`);
+        const virtio = machine.virtio.map(({ slot, transport }) => ({
+          slot,
+          kind: transport.device.kind,
+          ...transport.statistics(),
+        }));
+        const withDevices = virtio.length === 0 ? state : { ...state, virtio };
+        io.stdout(`${JSON.stringify(withDevices, null, 2)}\n`);
       }
       return status;
     } finally {
