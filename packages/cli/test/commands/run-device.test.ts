@@ -134,7 +134,7 @@ describe('trapeze run --device', () => {
       { files: { 'os.elf': OS } },
     );
     // The listening run says where it waits before the other one connects.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const net = await run(
       [
         'run',

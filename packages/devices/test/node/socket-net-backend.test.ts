@@ -4,7 +4,12 @@ import { DeviceError } from '../../src/errors.js';
 import { SocketNetBackend } from '../../src/node/socket-net-backend.js';
 
 const frame = (n: number, fill: number) => new Uint8Array(n).fill(fill);
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+/** Waits (up to 5 s: the machine may be busy) until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 5000; waited += 10) await tick();
+}
 
 /** A listening backend and a raw socket connected to it. */
 async function pairWithRaw() {
@@ -26,7 +31,7 @@ describe('SocketNetBackend', () => {
     const frames: Uint8Array[] = [];
     backend.connect((f) => frames.push(f));
     backend.send(frame(60, 1));
-    await tick();
+    await until(() => received().length >= 64);
     expect([...received().subarray(0, 4)]).toEqual([0, 0, 0, 60]);
     expect(received().length).toBe(64);
     const message = Buffer.concat([
@@ -38,7 +43,7 @@ describe('SocketNetBackend', () => {
     raw.write(message.subarray(0, 7));
     await tick();
     raw.write(message.subarray(7));
-    await tick();
+    await until(() => frames.length >= 2);
     expect(frames.map((f) => [f.length, f[0]])).toEqual([
       [20, 7],
       [14, 8],
@@ -53,10 +58,10 @@ describe('SocketNetBackend', () => {
     const frames: Uint8Array[] = [];
     backend.connect((f) => frames.push(f));
     raw.write(Buffer.concat([Buffer.from([0, 0, 0, 4]), Buffer.alloc(4)]));
-    await tick();
+    await until(() => backend.statistics().framesDropped === 1);
     expect(frames).toEqual([]);
     raw.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
-    await tick();
+    await until(() => backend.ended !== undefined);
     expect(backend.ended).toMatch(/frame length of 4294967295/);
     backend.send(frame(60, 1));
     expect(backend.statistics().framesDropped).toBe(2);
