@@ -254,14 +254,12 @@ export class DirectCore implements Core {
       }
       const reason = this.reasonOf(cause, tval);
       // SFENCE.VMA of one address: only its region's shadow entries go (not every view).
-      const rs1 = reason === 'sfence.vma' ? (tval >>> 15) & 31 : 0;
-      const fenced = rs1 === 0 ? -1 : (v.x[rs1] as number) >>> 0;
+      const fenced = this.fencedAddress(reason, (tval >>> 15) & 31);
       const epoch = this.memory.mmu.epoch;
       const traps = v.traps;
       const pc = v.pc;
       const emulated = this.emulate(limit, deadline, reason);
-      if (fenced >= 0 && v.traps === traps && this.memory.mmu.epoch === epoch + 1)
-        this.fencePage(fenced, epoch);
+      if (v.traps === traps) this.fencePage(fenced, epoch);
       if (
         kind !== SHADOW_FETCH &&
         kind >= 0 &&
@@ -384,11 +382,21 @@ export class DirectCore implements Core {
   }
 
   /**
-   * The guest fenced `vaddr` (SFENCE.VMA rs1 ≠ x0) and nothing else moved the MMU's epoch
-   * since `epoch`: its region's entries are dropped and the other entries stay valid.
+   * The address an instruction that exits or calls for `reason` fences alone: `x[rs1]` of an
+   * SFENCE.VMA with rs1 ≠ x0, else -1 (no single address).
+   */
+  protected fencedAddress(reason: string, rs1: number): number {
+    return reason === 'sfence.vma' && rs1 !== 0 ? (this.hart.x[rs1] as number) >>> 0 : -1;
+  }
+
+  /**
+   * After an instruction that may have fenced `vaddr` alone ({@link DirectCore.fencedAddress};
+   * -1: none) completed: when that fence was the only move of the MMU's epoch since `epoch`,
+   * the address's region's entries are dropped and the other entries stay valid (otherwise the
+   * next view check drops them all).
    */
   protected fencePage(vaddr: number, epoch: number): void {
-    if (this.shadowEpoch !== epoch) return;
+    if (vaddr < 0 || this.memory.mmu.epoch !== epoch + 1 || this.shadowEpoch !== epoch) return;
     this.shadow.dropRegion(vaddr);
     this.shadowEpoch = this.memory.mmu.epoch;
     this.real.memory.fenceVma(undefined, undefined);

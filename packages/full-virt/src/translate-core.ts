@@ -145,10 +145,7 @@ export class TranslateCore extends DirectCore implements CallPolicy {
     const slow = memory.slowAccesses;
     const epoch = memory.mmu.epoch;
     const reason = this.callReason(instruction);
-    const fenced =
-      reason === 'sfence.vma' && instruction.rs1 !== 0
-        ? (v.x[instruction.rs1] as number) >>> 0
-        : -1;
+    const fenced = this.fencedAddress(reason, instruction.rs1);
     const done = this.runCall(instruction);
     if (memory.slowAccesses !== slow) {
       this.classify(this.callCounters, reason, traps, memory.bus.regionAt(memory.mmu.paddr));
@@ -158,7 +155,7 @@ export class TranslateCore extends DirectCore implements CallPolicy {
       if (staysInBlock) return CALL_DONE;
       real.reservation = v.reservation;
       real.reservationValue = v.reservationValue;
-      if (fenced >= 0 && memory.mmu.epoch === epoch + 1) this.fencePage(fenced, epoch);
+      this.fencePage(fenced, epoch);
       if (this.mayGoOn()) {
         // The block ends; the real core goes on at the next pc, in the view of the new mode.
         real.nextPc = v.nextPc;
