@@ -81,8 +81,7 @@ export async function deviceOptions(
       const props = properties(spec, rest, command);
       const slotText = props.get('slot');
       props.delete('slot');
-      const slot = slotText === undefined ? undefined : Number(slotText);
-      if (slot !== undefined && (!/^[0-7]$/.test(slotText as string) || Number.isNaN(slot)))
+      if (slotText !== undefined && !/^[0-7]$/.test(slotText))
         throw bad(
           spec,
           `slot must be 0…7 (slot N is at 0x10001000 + N·0x1000), not '${slotText}'`,
@@ -97,15 +96,14 @@ export async function deviceOptions(
               command,
             );
       };
+      let device: VirtioDevice;
       switch (kind) {
         case 'virtio-blk': {
           known('file', 'size', 'readonly', 'snapshot', 'serial');
-          made.push(
-            new VirtioBlk({
-              backend: blockBackend(spec, props, command),
-              ...(props.has('serial') ? { serial: props.get('serial') as string } : {}),
-            }),
-          );
+          device = new VirtioBlk({
+            backend: blockBackend(spec, props, command),
+            ...(props.has('serial') ? { serial: props.get('serial') as string } : {}),
+          });
           break;
         }
         case 'virtio-rng': {
@@ -123,19 +121,17 @@ export async function deviceOptions(
             seed > 0xffff_ffff
           )
             throw bad(spec, `seed '${seedText}' is not an unsigned 32-bit integer`, command);
-          made.push(new VirtioRng({ source, seed }));
+          device = new VirtioRng({ source, seed });
           break;
         }
         case 'virtio-net': {
           known('connect', 'listen', 'mac');
           const socket = await netSocket(spec, props, context, command);
           sockets.push(socket);
-          made.push(
-            new VirtioNet({
-              backend: notifying(socket, context.frame),
-              ...(props.has('mac') ? { mac: props.get('mac') as string } : {}),
-            }),
-          );
+          device = new VirtioNet({
+            backend: notifying(socket, context.frame),
+            ...(props.has('mac') ? { mac: props.get('mac') as string } : {}),
+          });
           break;
         }
         case 'virtio-console': {
@@ -143,14 +139,14 @@ export async function deviceOptions(
           if (console)
             throw bad(spec, 'one virtio-console at a time (it is the terminal)', command);
           console = true;
-          made.push(new VirtioConsole({ backend: context.console }));
+          device = new VirtioConsole({ backend: context.console });
           break;
         }
         default:
           throw bad(spec, `unknown device '${kind}' (known: ${DEVICE_KINDS.join(', ')})`, command);
       }
-      const device = made[made.length - 1] as VirtioDevice;
-      placed.push(slot === undefined ? device : { device, slot });
+      made.push(device);
+      placed.push(slotText === undefined ? device : { device, slot: Number(slotText) });
     }
   } catch (error) {
     close();

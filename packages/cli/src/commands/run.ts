@@ -741,24 +741,20 @@ export const run: Command = {
       if (json) io.stderr(stamped);
       else io.stdout(stamped);
     };
-    const serial = new TerminalBackend({
-      output: {
-        write: (chunk: Uint8Array) => {
-          const text = decoder.decode(chunk, { stream: true });
-          if (text !== '') guestOutput(text);
+    /** A terminal whose output goes to the guest console, decoded as one UTF-8 stream. */
+    const terminal = (decoder: InstanceType<typeof TextDecoder>) =>
+      new TerminalBackend({
+        output: {
+          write: (chunk: Uint8Array) => {
+            const text = decoder.decode(chunk, { stream: true });
+            if (text !== '') guestOutput(text);
+          },
         },
-      },
-    });
+      });
+    const serial = terminal(decoder);
     // A virtio-console is the terminal too: its output goes where the UART's does.
     const consoleDecoder = new TextDecoder();
-    const virtioConsole = new TerminalBackend({
-      output: {
-        write: (chunk: Uint8Array) => {
-          const text = consoleDecoder.decode(chunk, { stream: true });
-          if (text !== '') guestOutput(text);
-        },
-      },
-    });
+    const virtioConsole = terminal(consoleDecoder);
     // The console is made later; a frame arriving while the hart waits wakes the run loop.
     let wakeHost = () => {};
     const devices = await deviceOptions(

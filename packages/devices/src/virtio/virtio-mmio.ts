@@ -22,6 +22,7 @@ import {
 import type { VirtioContext, VirtioDevice } from './device.js';
 import { GuestMemory } from './guest-memory.js';
 import {
+  checkRings,
   type DescriptorChain,
   VIRTQUEUE_MAX_SIZE,
   Virtqueue,
@@ -288,8 +289,7 @@ export class VirtioMmio implements MmioDevice {
 
   /** Runs the device on queue `index` if it is live, then interrupts as the driver wants. */
   private kick(index: number): void {
-    const queue = this.queues[index];
-    if (!this.live() || queue === undefined || !queue.ready) return;
+    if (this.liveQueue(index) === undefined) return;
     try {
       this.device.process(index);
     } catch (error) {
@@ -302,6 +302,19 @@ export class VirtioMmio implements MmioDevice {
   /** Whether the device serves its queues: `DRIVER_OK` set, no reset needed. */
   private live(): boolean {
     return (this.status & (S.DRIVER_OK | S.DEVICE_NEEDS_RESET)) === S.DRIVER_OK;
+  }
+
+  /** Queue `index` when the device serves it now (live, the queue exists and is ready). */
+  private liveQueue(index: number): Virtqueue | undefined {
+    const queue = this.queues[index];
+    return this.live() && queue?.ready ? queue : undefined;
+  }
+
+  /** The features the driver wrote, both words. */
+  private driverFeatureBits(): bigint {
+    return (
+      BigInt(this.driverFeatures[0] as number) | (BigInt(this.driverFeatures[1] as number) << 32n)
+    );
   }
 
   /** Interrupts for the queues with new used entries, where the driver wants one. */
@@ -335,9 +348,7 @@ export class VirtioMmio implements MmioDevice {
     let next = value;
     const was = this.status;
     if (next & S.FEATURES_OK && !(was & S.FEATURES_OK)) {
-      const wanted =
-        BigInt(this.driverFeatures[0] as number) |
-        (BigInt(this.driverFeatures[1] as number) << 32n);
+      const wanted = this.driverFeatureBits();
       // Bits the device does not offer are dropped (as QEMU); without VERSION_1 the device
       // leaves FEATURES_OK clear (VIRTIO 1.2 §3.1.1), as it has no legacy interface.
       if ((wanted & featureBit(VIRTIO_F.VERSION_1)) !== 0n) this.accepted = wanted & this.offered;
@@ -393,11 +404,8 @@ export class VirtioMmio implements MmioDevice {
       negotiated: (bit) => this.negotiated(bit),
       pop: (index) => this.pop(index),
       push: (index, chain, written, read) => this.push(index, chain, written, read),
-      unpop: (index) => {
-        const queue = this.queues[index];
-        if (this.live() && queue?.ready)
-          queue.unpop(this.memory, this.negotiated(VIRTIO_F.RING_EVENT_IDX));
-      },
+      unpop: (index) =>
+        this.liveQueue(index)?.unpop(this.memory, this.negotiated(VIRTIO_F.RING_EVENT_IDX)),
       kick: (index) => this.kick(index),
       fail: (reason) => this.needsReset(new VirtqueueError(reason)),
       configChanged: () => {
@@ -408,8 +416,8 @@ export class VirtioMmio implements MmioDevice {
   }
 
   private pop(index: number): DescriptorChain | undefined {
-    const queue = this.queues[index];
-    if (!this.live() || queue === undefined || !queue.ready) return undefined;
+    const queue = this.liveQueue(index);
+    if (queue === undefined) return undefined;
     try {
       return queue.pop(
         this.memory,
@@ -424,8 +432,8 @@ export class VirtioMmio implements MmioDevice {
   }
 
   private push(index: number, chain: DescriptorChain, written: number, read: number): void {
-    const queue = this.queues[index];
-    if (!this.live() || queue === undefined || !queue.ready) return;
+    const queue = this.liveQueue(index);
+    if (queue === undefined) return;
     const length = Math.min(written, chain.writableLength);
     queue.push(this.memory, chain.head, length);
     this.usedPending[index] = true;
@@ -475,9 +483,7 @@ export class VirtioMmio implements MmioDevice {
     this.deviceFeaturesSel = deviceFeaturesSel;
     this.driverFeaturesSel = driverFeaturesSel;
     this.driverFeatures = [...driverFeatures];
-    const wanted =
-      BigInt(driverFeatures[0] as number) | (BigInt(driverFeatures[1] as number) << 32n);
-    this.accepted = status & S.FEATURES_OK ? wanted & this.offered : 0n;
+    this.accepted = status & S.FEATURES_OK ? this.driverFeatureBits() & this.offered : 0n;
     this.queueSel = queueSel;
     this.interruptStatus = interruptStatus;
     this.configGeneration = configGeneration;
@@ -508,11 +514,8 @@ function readQueue(
   const requested = r.ints('requested', 6, 6, 0xffff_ffff);
   if (ready) {
     // A ready queue's rings were checked when it was enabled; a snapshot must hold the same.
-    const probe = new Virtqueue(queue.maxSize);
-    probe.size = size;
-    for (let k = 0; k < 6; k++) probe.addresses[k] = addresses[k] as number;
     try {
-      probe.check(memory);
+      checkRings(memory, size, queue.maxSize, addresses);
     } catch (error) {
       throw r.fail('addresses', `of a ready queue: ${(error as Error).message}`);
     }

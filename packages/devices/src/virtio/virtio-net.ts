@@ -154,12 +154,6 @@ export class VirtioNet extends VirtioDeviceBase {
     }
   }
 
-  /**
-   * Frames waiting for receive buffers stay: they are still on the wire, as QEMU's backend
-   * holds them while its device cannot receive (before the driver is ready, say).
-   */
-  override reset(): void {}
-
   override snapshot(): VirtioNetSnapshot {
     return { pending: this.pending.map(toHex) };
   }

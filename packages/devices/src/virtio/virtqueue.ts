@@ -149,54 +149,22 @@ export class Virtqueue {
 
   /**
    * Enables the queue with the size and addresses the driver wrote, once they pass
-   * {@link Virtqueue.check}; the queue stays disabled otherwise.
+   * the ring checks (size a power of two up to the maximum, areas aligned in guest RAM); the
+   * queue stays as it was otherwise.
    *
    * @throws {@link VirtqueueError} naming what is wrong.
    */
   enable(memory: GuestMemory): void {
-    const size = this.size;
-    const addresses = [...this.addresses];
+    checkRings(memory, this.requestedSize, this.maxSize, this.requested);
     this.size = this.requestedSize;
     for (let i = 0; i < 6; i++) this.addresses[i] = this.requested[i] as number;
-    try {
-      this.check(memory);
-    } catch (error) {
-      this.size = size;
-      for (let i = 0; i < 6; i++) this.addresses[i] = addresses[i] as number;
-      throw error;
-    }
     this.ready = true;
-  }
-
-  /**
-   * Checks the queue's size and rings in use: the size a power of two no larger than the
-   * maximum (§2.7: split queues), each area aligned as §2.7 asks and wholly in guest RAM.
-   *
-   * @throws {@link VirtqueueError} naming what is wrong.
-   */
-  check(memory: GuestMemory): void {
-    const n = this.size;
-    if (n === 0 || n > this.maxSize || (n & (n - 1)) !== 0)
-      throw new VirtqueueError(
-        `queue size ${n} is not a power of two in 1…${this.maxSize} (QueueNumMax)`,
-      );
-    const [desc, descHigh, driver, driverHigh, device, deviceHigh] = this.addresses as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    area(memory, 'descriptor table', desc, descHigh, 16 * n, 16);
-    area(memory, 'driver area', driver, driverHigh, 6 + 2 * n, 2);
-    area(memory, 'device area', device, deviceHigh, 6 + 8 * n, 4);
   }
 
   /**
    * Takes the next available descriptor chain, or `undefined` when there is none. With the
    * event index, also writes `avail_event` so that the driver notifies at the next buffer.
-   * The queue must have passed {@link Virtqueue.check}.
+   * The queue must have been enabled ({@link Virtqueue.enable}).
    *
    * @throws {@link VirtqueueError} for an available index more than the queue size ahead, a
    *   head or `next` outside the table, a loop, a buffer outside RAM, a readable buffer after a
@@ -347,6 +315,35 @@ export class Virtqueue {
     this.signalledUsed = s.signalledUsed;
     this.signalledValid = s.signalledValid;
   }
+}
+
+/**
+ * Checks a queue's size and rings: the size a power of two no larger than `maxSize` (§2.7:
+ * split queues), each area (descriptor table, driver area, device area: low and high words in
+ * `addresses`) aligned as §2.7 asks and wholly in guest RAM.
+ *
+ * @throws {@link VirtqueueError} naming what is wrong.
+ */
+export function checkRings(
+  memory: GuestMemory,
+  size: number,
+  maxSize: number,
+  addresses: readonly number[],
+): void {
+  const n = size;
+  if (n === 0 || n > maxSize || (n & (n - 1)) !== 0)
+    throw new VirtqueueError(`queue size ${n} is not a power of two in 1…${maxSize} (QueueNumMax)`);
+  const [desc, descHigh, driver, driverHigh, device, deviceHigh] = addresses as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  area(memory, 'descriptor table', desc, descHigh, 16 * n, 16);
+  area(memory, 'driver area', driver, driverHigh, 6 + 2 * n, 2);
+  area(memory, 'device area', device, deviceHigh, 6 + 8 * n, 4);
 }
 
 /** Checks one ring area: in guest RAM and aligned. */
