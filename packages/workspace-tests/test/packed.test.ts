@@ -69,6 +69,7 @@ const EXPECTED_OUTPUT: Record<string, readonly string[]> = {
   ],
   machine: ["{ kind: 'pass', code: 0, instructions: 15 } hi"],
   'full-virt': ['pass 1 1', '0.', '0 1'],
+  'para-virt': ['true root'],
   conformance: ["kind: 'halt'", '[]'],
   'conformance-2': [],
   cli: ['add\ta0, a1, a0', '00000000\t02a00513\tli a0, 42'],
@@ -82,6 +83,7 @@ const EXPECTED_COMMONJS: Record<string, string> = {
   devices: "{ kind: 'pass', code: 0 }",
   machine: '1000',
   'full-virt': "[ 'bare', 'direct', 'translate' ]",
+  'para-virt': '9545250',
   conformance: '1 19',
   cli: 'add\ta0, a1, a0',
 };
@@ -292,12 +294,26 @@ function expectInOrder(text: string, fragments: readonly string[]): void {
 }
 
 describe('the packed tarballs', () => {
-  it('install with README, LICENSE, package.json and dist only, and versions for workspace:*', () => {
+  it('install with README, LICENSE, package.json and dist only (and the C headers of a guest SDK), and versions for workspace:*', () => {
     const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
     for (const p of PACKAGES) {
       const dir = join(scratch, 'node_modules', p.name);
       const files = readdirSync(dir).sort();
-      expect(files, p.name).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+      const include = join(ROOT, 'packages', p.dir, 'include');
+      const headers = existsSync(include) ? readdirSync(include).sort() : [];
+      expect(files, p.name).toEqual([
+        'LICENSE',
+        'README.md',
+        'dist',
+        ...(headers.length > 0 ? ['include'] : []),
+        'package.json',
+      ]);
+      for (const h of headers) {
+        expect(h, p.name).toMatch(/\.h$/);
+        expect(readFileSync(join(dir, 'include', h), 'utf8'), h).toBe(
+          readFileSync(join(include, h), 'utf8'),
+        );
+      }
       expect(readFileSync(join(dir, 'LICENSE'), 'utf8'), p.name).toBe(license);
       const json = readFileSync(join(dir, 'package.json'), 'utf8');
       expect(json, p.name).not.toContain('workspace:');

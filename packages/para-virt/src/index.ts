@@ -1,0 +1,13 @@
+/**
+ * `@trapeze/para-virt`: paravirtualization. The Trapeze PV ABI (docs/pv-abi.md: standard SBI
+ * where SBI has the call, a vendor extension `TRPZ` for the rest; the guest SDK header
+ * `@trapeze/para-virt/include/trapeze-pv.h`) and the hypervisor's side of it that is built so
+ * far: the validation of a guest's own page tables, which the hardware then walks directly.
+ *
+ * @packageDocumentation
+ */
+export * from './abi.js';
+export type { ParaVirtErrorCode } from './errors.js';
+export { ParaVirtError } from './errors.js';
+export type { BatchResult, DeviceRange, FrameKind } from './table-validator.js';
+export { TableValidator } from './table-validator.js';
