@@ -12,7 +12,8 @@
  * guest took a trap of its own (by cause, in {@link ExitStatistics.traps}), reflected into its
  * handler. `shadow`: a shadow page table lacked an entry the guest's translation allows (by
  * access: fetch, load, store). `mmio`: the guest reached a device (by device). `interrupt`: a
- * virtual interrupt was injected. `emulated`: an instruction the hypervisor ran for the guest
+ * virtual interrupt was injected. `hypercall`: a paravirtualized guest called the hypervisor (by
+ * call name, in {@link ExitStatistics.hypercalls}). `emulated`: an instruction the hypervisor ran for the guest
  * for any other reason (boot ROM code, which is never mapped; RAM pages that PMP splits, which
  * cannot be shadowed whole; `mstatus.MPRV` data accesses; breakpoints or armed debug triggers,
  * which make it run every instruction).
@@ -27,6 +28,7 @@ export type ExitReason =
   | 'shadow'
   | 'mmio'
   | 'interrupt'
+  | 'hypercall'
   | 'emulated';
 
 /** Every {@link ExitReason}, in the order statistics list them. */
@@ -40,6 +42,7 @@ export const EXIT_REASONS: readonly ExitReason[] = [
   'shadow',
   'mmio',
   'interrupt',
+  'hypercall',
   'emulated',
 ];
 
@@ -83,6 +86,8 @@ export interface ExitStatistics {
   readonly shadow: Readonly<Record<string, number>>;
   /** `mmio` exits by device name (`uart0`, `clint`, …). */
   readonly mmio: Readonly<Record<string, number>>;
+  /** `hypercall` exits by call (`TRPZ_MMU_UPDATE`, `SBI_TIME_SET_TIMER`, …; `para` only). */
+  readonly hypercalls: Readonly<Record<string, number>>;
   /** Guest instructions retired. */
   readonly retired: number;
   /** Of those, retired by the real hart with no hypervisor intervention (no exit, no call). */
@@ -97,8 +102,9 @@ export class ExitCounters {
   private readonly traps = new Map<string, number>();
   private readonly shadow = new Map<string, number>();
   private readonly mmio = new Map<string, number>();
+  private readonly hypercalls = new Map<string, number>();
 
-  /** Counts one exit for `reason` (with `detail` for `trap`, `shadow` and `mmio`). */
+  /** Counts one exit for `reason` (with `detail` for `trap`, `shadow`, `mmio` and `hypercall`). */
   count(reason: ExitReason, detail?: string): void {
     const index = REASON_INDEX[reason];
     this.counts[index] = (this.counts[index] as number) + 1;
@@ -110,7 +116,9 @@ export class ExitCounters {
           ? this.shadow
           : reason === 'mmio'
             ? this.mmio
-            : undefined;
+            : reason === 'hypercall'
+              ? this.hypercalls
+              : undefined;
     if (by !== undefined) by.set(detail, (by.get(detail) ?? 0) + 1);
   }
 
@@ -141,6 +149,7 @@ export class ExitCounters {
       traps: Object.fromEntries(this.traps),
       shadow: Object.fromEntries(this.shadow),
       mmio: Object.fromEntries(this.mmio),
+      hypercalls: Object.fromEntries(this.hypercalls),
       retired,
       direct,
       efficiency: retired === 0 ? 1 : direct / retired,

@@ -83,7 +83,6 @@
 #define TRPZ_START_DTB_SIZE 0x18
 #define TRPZ_START_ROOT 0x1c
 #define TRPZ_START_RESERVED_START 0x20
-#define TRPZ_START_KERNEL_END 0x24
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -98,7 +97,7 @@ struct trpz_shared {
 
 struct trpz_start {
   uint32_t magic, version, ram_base, ram_size, shared_page, dtb, dtb_size, root;
-  uint32_t reserved_start, kernel_end;
+  uint32_t reserved_start;
 };
 
 /* One entry of a TRPZ_MMU_UPDATE batch: write `value` into the page-table entry at `slot_pa`. */

@@ -119,8 +119,6 @@ export const TRPZ_START_DTB_SIZE = 0x18;
 export const TRPZ_START_ROOT = 0x1c;
 /** Offset of the start-of-day page's `reserved_start`. */
 export const TRPZ_START_RESERVED_START = 0x20;
-/** Offset of the start-of-day page's `kernel_end`. */
-export const TRPZ_START_KERNEL_END = 0x24;
 
 /** SBI 2.0's error codes (`a0` after a call). */
 export const SBI_SUCCESS = 0;

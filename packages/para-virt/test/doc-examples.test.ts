@@ -2,5 +2,5 @@
 import { docExampleTests, packageDirOf } from '../../../vitest.doc-examples.ts';
 
 docExampleTests(packageDirOf(import.meta.url), {
-  required: ['TableValidator'],
+  required: ['TableValidator', 'createParaMachine'],
 });

@@ -445,7 +445,9 @@ function exitLines(exits: ExitStatistics | undefined, machine: VirtMachine): str
           ? exits.shadow
           : reason === 'mmio'
             ? exits.mmio
-            : undefined;
+            : reason === 'hypercall'
+              ? exits.hypercalls
+              : undefined;
     lines.push(`  ${reason.padEnd(11)} ${n}${detail === undefined ? '' : ` (${by(detail)})`}`);
   }
   const core = machine.core;
