@@ -15,8 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guests-repro.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# Copy the sources, not build products: no build/, and no images (they must be rebuilt).
+# Copy the sources, not build products: no build/, and no images (they must be rebuilt); and
+# the PV guest SDK header, which the paravirtualized kernel includes from its package.
 (cd "$here" && tar --exclude=./build --exclude=./images -cf - .) | (mkdir -p "$tmp/guests" && cd "$tmp/guests" && tar -xf -)
+mkdir -p "$tmp/packages/para-virt"
+cp -R "$here/../packages/para-virt/include" "$tmp/packages/para-virt/include"
 sh "$tmp/guests/build.sh" > "$tmp/build.log" 2>&1 || {
   cat "$tmp/build.log" >&2
   echo "check-reproducible: the build failed" >&2

@@ -63,6 +63,7 @@ done
 KOBJS=""
 cc os/arch/entry.S $B/arch-entry.o
 cc os/arch/riscv.c $B/arch-riscv.o
+cc os/arch/trap.c $B/arch-trap.o
 for s in $KERNEL_SRCS; do
   o=$B/kernel-$(basename "$s" .c).o
   cc "$s" "$o"
@@ -70,6 +71,15 @@ for s in $KERNEL_SRCS; do
 done
 cc $B/programs.S $B/programs.o
 # shellcheck disable=SC2086
-"$LD" $LDFLAGS -T os/kernel.ld $B/arch-entry.o $B/arch-riscv.o $KOBJS $B/programs.o $KLIB \
+"$LD" $LDFLAGS -T os/kernel.ld $B/arch-entry.o $B/arch-riscv.o $B/arch-trap.o $KOBJS $B/programs.o $KLIB \
   -o $B/kernel.elf
 "$OBJCOPY" -O binary $B/kernel.elf build/os.bin
+
+# The paravirtualized kernel: the same kernel and programs over arch-pv/ (docs/pv-abi.md), an
+# ELF of its own with no firmware (the hypervisor provides SBI): guests/images/os-pv.elf.
+cc os/arch-pv/entry.S $B/arch-pv-entry.o
+cc os/arch-pv/pv.c $B/arch-pv.o
+# shellcheck disable=SC2086
+"$LD" $LDFLAGS --defsym=KERNEL_BASE=0x80000000 -T os/kernel.ld $B/arch-pv-entry.o $B/arch-pv.o $B/arch-trap.o $KOBJS $B/programs.o \
+  $KLIB -o $B/kernel-pv.elf
+"$OBJCOPY" --strip-all $B/kernel-pv.elf images/os-pv.elf

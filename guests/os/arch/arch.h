@@ -65,7 +65,23 @@ void arch_irq_enable(uint32_t irq);
 
 /* ---- MMU (Sv32) --------------------------------------------------------------------------- */
 
-void arch_set_pte(pte_t *ptep, pte_t value);  /* the only way a PTE is written */
+/* The kernel part of every root (entries the kernel's mappings need, zero elsewhere): native,
+ * RAM and the devices in supervisor megapages; paravirtualized, links to the hypervisor's
+ * leaf tables of RAM and the virtio pages. */
+void arch_kernel_map(pte_t entries[1024], uint32_t ram_base, uint32_t ram_end);
+/* Where memory the kernel may allocate ends (what the arch keeps lies above). */
+uint32_t arch_memory_end(uint32_t ram_end);
+/* A zeroed page whose first entries were written with arch_set_pte becomes a table (`root`: a
+ * level-1 table, else level 0), and a table no longer linked or active becomes a page again:
+ * native, nothing to do; paravirtualized, its mapping turns read-only and back. */
+void arch_pgtable_new(void *table, int root);
+void arch_pgtable_free(void *table, int root);
+void arch_set_pte(pte_t *ptep, pte_t value);  /* a non-leaf entry, or an entry of a new table */
+/* A leaf of a table in use; `flush`: the address space is the active one (sfence.vma va). */
+void arch_set_leaf(pte_t *ptep, pte_t value, uint32_t va, int flush);
+/* Between arch_mmu_lazy(1) and arch_mmu_lazy(0) leaf writes may be batched: nothing reads
+ * them back meanwhile. */
+void arch_mmu_lazy(int on);
 void arch_flush_tlb_page(uint32_t va);        /* sfence.vma va, x0 (current address space) */
 void arch_activate_pgdir(uint32_t root_pa);   /* satp = Sv32 | root; full flush */
 

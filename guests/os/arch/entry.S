@@ -1,4 +1,7 @@
-/* Trap vector, boot entry, return to user and kernel context switch (RISC-V, S-mode).
+/* Trap vector, boot entry, return to user and kernel context switch (RISC-V, S-mode). The
+ * paravirtualized build (arch-pv/entry.S) includes this file for everything but the boot entry:
+ * under the PV ABI the kernel's own traps reach stvec with sepc/scause/stval/sstatus set by
+ * the hardware, and the hypervisor delivers virtual interrupts the same way.
  *
  * sscratch protocol: while a process runs in U-mode, sscratch holds the address of its trapframe
  * (which sits at the top of its kernel stack); while the kernel runs, sscratch is 0. The vector
@@ -28,6 +31,7 @@
   sw t0, TF_TVAL(sp)
 .endm
 
+#ifndef ARCH_PV /* the paravirtualized build has its own start (arch-pv/entry.S) */
   .section .text.entry, "ax"
   .globl _start
 _start:
@@ -37,6 +41,7 @@ _start:
   call kmain
 3:
   j 3b
+#endif
 
   .text
   .balign 4

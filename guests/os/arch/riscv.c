@@ -1,6 +1,8 @@
 /* The RISC-V (S-mode, SBI, virt board) implementation of arch.h. See arch.h for the contract.
- * This file and entry.S are the only places with privileged instructions. */
+ * This file, trap.c (shared with the paravirtualized build) and entry.S are the only places
+ * with privileged instructions. */
 #include "arch.h"
+#include "trap.h"
 
 #include "../../common/mmio.h"
 #include "../../common/riscv.h"
@@ -74,7 +76,7 @@ void arch_console_rx_enable(int on) {
 /* Drain the UART into the kernel's input buffer. If the buffer fills, stop taking receive
  * interrupts (the bytes stay in the UART, which back-pressures the host side) until the kernel
  * consumes input and re-enables them; otherwise the level-triggered PLIC would fire forever. */
-static void external_interrupt(void) {
+void arch_external_interrupt(void) {
   uint32_t irq = mmio_read32(PLIC_S_CLAIM);
   if (irq == VIRT_UART0_IRQ) {
     while (mmio_read8(VIRT_UART0_BASE + UART_LSR) & UART_LSR_DR) {
@@ -103,7 +105,34 @@ void arch_idle(void) {
   __asm__ volatile("wfi\n\tcsrs sstatus, %0\n\tcsrc sstatus, %0" ::"r"(SSTATUS_SIE) : "memory");
 }
 
+void arch_kernel_map(pte_t entries[1024], uint32_t ram_base, uint32_t ram_end) {
+  const pte_t kflags = PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
+  for (uint32_t pa = ram_base & ~(MEGAPAGE_SIZE - 1); pa < ram_end && pa >= ram_base; pa += MEGAPAGE_SIZE)
+    entries[VPN1(pa)] = PTE_FROM_PA(pa) | kflags | PTE_X;
+  entries[VPN1(VIRT_PLIC_BASE)] = PTE_FROM_PA(VIRT_PLIC_BASE & ~(MEGAPAGE_SIZE - 1)) | kflags;
+  entries[VPN1(VIRT_UART0_BASE)] = PTE_FROM_PA(VIRT_UART0_BASE & ~(MEGAPAGE_SIZE - 1)) | kflags;
+}
+
+uint32_t arch_memory_end(uint32_t ram_end) { return ram_end; }
+
+void arch_pgtable_new(void *table, int root) {
+  (void)table;
+  (void)root;
+}
+
+void arch_pgtable_free(void *table, int root) {
+  (void)table;
+  (void)root;
+}
+
 void arch_set_pte(pte_t *ptep, pte_t value) { *(volatile pte_t *)ptep = value; }
+
+void arch_set_leaf(pte_t *ptep, pte_t value, uint32_t va, int flush) {
+  *(volatile pte_t *)ptep = value;
+  if (flush) arch_flush_tlb_page(va);
+}
+
+void arch_mmu_lazy(int on) { (void)on; }
 
 void arch_flush_tlb_page(uint32_t va) {
   __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
@@ -116,67 +145,3 @@ void arch_activate_pgdir(uint32_t root_pa) {
   __asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
-void arch_copy_from_user(void *dst, uint32_t usrc, size_t n) {
-  csr_set(sstatus, SSTATUS_SUM);
-  const volatile uint8_t *s = (const volatile uint8_t *)usrc;
-  uint8_t *d = dst;
-  while (n--) *d++ = *s++;
-  csr_clear(sstatus, SSTATUS_SUM);
-}
-
-void arch_copy_to_user(uint32_t udst, const void *src, size_t n) {
-  csr_set(sstatus, SSTATUS_SUM);
-  volatile uint8_t *d = (volatile uint8_t *)udst;
-  const uint8_t *s = src;
-  while (n--) *d++ = *s++;
-  csr_clear(sstatus, SSTATUS_SUM);
-}
-
-/* Called by entry.S for every trap from U-mode; decodes scause into a kernel upcall. */
-void arch_user_trap(struct trapframe *tf) {
-  uint32_t cause = tf->cause;
-  if (cause & CAUSE_INTERRUPT) {
-    switch (cause & ~CAUSE_INTERRUPT) {
-      case IRQ_S_TIMER: kernel_timer_interrupt(1); break;
-      case IRQ_S_EXT: external_interrupt(); break;
-      default: kernel_panic_trap(tf);
-    }
-  } else {
-    switch (cause) {
-      case CAUSE_USER_ECALL:
-        tf->pc += 4; /* ecall is always 4 bytes; resume after it */
-        kernel_syscall(tf);
-        break;
-      case CAUSE_FETCH_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_FETCH); break;
-      case CAUSE_LOAD_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_LOAD); break;
-      case CAUSE_STORE_PAGE_FAULT: kernel_page_fault(tf, tf->tval, ACCESS_STORE); break;
-      case CAUSE_BREAKPOINT: kernel_user_exception(tf, EXC_BREAKPOINT); break;
-      case CAUSE_ILLEGAL_INSTRUCTION: kernel_user_exception(tf, EXC_ILLEGAL); break;
-      default: kernel_user_exception(tf, EXC_OTHER); break;
-    }
-  }
-  kernel_user_trap_exit(tf);
-}
-
-/* Called by entry.S for traps taken while in S-mode: only interrupts in the idle window are
- * expected; any exception is a kernel bug. */
-void arch_kernel_trap(struct trapframe *tf) {
-  uint32_t cause = tf->cause;
-  if (cause == (CAUSE_INTERRUPT | IRQ_S_TIMER))
-    kernel_timer_interrupt(0);
-  else if (cause == (CAUSE_INTERRUPT | IRQ_S_EXT))
-    external_interrupt();
-  else
-    kernel_panic_trap(tf);
-}
-
-const char *arch_trap_name(const struct trapframe *tf) {
-  static const char *const names[16] = {
-      "instruction address misaligned", "instruction access fault", "illegal instruction",
-      "breakpoint", "load address misaligned", "load access fault",
-      "store address misaligned", "store access fault", "environment call from U-mode",
-      "environment call from S-mode", "exception 10", "environment call from M-mode",
-      "instruction page fault", "load page fault", "exception 14", "store page fault"};
-  if (tf->cause & CAUSE_INTERRUPT) return "unexpected interrupt";
-  return tf->cause < 16 ? names[tf->cause] : "unknown exception";
-}

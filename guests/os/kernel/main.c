@@ -58,7 +58,7 @@ void kmain(uint32_t hartid, uint32_t dtb) {
   bootargs[n] = 0;
   /* Allocate from the end of the kernel up to the device tree (QEMU puts it near the top of
    * RAM), so it is never overwritten. */
-  uint32_t alloc_end = ram_end;
+  uint32_t alloc_end = arch_memory_end(ram_end);
   if (dtb >= (uint32_t)_end && dtb < alloc_end) alloc_end = dtb & ~(PAGE_SIZE - 1);
   mm_init((uint32_t)_end, alloc_end);
   vm_init(ram_base, ram_end);

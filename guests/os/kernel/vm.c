@@ -1,17 +1,17 @@
 /* Address spaces (Sv32, two-level page tables).
  *
- * Every process has its own root page table. The upper part of every root is identical: the
- * kernel's supervisor-only global megapages (all of RAM identity-mapped RWX, plus one megapage
- * each for the PLIC and the UART). User pages are 4 KiB leaves under the root's non-leaf
- * entries below 0x80000000. Page-table entries are only ever written through arch_set_pte(),
- * and a change to the active address space is followed by arch_flush_tlb_page() (sfence.vma).
+ * Every process has its own root page table. The kernel part of every root is identical
+ * (arch_kernel_map: natively the supervisor-only global megapages of all of RAM, identity-mapped
+ * RWX, and of the PLIC and the UART; paravirtualized, links to the hypervisor's tables). User
+ * pages are 4 KiB leaves under the root's other non-leaf entries below 0x80000000. Page-table
+ * entries are only ever written through the arch layer: arch_set_pte() for links and new
+ * tables, arch_set_leaf() for leaves (with the sfence.vma a change to the active address space
+ * needs), and a page becomes a table, or stops being one, through arch_pgtable_new/free().
  *
  * A and D are set in every leaf we create (D only if writable), so nothing depends on whether
  * the hardware updates them. */
 #include "kernel.h"
 
-#define PLIC_MEGAPAGE 0x0c000000u
-#define UART_MEGAPAGE 0x10000000u
 #define USER_L1_ENTRIES (USER_TOP >> 22) /* root entries 0..511 may hold user tables */
 
 static pte_t kernel_entries[1024]; /* template for the kernel part of every root */
@@ -21,11 +21,7 @@ static uint32_t active_root;
 static pte_t *root_ptr(uint32_t root) { return (pte_t *)root; }
 
 void vm_init(uint32_t ram_base, uint32_t ram_end) {
-  const pte_t kflags = PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
-  for (uint32_t pa = ram_base & ~(MEGAPAGE_SIZE - 1); pa < ram_end && pa >= ram_base; pa += MEGAPAGE_SIZE)
-    kernel_entries[VPN1(pa)] = PTE_FROM_PA(pa) | kflags | PTE_X;
-  kernel_entries[VPN1(PLIC_MEGAPAGE)] = PTE_FROM_PA(PLIC_MEGAPAGE) | kflags;
-  kernel_entries[VPN1(UART_MEGAPAGE)] = PTE_FROM_PA(UART_MEGAPAGE) | kflags;
+  arch_kernel_map(kernel_entries, ram_base, ram_end);
   kernel_root = vm_create();
   if (!kernel_root) panic("no memory for the kernel page table");
   vm_activate(kernel_root);
@@ -38,6 +34,7 @@ uint32_t vm_create(void) {
   if (!root) return 0;
   for (int i = 0; i < 1024; i++)
     if (kernel_entries[i]) arch_set_pte(&root[i], kernel_entries[i]);
+  arch_pgtable_new(root, 1);
   return (uint32_t)root;
 }
 
@@ -49,22 +46,21 @@ void vm_activate(uint32_t root) {
 /* The level-0 PTE slot for va, allocating the level-0 table if asked. NULL if there is no table
  * (or va lies in a kernel megapage, or memory ran out). */
 static pte_t *walk(uint32_t root, uint32_t va, int alloc) {
+  if (kernel_entries[VPN1(va)]) return NULL; /* the kernel's part: never a user table */
   pte_t *l1 = &root_ptr(root)[VPN1(va)];
   if (!(*l1 & PTE_V)) {
     if (!alloc) return NULL;
     /* A fresh zeroed page is not a page table until the entry below links it in. */
     void *table = page_alloc_zero();
     if (!table) return NULL;
+    arch_pgtable_new(table, 0);
     arch_set_pte(l1, PTE_FROM_PA(table) | PTE_V); /* non-leaf: R=W=X=0, U/A/D must be 0 */
-  } else if (*l1 & PTE_LEAF_MASK) {
-    return NULL; /* megapage */
   }
   return &((pte_t *)PTE_TO_PA(*l1))[VPN0(va)];
 }
 
 static void set_leaf(uint32_t root, pte_t *pte, uint32_t va, pte_t value) {
-  arch_set_pte(pte, value);
-  if (root == active_root) arch_flush_tlb_page(va);
+  arch_set_leaf(pte, value, va, root == active_root);
 }
 
 int vm_map(uint32_t root, uint32_t va, uint32_t pa, uint32_t flags) {
@@ -78,11 +74,13 @@ int vm_map(uint32_t root, uint32_t va, uint32_t pa, uint32_t flags) {
 void vm_destroy(uint32_t root) {
   if (root == active_root) vm_activate(kernel_root);
   pte_t *l1 = root_ptr(root);
+  arch_pgtable_free(l1, 1); /* its entries stay readable; its leaf tables are unlinked */
   for (uint32_t i = 0; i < USER_L1_ENTRIES; i++) {
-    if (!(l1[i] & PTE_V) || (l1[i] & PTE_LEAF_MASK)) continue;
+    if (!(l1[i] & PTE_V) || kernel_entries[i]) continue;
     pte_t *l0 = (pte_t *)PTE_TO_PA(l1[i]);
     for (int j = 0; j < 1024; j++)
       if (l0[j] & PTE_V) page_free((void *)PTE_TO_PA(l0[j]));
+    arch_pgtable_free(l0, 0);
     page_free(l0);
   }
   page_free(l1);
@@ -90,22 +88,29 @@ void vm_destroy(uint32_t root) {
 
 int vm_copy(uint32_t dst_root, uint32_t src_root) {
   pte_t *l1 = root_ptr(src_root);
-  for (uint32_t i = 0; i < USER_L1_ENTRIES; i++) {
-    if (!(l1[i] & PTE_V) || (l1[i] & PTE_LEAF_MASK)) continue;
+  int result = 0;
+  arch_mmu_lazy(1); /* the child's leaves are written, never read back, until the end */
+  for (uint32_t i = 0; i < USER_L1_ENTRIES && result == 0; i++) {
+    if (!(l1[i] & PTE_V) || kernel_entries[i]) continue;
     pte_t *l0 = (pte_t *)PTE_TO_PA(l1[i]);
     for (uint32_t j = 0; j < 1024; j++) {
       if (!(l0[j] & PTE_V)) continue;
       void *page = page_alloc();
-      if (!page) return -1;
+      if (!page) {
+        result = -1;
+        break;
+      }
       memcpy(page, (void *)PTE_TO_PA(l0[j]), PAGE_SIZE);
       uint32_t va = (i << 22) | (j << 12);
       if (vm_map(dst_root, va, (uint32_t)page, l0[j] & (PTE_LEAF_MASK | PTE_U)) < 0) {
         page_free(page);
-        return -1;
+        result = -1;
+        break;
       }
     }
   }
-  return 0;
+  arch_mmu_lazy(0);
+  return result;
 }
 
 void vm_unmap_range(uint32_t root, uint32_t start, uint32_t end) {

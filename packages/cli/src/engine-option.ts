@@ -1,10 +1,22 @@
 /**
- * The `--engine` and `--policy` options of `run`: whether the image runs on the bare board or
- * under a hypervisor engine of `@trapeze/full-virt`, and the `translate` engine's policy.
+ * The `--engine` and `--policy` options of `run`: whether the image runs on the bare board,
+ * under a hypervisor engine of `@trapeze/full-virt`, or under `@trapeze/para-virt`'s `para`
+ * hypervisor (a kernel built for the PV ABI), and the `translate` engine's policy.
  *
  * @module
  */
-import { ENGINES, type Engine, TRANSLATE_POLICIES, type TranslatePolicy } from '@trapeze/full-virt';
+import {
+  ENGINES as FULL_ENGINES,
+  TRANSLATE_POLICIES,
+  type TranslatePolicy,
+} from '@trapeze/full-virt';
+
+/** An engine `--engine` names. */
+export type Engine = (typeof FULL_ENGINES)[number] | 'para';
+
+/** Every engine of `run`, the bare board first. */
+export const ENGINES: readonly Engine[] = [...FULL_ENGINES, 'para'];
+
 import { type OptionSpec, suggest } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -12,7 +24,7 @@ import { UsageError } from './errors.js';
 export const ENGINE_OPTION: OptionSpec = {
   name: 'engine',
   value: 'ENGINE',
-  description: `how guest code runs: ${ENGINES.map((k, i) => (i === 0 ? `${k} (default)` : k)).join(', ')} (under a hypervisor: trap-and-emulate, binary translation)`,
+  description: `how guest code runs: ${ENGINES.map((k, i) => (i === 0 ? `${k} (default)` : k)).join(', ')} (under a hypervisor: trap-and-emulate, binary translation, paravirtualization)`,
 };
 
 /** `--policy POLICY`. */

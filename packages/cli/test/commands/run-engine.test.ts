@@ -1,7 +1,8 @@
 /**
  * `trapeze run --engine`: the same guest on `bare` and under the `direct` and `translate`
- * hypervisors.
+ * hypervisors; the paravirtualized OS under `para`.
  */
+import { readFileSync } from 'node:fs';
 import { assemble, elfImage } from '@trapeze/isa';
 import { describe, expect, it } from 'vitest';
 import { run } from '../support/fake-io.js';
@@ -101,7 +102,7 @@ describe('trapeze run --engine', () => {
     const r = await runGuest(['--engine', 'drect']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "--engine 'drect' is not one of bare, direct, translate (did you mean 'direct'?)",
+      "--engine 'drect' is not one of bare, direct, translate, para (did you mean 'direct'?)",
     );
     const policy = await runGuest(['--engine', 'translate', '--policy', 'al']);
     expect(policy.code).toBe(2);
@@ -114,5 +115,45 @@ describe('trapeze run --engine', () => {
     const core = await runGuest(['--engine', 'translate', '--core', 'interpreter']);
     expect(core.code).toBe(2);
     expect(core.stderr).toContain('--engine translate runs on the translator core');
+  });
+});
+
+describe('trapeze run --engine para', () => {
+  const PV = {
+    'os-pv.elf': new Uint8Array(
+      readFileSync(new URL('../../../../guests/images/os-pv.elf', import.meta.url)),
+    ),
+  };
+
+  it('runs the paravirtualized OS and counts its hypercalls by call', async () => {
+    const r = await run(
+      ['run', '--engine', 'para', '--append', 'run=ptemod', '--stats', 'os-pv.elf'],
+      { files: PV },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ptemod: n=10000 checksum=0x298bfa03');
+    expect(r.stderr).toMatch(/^engine: +para$/m);
+    expect(r.stderr).toMatch(/^ {2}hypercall +\d+ \(.*TRPZ_MMU_UPDATE 1\d{4}\b/m);
+    const json = await run(
+      ['run', '--engine', 'para', '--append', 'run=syscall', '--json', 'os-pv.elf'],
+      {
+        files: PV,
+      },
+    );
+    const state = JSON.parse(json.stdout.slice(json.stdout.indexOf('{\n'))) as {
+      exits: { hypercalls: Record<string, number> };
+    };
+    expect(state.exits.hypercalls.SBI_SRST_SYSTEM_RESET).toBe(1);
+  });
+
+  it('runs an M-mode image in S-mode, where its first CSR access traps for good; no snapshots', async () => {
+    const r = await runGuest(['--engine', 'para']);
+    expect(r.code).toBe(126);
+    expect(r.stderr).toContain('stuck in a trap loop');
+    const s = await run(['run', '--engine', 'para', '--save-snapshot', 'x.json', 'os-pv.elf'], {
+      files: PV,
+    });
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('--engine para does not take snapshots yet');
   });
 });

@@ -1,23 +1,26 @@
-// The OS workloads (docs/guests.md) on `bare`, `direct` and `translate` side by side, in the style
-// of Adams and Agesen's 2006 comparison: for each workload W the wall time of a whole boot
-// running it three times (`run=W,W,W`) on each engine and its ratio to bare; and — from the
+// The OS workloads (docs/guests.md) on `bare`, `direct`, `translate` and `para` side by side, in
+// the style of Adams and Agesen's 2006 comparison: for each workload W the wall time of a whole
+// boot running it three times (`run=W,W,W`) on each engine and its ratio to bare; and — from the
 // difference between `run=W,W` and `run=W` (the program loaded once more and its N operations) —
-// exits and calls per operation by reason, and the efficiency.
-// Usage: node packages/full-virt/bench/engines.mjs [--runs N] [--core translator|interpreter]
-//   [--engines bare,direct,translate,translate/all] [--steady N] [WORKLOAD...] [IMAGE.elf...]
+// exits and calls per operation by reason, and the efficiency. `para` runs the paravirtualized
+// build of the OS (os-pv.elf), every other engine the native one (os.elf); the bare-metal
+// images run on every engine but `para` (they are not PV kernels).
+// Usage: node packages/para-virt/bench/engines.mjs [--runs N] [--core translator|interpreter]
+//   [--engines bare,direct,translate,translate/all,para] [--steady N] [WORKLOAD...] [IMAGE.elf...]
 // --steady N: instead, the steady state — the time of run=W repeated N times less that of run=W
 // once, per engine (median of the runs): boot, first loads and JIT warm-up cancel out.
 // (--core is the real core of bare and direct; translate always runs on the translator.)
 import { readFileSync } from 'node:fs';
 import { BufferBackend } from '@trapeze/devices';
 import { createEngineMachine, EXIT_REASONS, exitStatistics } from '@trapeze/full-virt';
-import { takeOption } from './options.mjs';
+import { takeOption } from '../../full-virt/bench/options.mjs';
+import { createParaMachine, paraExits } from '../dist/index.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => takeOption(argv, name, fallback);
 const runs = Number(option('--runs', '3'));
 const core = option('--core', 'translator');
-const engines = option('--engines', 'bare,direct,translate,translate/all').split(',');
+const engines = option('--engines', 'bare,direct,translate,translate/all,para').split(',');
 const steady = Number(option('--steady', '0'));
 if (engines[0] !== 'bare') throw new Error('--engines must start with bare (the reference)');
 const N = {
@@ -37,9 +40,24 @@ const images =
 const osImage = new Uint8Array(
   readFileSync(new URL('../../../guests/images/os.elf', import.meta.url)),
 );
+const pvImage = new Uint8Array(
+  readFileSync(new URL('../../../guests/images/os-pv.elf', import.meta.url)),
+);
 
-/** A machine running `bytes` on `name` (`translate/all`: the translate engine, policy all). */
+/**
+ * A machine running `bytes` on `name` (`translate/all`: the translate engine, policy all;
+ * `para`: the PV hypervisor, which runs os-pv.elf where the others run os.elf).
+ */
 function machineOn(name, bytes, bootargs) {
+  if (name === 'para') {
+    const machine = createParaMachine({
+      core,
+      serial: new BufferBackend(),
+      ...(bootargs === undefined ? {} : { bootargs }),
+    });
+    machine.loadElf(bytes === osImage ? pvImage : bytes);
+    return machine;
+  }
   const [engine, policy] = name.split('/');
   const machine = createEngineMachine({
     engine,
@@ -57,7 +75,11 @@ function once(name, bytes, bootargs) {
   const exit = machine.run(1e10);
   const ms = performance.now() - start;
   if (exit.kind !== 'pass') throw new Error(`${bootargs} on ${name}: ${exit.kind}`);
-  return { ms, retired: machine.hart.retired, exits: exitStatistics(machine) };
+  return {
+    ms,
+    retired: machine.hart.retired,
+    exits: exitStatistics(machine) ?? paraExits(machine),
+  };
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
@@ -144,12 +166,13 @@ for (const [w, diffs] of perOp) {
 
 // The bare-metal compute programs (274 million instructions each; compute-sv32.elf with Sv32 on
 // in S-mode): long enough that start-up and noise matter less than in the OS runs.
+const fullHypervisors = hypervisors.filter((e) => e !== 'para');
 if (images.length > 0) {
   console.log('');
   console.log(
-    `| image | instructions | bare (ms) | ${hypervisors.map((e) => `${e} (ms) | ${e} / bare | exits | calls`).join(' | ')} |`,
+    `| image | instructions | bare (ms) | ${fullHypervisors.map((e) => `${e} (ms) | ${e} / bare | exits | calls`).join(' | ')} |`,
   );
-  console.log(`|---|---:|---:|${hypervisors.map(() => '---:|---:|---:|---:|').join('')}`);
+  console.log(`|---|---:|---:|${fullHypervisors.map(() => '---:|---:|---:|---:|').join('')}`);
 }
 for (const name of images) {
   const bytes = new Uint8Array(
@@ -158,14 +181,14 @@ for (const name of images) {
   const times = Object.fromEntries(engines.map((e) => [e, []]));
   const last = {};
   for (let r = 0; r < runs; r++) {
-    for (const engine of engines) {
+    for (const engine of ['bare', ...fullHypervisors]) {
       const result = once(engine, bytes, undefined);
       times[engine].push(result.ms);
       last[engine] = result;
     }
   }
   const bare = median(times.bare);
-  const cells = hypervisors.map((e) => {
+  const cells = fullHypervisors.map((e) => {
     const t = median(times[e]);
     const x = last[e].exits;
     return `${t.toFixed(0)} | ${(t / bare).toFixed(2)} | ${x.total} | ${x.callTotal}`;
