@@ -147,6 +147,9 @@ void arch_irq_enable(uint32_t irq) {
   check(TRPZ_CALL(TRPZ_EVENT_BIND, irq, 0, 0, 0), "event bind");
 }
 
+/* The hypervisor acknowledged the device (InterruptACK) when it claimed its source. */
+int arch_irq_acked(void) { return 1; }
+
 void arch_external_interrupt(void) {
   uint32_t events = __atomic_exchange_n(&shared->events, 0, __ATOMIC_SEQ_CST);
   for (uint32_t irq = 1; irq < 32; irq++)

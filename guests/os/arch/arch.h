@@ -62,6 +62,9 @@ void arch_idle(void);
 /* Route a device's interrupt (PLIC source `irq`, 1..31) to the kernel: its handler then gets
  * kernel_device_interrupt(irq). */
 void arch_irq_enable(uint32_t irq);
+/* Whether a device's interrupt is already acknowledged at the device when kernel_device_interrupt
+ * runs (under the PV ABI the hypervisor does it), so that the driver need not. */
+int arch_irq_acked(void);
 
 /* ---- MMU (Sv32) --------------------------------------------------------------------------- */
 

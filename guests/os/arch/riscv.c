@@ -69,6 +69,8 @@ void arch_irq_enable(uint32_t irq) {
   mmio_write32(PLIC_S_ENABLE, mmio_read32(PLIC_S_ENABLE) | (1u << irq));
 }
 
+int arch_irq_acked(void) { return 0; }
+
 void arch_console_rx_enable(int on) {
   mmio_write8(VIRT_UART0_BASE + UART_IER, on ? UART_IER_RDI : 0);
 }

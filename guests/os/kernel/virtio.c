@@ -150,6 +150,7 @@ int virtq_take(struct virtq *q, uint16_t *head, uint32_t *len) {
 }
 
 uint32_t virtio_ack(uint32_t base) {
+  if (arch_irq_acked()) return 0; /* done before the upcall (the PV hypervisor does it) */
   uint32_t bits = get(base, R_INTERRUPT_STATUS);
   reg(base, R_INTERRUPT_ACK, bits);
   return bits;

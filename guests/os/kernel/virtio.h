@@ -47,7 +47,8 @@ void virtq_submit(struct virtq *q, const struct vbuf *bufs, int n);
  * may be NULL), or 0 when there is none. */
 int virtq_take(struct virtq *q, uint16_t *head, uint32_t *len);
 
-/* Acknowledges the device's interrupt; returns the InterruptStatus bits it had. */
+/* Acknowledges the device's interrupt; returns the InterruptStatus bits it had (0 when the arch
+ * layer acknowledged it already: arch_irq_acked). */
 uint32_t virtio_ack(uint32_t base);
 /* The device's status register has DEVICE_NEEDS_RESET set. */
 int virtio_broken(uint32_t base);
