@@ -6,6 +6,7 @@
  * with a hypercall, idles with TRPZ_YIELD, masks interrupts in the shared page, and takes its
  * devices' interrupts as event bits there. The console is SBI DBCN (output only). */
 #include "../../../packages/para-virt/include/trapeze-pv.h"
+#include "../../common/div64.h"
 #include "../../common/mmio.h"
 #include "../../common/riscv.h"
 #include "../../common/sbi.h"
@@ -25,6 +26,9 @@ static volatile struct trpz_shared *shared;
 /* Frames that are page tables now, one bit per frame of RAM (up to 2 GiB). */
 static uint8_t table_frame[(0x80000000u / PAGE_SIZE) / 8];
 
+/* The steal-time record (SBI STA): the hypervisor keeps it up to date. */
+static struct trpz_sta steal_record __attribute__((aligned(64)));
+
 /* Page-table writes waiting to be sent. */
 static struct trpz_mmu_update batch[TRPZ_MMU_BATCH_MAX] __attribute__((aligned(8)));
 static uint32_t queued;
@@ -38,6 +42,18 @@ static void print(const char *s) {
   size_t n = 0;
   while (s[n]) n++;
   arch_console_write(s, n);
+}
+
+static void print_u64(uint64_t v) {
+  char digits[21];
+  int n = 20;
+  digits[n] = 0;
+  do {
+    uint64_t q = udiv64(v, 10);
+    digits[--n] = (char)('0' + (v - q * 10));
+    v = q;
+  } while (v != 0);
+  print(&digits[n]);
 }
 
 /* A refused call is a kernel bug: say which and stop. */
@@ -112,11 +128,25 @@ void arch_init(void) {
   csr_write(scounteren, 0x7); /* user mode reads cycle, time and instret */
   csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SUM);
   arch_set_timer(ARCH_TIMER_NEVER);
+  SBI_CALL3(TRPZ_SBI_EXT_STA, TRPZ_SBI_STA_SET_SHMEM, (uintptr_t)&steal_record, 0, 0);
   shared->mask = 1;
   shared->enable = TRPZ_IRQ_TIMER | TRPZ_IRQ_EXTERNAL;
 }
 
+/* At power-off the kernel reports its uptime and the part of it another VM on the host ran
+ * (steal time, SBI STA): with one VM the steal is 0. */
 __attribute__((noreturn)) void arch_shutdown(int failure) {
+  uint32_t sequence;
+  uint64_t steal;
+  do {
+    sequence = steal_record.sequence;
+    steal = steal_record.steal;
+  } while ((sequence & 1) || sequence != steal_record.sequence);
+  print("pv: uptime ");
+  print_u64(csr_read_time64() * (1000000000u / ARCH_TIMEBASE_HZ));
+  print(" ns, steal ");
+  print_u64(steal);
+  print(" ns\n");
   SBI_CALL2(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
             failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
   for (;;) {

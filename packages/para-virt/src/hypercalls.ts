@@ -85,6 +85,15 @@ const NAMES: Record<string, string> = {
   [`${TRPZ_EID}:${TRPZ_SPIN_KICK}`]: 'TRPZ_SPIN_KICK',
 };
 
+/** {@link NAMES} by extension and function (no string built per call). */
+const NAMES_BY_EID = new Map<number, string[]>();
+for (const [key, name] of Object.entries(NAMES)) {
+  const [eid, fid] = key.split(':').map(Number) as [number, number];
+  const names = NAMES_BY_EID.get(eid) ?? [];
+  names[fid] = name;
+  NAMES_BY_EID.set(eid, names);
+}
+
 /** The extensions SBI BASE's probe reports. */
 const EXTENSIONS = new Set([
   SBI_EXT_BASE,
@@ -136,7 +145,7 @@ export class Hypercalls {
     const x = hart.x;
     const eid = (x[17] as number) >>> 0;
     const fid = (x[16] as number) >>> 0;
-    const name = NAMES[`${eid}:${fid}`];
+    const name = NAMES_BY_EID.get(eid)?.[fid];
     core.exitCounters.count('hypercall', name ?? `unknown ${eid.toString(16)}:${fid}`);
     this.touched = false;
     const pc = hart.pc;
@@ -218,22 +227,22 @@ export class Hypercalls {
       case TRPZ_MMU_UPDATE: {
         const flush = a(2);
         if (flush > TRPZ_FLUSH_PAGE) return [SBI_ERR_INVALID_PARAM, 0];
+        const promotions = tables.promotions;
         const { error, applied } = tables.updateBatch(a(0), a(1));
-        // Any change may have removed or narrowed a mapping: no stale translation survives it.
-        if (applied > 0 || flush === TRPZ_FLUSH_ALL) this.flush(0, 0);
+        // A frame that became a table: no stale (writable) translation of it survives. Other
+        // changes take effect as the guest flushes them, as on hardware.
+        if (tables.promotions !== promotions || flush === TRPZ_FLUSH_ALL) this.flush(0, 0);
         else if (flush === TRPZ_FLUSH_PAGE) this.flush(a(3), 1);
         return [error, applied];
       }
       case TRPZ_PIN_TABLE: {
+        const promotions = tables.promotions;
         const error = tables.pin(a(0), a(1));
-        if (error === SBI_SUCCESS) this.flush(0, 0);
+        if (tables.promotions !== promotions) this.flush(0, 0);
         return [error, 0];
       }
-      case TRPZ_UNPIN_TABLE: {
-        const error = tables.unpin(a(0));
-        if (error === SBI_SUCCESS) this.flush(0, 0);
-        return [error, 0];
-      }
+      case TRPZ_UNPIN_TABLE:
+        return [tables.unpin(a(0)), 0];
       case TRPZ_SET_ROOT: {
         const error = tables.setRoot(a(0));
         if (error !== SBI_SUCCESS) return [error, 0];
@@ -288,7 +297,7 @@ export class Hypercalls {
     if (size === 0 || size === 0xffff_ffff || size > 64 * 4096)
       memory.fenceVma(undefined, undefined);
     else
-      for (let page = start & ~0xfff; page < start + size; page += 4096)
+      for (let page = (start & ~0xfff) >>> 0; page < start + size; page += 4096)
         memory.fenceVma(page >>> 0, undefined);
   }
 

@@ -12,6 +12,8 @@ export type { ParaVirtErrorCode } from './errors.js';
 export { ParaVirtError } from './errors.js';
 export type { ParaCoreOptions } from './para-core.js';
 export { PARA_DEVICE_FRAMES, ParaCore, POLL_INSTRUCTIONS } from './para-core.js';
+export type { HostedVm, ParaHostOptions } from './para-host.js';
+export { ParaHost } from './para-host.js';
 export type { ParaMachineOptions } from './para-machine.js';
 export { createParaMachine, paraBoard, paraExits } from './para-machine.js';
 export type { StartOfDay } from './start-of-day.js';

@@ -48,6 +48,7 @@ import {
   TRPZ_SHARED_EVENTS,
   TRPZ_SHARED_MASK,
   TRPZ_SHARED_PENDING,
+  TRPZ_SHARED_STEAL_NS,
   TRPZ_SHARED_TRAP_CAUSE,
   TRPZ_SHARED_TRAP_EPC,
   TRPZ_SHARED_TRAP_STATUS,
@@ -113,6 +114,11 @@ export class ParaCore implements Core {
   startOfDay: StartOfDay | undefined = undefined;
   /** Virtual interrupts raised and not yet cleared (software; timer and external follow lines). */
   softwarePending = false;
+  /**
+   * Steal time so far (ns): virtual time the vCPU was ready to run while its host ran another
+   * VM ({@link ParaHost}); the guest sees it in its STA record and the shared page.
+   */
+  stolen = 0;
   private readonly real: Core;
   private readonly calls: Hypercalls;
   readonly exitCounters = new ExitCounters();
@@ -313,6 +319,29 @@ export class ParaCore implements Core {
     hart.privilege = 1;
     this.memory.fenceVma(undefined, undefined);
     this.real.invalidate();
+  }
+
+  /**
+   * Adds `ns` of steal time (the host ran another VM while this one was ready) and publishes it:
+   * the STA record the guest registered (SBI's protocol: `sequence` odd while it changes) and the
+   * shared page's copy.
+   */
+  steal(ns: number): void {
+    if (!(ns > 0)) return;
+    this.stolen += ns;
+    const ram = this.memory.ram;
+    const low = Number(BigInt(this.stolen) & 0xffff_ffffn);
+    const high = Math.floor(this.stolen / 2 ** 32);
+    this.writeShared(TRPZ_SHARED_STEAL_NS, low);
+    this.writeShared(TRPZ_SHARED_STEAL_NS + 4, high);
+    const sta = this.calls.sta;
+    if (sta < 0) return;
+    const at = sta - ram.base;
+    const sequence = ram.read(at, 4);
+    ram.write(at, 4, (sequence + 1) | 1);
+    ram.write(at + 8, 4, low);
+    ram.write(at + 12, 4, high);
+    ram.write(at, 4, ((sequence + 1) | 1) + 1);
   }
 
   /** Reads a word of the shared page. */

@@ -78,6 +78,12 @@ export class TableValidator {
   private readonly writeRefs: Int32Array;
   private readonly pinned: Uint8Array;
   private active = -1;
+  /**
+   * Frames that became tables so far (a plain frame validated as a root or a leaf table): the
+   * hypervisor flushes every translation when this moves, so that no stale writable translation
+   * of a new table survives.
+   */
+  promotions = 0;
 
   /**
    * @param ram the guest's RAM
@@ -338,6 +344,7 @@ export class TableValidator {
     if ((this.writeRefs[frame] as number) > 0) return SBI_ERR_DENIED;
     this.kind[frame] = kind;
     this.tableRefs[frame] = 1;
+    this.promotions++;
     const base = frame * 4096;
     for (let i = 0; i < ENTRIES; i++) {
       const error = this.take(this.ram.read(base + i * 4, 4), kind);

@@ -239,14 +239,13 @@ describe('hypercalls under attack', () => {
         ram.write(at, 4, o.kind);
         ram.write(at + 4, 4, o.eid);
         ram.write(at + 8, 4, o.fid);
-        o.args.forEach((a, j) => ram.write(at + 12 + j * 4, 4, a));
+        for (const [j, a] of o.args.entries()) ram.write(at + 12 + j * 4, 4, a);
       });
-      batches.forEach((entries, b) =>
-        entries.forEach(([slot, value], i) => {
+      for (const [b, entries] of batches.entries())
+        for (const [i, [slot, value]] of entries.entries()) {
           ram.write((BATCHES[b] as number) - BASE + i * 8, 4, slot);
           ram.write((BATCHES[b] as number) - BASE + i * 8 + 4, 4, value);
-        }),
-      );
+        }
       const exit = machine.run(20_000);
       outcomes[exit.kind] = (outcomes[exit.kind] ?? 0) + 1;
       const core = machine.core as ParaCore;

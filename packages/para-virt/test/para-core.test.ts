@@ -6,7 +6,7 @@
 import { BufferBackend } from '@trapeze/devices';
 import { assemble, elfImage } from '@trapeze/isa';
 import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_V, PTE_W, pte } from '@trapeze/mmu';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createParaMachine,
   type ParaCore,
@@ -375,6 +375,22 @@ describe.each(['translator', 'interpreter'] as const)('the para hypervisor on th
     expect(machine.hart.x[20]).toBeGreaterThanOrEqual(100_000);
     expect(exit.instructions).toBeLessThan(1000); // virtual time skipped, not spun
   });
+});
+
+it('flushes the pages an RFENCE names, a high address included, and every translation for size 0', () => {
+  const RFENCE = 0x5246_4e43;
+  const { machine, core } = kernel(
+    `${sbi(RFENCE, 1, 1, 0, 0x8000_1000, 0x2000)}
+     ${sbi(RFENCE, 1, 1, 0, 0x8000_1000, 0)}`,
+  );
+  const fence = vi.spyOn(core.memory, 'fenceVma');
+  expect(machine.run(10_000).kind).toBe('pass');
+  expect(fence.mock.calls.slice(1)).toEqual([
+    // after the start of day's
+    [0x8000_1000, undefined],
+    [0x8000_2000, undefined],
+    [undefined, undefined],
+  ]);
 });
 
 it('builds the initial address space so that every table frame is read-only and RAM is mapped', () => {
