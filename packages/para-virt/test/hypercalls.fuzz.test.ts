@@ -22,7 +22,7 @@ import { createParaMachine, PARA_DEVICE_FRAMES, type ParaCore, TRPZ_EID } from '
 const CASES = Number(process.env.TRAPEZE_PV_FUZZ_CALLS ?? 40);
 const SEED = process.env.TRAPEZE_PV_FUZZ_SEED;
 
-const RAM = 8 << 20;
+const RAM = 2 << 20;
 const BASE = 0x8000_0000;
 const OPS = 0x8004_0000; // the operation list (plain kernel memory)
 const RESULTS = 0x8005_0000;
