@@ -35,6 +35,12 @@ const sbi = (eid: number, fid: number, ...args: (number | string)[]) =>
    li a7, ${eid}
    ecall`;
 const PASS = sbi(SRST, 0, 0, 0);
+/** Registers `handler` as the vector, s1 = the shared page, the timer interrupt enabled there. */
+const TIMER_PREAMBLE = `la t0, handler
+       ${sbi(TRPZ_EID, 1, 't0')}
+       lw s1, 0x10(s11)
+       li t0, 0x20
+       sw t0, 0x0c(s1)`;
 const FAIL = sbi(SRST, 0, 0, 1);
 
 /** A PV kernel at 0x8000_0000 (`body` runs with a1 = the start-of-day page); it passes at `pass`. */
@@ -274,11 +280,7 @@ describe.each(['translator', 'interpreter'] as const)('the para hypervisor on th
 
   it('delivers the virtual timer when unmasked, at the vector, with the trap frame in the shared page', () => {
     const { machine } = kernel(
-      `la t0, handler
-       ${sbi(TRPZ_EID, 1, 't0')}
-       lw s1, 0x10(s11)          # shared page
-       li t0, 0x20
-       sw t0, 0x0c(s1)           # enable: timer
+      `${TIMER_PREAMBLE}
        rdtime t0
        addi t0, t0, 50
        ${sbi(TIME, 0, 't0', 0)}
@@ -312,11 +314,7 @@ describe.each(['translator', 'interpreter'] as const)('the para hypervisor on th
 
   it('delivers a timer that fired while masked within POLL_INSTRUCTIONS of the unmask', () => {
     const { machine } = kernel(
-      `la t0, handler
-       ${sbi(TRPZ_EID, 1, 't0')}
-       lw s1, 0x10(s11)
-       li t0, 0x20
-       sw t0, 0x0c(s1)
+      `${TIMER_PREAMBLE}
        rdtime s2
        addi t0, s2, 20
        ${sbi(TIME, 0, 't0', 0)}
@@ -347,11 +345,7 @@ describe.each(['translator', 'interpreter'] as const)('the para hypervisor on th
 
   it('keeps a pending timer while masked, delivers it on yield, and skips idle time', () => {
     const { machine } = kernel(
-      `la t0, handler
-       ${sbi(TRPZ_EID, 1, 't0')}
-       lw s1, 0x10(s11)
-       li t0, 0x20
-       sw t0, 0x0c(s1)
+      `${TIMER_PREAMBLE}
        rdtime s2
        li t0, 100000
        add t0, s2, t0
