@@ -77,6 +77,27 @@ static int request(uint32_t type, uint32_t sector, uint32_t len) {
   return *blk.status;
 }
 
+/* A program on the disk (`run=disk`): sector 0 holds "TRPZPROG" and the ELF's size in bytes
+ * (little-endian), the ELF follows from sector 1. Read into a kernel buffer, in the calling
+ * process's context (the requests sleep). NULL when there is no disk or no program on it. */
+#define DISK_PROGRAM_MAX (64u * 1024u)
+static uint8_t disk_elf[DISK_PROGRAM_MAX];
+static struct program disk_prog = {"disk", disk_elf, 0};
+
+const struct program *blk_program(void) {
+  if (!blk.present || request(BLK_T_IN, 0, SECTOR) != 0) return NULL;
+  uint32_t size;
+  memcpy(&size, blk.bounce + 8, sizeof size);
+  if (memcmp(blk.bounce, "TRPZPROG", 8) != 0 || size == 0 || size > DISK_PROGRAM_MAX) return NULL;
+  for (uint32_t done = 0; done < size; done += PAGE_SIZE) {
+    uint32_t len = size - done < PAGE_SIZE ? (size - done + SECTOR - 1) & ~(SECTOR - 1) : PAGE_SIZE;
+    if (request(BLK_T_IN, 1 + done / SECTOR, len) != 0) return NULL;
+    memcpy(disk_elf + done, blk.bounce, size - done < len ? size - done : len);
+  }
+  disk_prog.size = size;
+  return &disk_prog;
+}
+
 int sys_blk(uint32_t op, uint32_t sector, uint32_t ubuf, uint32_t count) {
   if (!blk.present) return -1;
   switch (op) {

@@ -120,6 +120,7 @@ struct program {
 extern const struct program programs[];
 extern const uint32_t nprograms;
 const struct program *program_find(const char *name);
+const struct program *blk_program(void); /* the program on the virtio disk, for run=disk */
 int exec_load(struct proc *p, const struct program *prog, const char *arg);
 
 #endif
