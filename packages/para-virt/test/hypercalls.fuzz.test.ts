@@ -256,5 +256,7 @@ describe('hypercalls under attack', () => {
       expect(core.tables.audit()).toEqual([]);
       expect(walk(machine, core)).toEqual([]);
     },
+    // A campaign runs for minutes: ≈ 20 ms a case, with room for a loaded machine.
+    Math.max(120_000, CASES * 200),
   );
 });
