@@ -7,7 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BufferBackend, MemoryBlockBackend, VirtioBlk } from '@trapeze/devices';
+import {
+  BufferBackend,
+  MemoryBlockBackend,
+  type NetBackend,
+  NetworkSwitch,
+  VirtioBlk,
+  VirtioNet,
+} from '@trapeze/devices';
 import { createEngineMachine, exitStatistics } from '@trapeze/full-virt';
 import { QEMU_REFERENCE_ARGS, VirtMachine } from '@trapeze/machine';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +80,47 @@ describe.each(['translator', 'interpreter'] as const)('os-pv.elf under para on t
     const extra = counts('run=ptemod,ptemod') - counts('run=ptemod');
     expect(extra).toBeGreaterThanOrEqual(10_000);
     expect(extra).toBeLessThan(10_100);
+  });
+});
+
+describe('the network workloads under para', () => {
+  const MAC = { net: '52:54:00:12:34:56', netecho: '52:54:00:12:34:57' } as const;
+  type Role = keyof typeof MAC;
+  function vm(role: Role, para: boolean, backend: NetBackend) {
+    const serial = new BufferBackend();
+    const options = {
+      serial,
+      bootargs: `run=${role}`,
+      virtio: [new VirtioNet({ backend, mac: MAC[role] })],
+    };
+    const machine = para ? createParaMachine(options) : new VirtMachine(options);
+    machine.loadElf(para ? PV : NATIVE);
+    return { machine, serial, role };
+  }
+  /** `net` and `netecho` on a switch, in turns, until both powered off: their result lines. */
+  function pair(netPara: boolean, echoPara: boolean): string[] {
+    const fabric = new NetworkSwitch();
+    const vms = [vm('netecho', echoPara, fabric.port()), vm('net', netPara, fabric.port())];
+    const done = [false, false];
+    for (let turn = 0; turn < 10_000 && done.includes(false); turn++)
+      for (const [i, v] of vms.entries())
+        if (!done[i] && v.machine.run(200_000).kind !== 'budget') done[i] = true;
+    return vms.map(
+      (v) =>
+        v.serial
+          .text()
+          .split('\n')
+          .find((l) => l.startsWith(`${v.role}: `)) ?? '',
+    );
+  }
+  const reference = pair(false, false);
+
+  it.each([
+    ['net under para, netecho on bare', true, false],
+    ['netecho under para, net on bare', false, true],
+  ])('%s: the same frames and checksums as two native VMs', (_, netPara, echoPara) => {
+    expect(reference[1]).toMatch(/^net: sent n=32 echoed=32 bytes=24240 checksum=0x[0-9a-f]{8}$/);
+    expect(pair(netPara, echoPara)).toEqual(reference);
   });
 });
 
