@@ -32,6 +32,7 @@ export { createCore } from './create-core.js';
 export type { CpuErrorCode } from './errors.js';
 export { CpuError } from './errors.js';
 export { InterpreterCore } from './interpreter-core.js';
+export { NestedCore } from './nested-core.js';
 export type {
   BlockCalls,
   BlockEmitter,

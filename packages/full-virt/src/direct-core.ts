@@ -30,6 +30,7 @@ import {
   EXIT_STUCK,
   EXIT_TRAP,
   InterpreterCore,
+  NestedCore,
   TranslatorCore,
   type TrapSink,
 } from '@trapeze/cpu';
@@ -83,7 +84,7 @@ const KIND_NAMES = ['fetch', 'load', 'store'] as const;
  * under the hypervisor. {@link DirectCore.hart} is the guest's virtual CPU, so everything the
  * board reads, snapshots and restores is guest state only.
  */
-export class DirectCore implements Core {
+export class DirectCore extends NestedCore {
   /** The engine's name. */
   readonly engine: 'direct' | 'translate' = 'direct';
   /** The kind of the real core guest code runs on. */
@@ -98,6 +99,8 @@ export class DirectCore implements Core {
   readonly shadow: ShadowTables;
   /** The reference interpreter on the virtual CPU: runs what the real hart cannot. */
   private readonly emulator: InterpreterCore;
+  /** The emulator holds the virtual CPU. */
+  protected readonly guestCore: Core;
   /** The real core: its hart is in U-mode and walks the shadow tables. */
   protected readonly real: Core;
   private readonly exitCounters = new ExitCounters();
@@ -129,6 +132,7 @@ export class DirectCore implements Core {
    * @throws {@link FullVirtError} `BAD_ARGUMENT` for a bad core kind or shadow pool size
    */
   constructor(options: CoreOptions, direct: DirectCoreOptions = {}) {
+    super();
     const kind = direct.core ?? 'translator';
     if (kind !== 'interpreter' && kind !== 'translator')
       throw new FullVirtError(
@@ -165,6 +169,7 @@ export class DirectCore implements Core {
     this.real.setTrapSink(ALL_EXCEPTIONS);
     // The virtual CPU shares the real hart's registers: nothing to copy on an exit.
     this.emulator = new InterpreterCore(options, real.x);
+    this.guestCore = this.emulator;
     this.hart = this.emulator.hart;
     this.memory = this.emulator.memory;
     this.breakpoints = this.emulator.breakpoints;
@@ -466,41 +471,16 @@ export class DirectCore implements Core {
     return result === MAP_FULL ? -1 : result;
   }
 
-  /** Lets the next run execute the instruction at the breakpoint it starts on. */
-  resumeFromBreakpoint(): void {
-    this.emulator.resumeFromBreakpoint();
-  }
-
-  /** Drives a virtual interrupt line (a `mip` bit of the virtual CPU). */
-  setInterruptLine(bit: number, level: boolean): void {
-    this.emulator.setInterruptLine(bit, level);
-  }
-
-  /** Guest traps to stop at before the guest takes them (a sink above this hypervisor). */
-  setTrapSink(sink: TrapSink): void {
-    this.emulator.setTrapSink(sink);
-  }
-
-  /** Lets the intercepted guest trap through. */
-  deliverTrap(): void {
-    this.emulator.deliverTrap();
-  }
-
-  /** Ends the intercepted guest trap as emulated: it retires, the guest goes on at `nextPc`. */
-  completeTrap(nextPc: number): void {
-    this.emulator.completeTrap(nextPc);
-  }
-
   /** Forgets shadow tables, translations and TLBs (after host writes to guest memory). */
-  invalidate(): void {
-    this.emulator.invalidate();
+  override invalidate(): void {
+    super.invalidate();
     this.real.invalidate();
     this.shadow.dropAll();
     this.shadowSatp = -1;
   }
 
   /** The real core's statistics, with the instructions the hypervisor interpreted. */
-  statistics(): CoreStatistics {
+  override statistics(): CoreStatistics {
     const real = this.real.statistics();
     return {
       ...real,

@@ -17,12 +17,12 @@ import {
   type CoreKind,
   type CoreMemory,
   type CoreOptions,
-  type CoreStatistics,
   createCore,
   EXIT_BUDGET,
   EXIT_DEVICE,
   EXIT_IDLE,
   EXIT_TRAP,
+  NestedCore,
   type TrapSink,
 } from '@trapeze/cpu';
 import { VIRT_MAP, VIRT_VIRTIO_SLOTS } from '@trapeze/devices';
@@ -97,7 +97,7 @@ export const PARA_DEVICE_FRAMES = [
  * the board's boot ROM runs, and where it jumps into RAM the hypervisor builds the start of
  * day and enters the kernel in S-mode.
  */
-export class ParaCore implements Core {
+export class ParaCore extends NestedCore {
   /** The engine's name. */
   readonly engine = 'para';
   /** The kind of the core guest code runs on. */
@@ -120,6 +120,8 @@ export class ParaCore implements Core {
    */
   stolen = 0;
   private readonly real: Core;
+  /** The real core holds the guest's hart. */
+  protected readonly guestCore: Core;
   private readonly calls: Hypercalls;
   readonly exitCounters = new ExitCounters();
   /** A sink set from outside (a debugger or an engine above): its causes come back as traps. */
@@ -136,8 +138,10 @@ export class ParaCore implements Core {
         'BAD_ARGUMENT',
         `ParaCore: core must be 'interpreter' or 'translator', not ${String(kind)}`,
       );
+    super();
     this.kind = kind;
     this.real = createCore(kind, options);
+    this.guestCore = this.real;
     this.real.setTrapSink(PARA_SINK);
     this.hart = this.real.hart;
     this.memory = this.real.memory;
@@ -165,8 +169,11 @@ export class ParaCore implements Core {
       // A virtual interrupt pending while the kernel masks it: delivered at the latest
       // POLL_INSTRUCTIONS after the kernel unmasks or returns to U-mode.
       let stop = limit;
-      if ((this.pending() & this.readShared(TRPZ_SHARED_ENABLE)) !== 0 && !this.deliver(false))
-        stop = Math.min(limit, hart.retired + POLL_INSTRUCTIONS);
+      const bits = this.enabledPending();
+      if (bits !== 0) {
+        if (this.accepts(false)) this.take(bits);
+        else stop = Math.min(limit, hart.retired + POLL_INSTRUCTIONS);
+      }
       const slow = this.memory.slowAccesses;
       const exit = this.real.run(stop, deadline);
       if (exit === EXIT_BUDGET && hart.retired < limit) continue;
@@ -225,14 +232,25 @@ export class ParaCore implements Core {
     return bits;
   }
 
+  /** The virtual interrupts pending and enabled now. */
+  private enabledPending(): number {
+    return this.pending() & this.readShared(TRPZ_SHARED_ENABLE);
+  }
+
   /**
-   * Whether a virtual interrupt would be delivered now: pending and enabled, and the vCPU in
-   * U-mode, or unmasked (or `anyway`: a yield) in S-mode.
+   * Whether the vCPU takes a virtual interrupt now: in U-mode, or unmasked (or `anyway`: a
+   * yield) in S-mode.
+   */
+  private accepts(anyway: boolean): boolean {
+    return anyway || this.hart.privilege === 0 || this.readShared(TRPZ_SHARED_MASK) === 0;
+  }
+
+  /**
+   * Whether a virtual interrupt would be delivered now: pending and enabled, and the vCPU
+   * accepts it (`anyway`: as if unmasked).
    */
   deliverable(anyway: boolean): boolean {
-    const bits = this.pending() & this.readShared(TRPZ_SHARED_ENABLE);
-    if (bits === 0) return false;
-    return anyway || this.hart.privilege === 0 || this.readShared(TRPZ_SHARED_MASK) === 0;
+    return this.enabledPending() !== 0 && this.accepts(anyway);
   }
 
   /**
@@ -240,10 +258,16 @@ export class ParaCore implements Core {
    * the hardware delivers a delegated interrupt: true when one was.
    */
   deliver(anyway: boolean): boolean {
-    if (!this.deliverable(anyway)) return false;
+    const bits = this.enabledPending();
+    if (bits === 0 || !this.accepts(anyway)) return false;
+    this.take(bits);
+    return true;
+  }
+
+  /** Delivers the highest of `bits` (pending, enabled, accepted) through the trap CSRs. */
+  private take(bits: number): void {
     const hart = this.hart;
     const csr = hart.csr;
-    const bits = this.pending() & this.readShared(TRPZ_SHARED_ENABLE);
     const bit = DELIVERY_ORDER.find((b) => (bits & b) !== 0) as number;
     const cause = (0x8000_0000 | (31 - Math.clz32(bit))) >>> 0;
     const masked = this.readShared(TRPZ_SHARED_MASK) !== 0;
@@ -269,7 +293,6 @@ export class ParaCore implements Core {
     hart.reservation = -1;
     hart.waiting = false;
     hart.pc = csr.stvec & ~3;
-    return true;
   }
 
   /**
@@ -364,43 +387,13 @@ export class ParaCore implements Core {
     return this.real;
   }
 
-  /** Lets the next run execute the instruction at the breakpoint it starts on. */
-  resumeFromBreakpoint(): void {
-    this.real.resumeFromBreakpoint();
-  }
-
-  /** Drives a line of the hart's `mip` (the board's devices: the hypervisor's interrupts). */
-  setInterruptLine(bit: number, level: boolean): void {
-    this.real.setInterruptLine(bit, level);
-  }
-
   /** Guest traps to stop at before the guest takes them (a sink above this hypervisor). */
-  setTrapSink(sink: TrapSink): void {
+  override setTrapSink(sink: TrapSink): void {
     this.outer = { exceptions: sink.exceptions >>> 0, interrupts: sink.interrupts >>> 0 };
     this.real.setTrapSink({
       exceptions: (PARA_SINK.exceptions | sink.exceptions) >>> 0,
       interrupts: (PARA_SINK.interrupts | sink.interrupts) >>> 0,
     });
-  }
-
-  /** Lets the intercepted guest trap through. */
-  deliverTrap(): void {
-    this.real.deliverTrap();
-  }
-
-  /** Ends the intercepted guest trap as emulated: it retires, the guest goes on at `nextPc`. */
-  completeTrap(nextPc: number): void {
-    this.real.completeTrap(nextPc);
-  }
-
-  /** Forgets translations and TLBs (after host writes to guest memory). */
-  invalidate(): void {
-    this.real.invalidate();
-  }
-
-  /** The real core's statistics. */
-  statistics(): CoreStatistics {
-    return this.real.statistics();
   }
 
   /** Exits by reason (hypercalls by call) and efficiency since the core was made. */
