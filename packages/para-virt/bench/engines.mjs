@@ -10,7 +10,11 @@
 // --steady N: instead, the steady state — the time of run=W repeated N times less that of run=W
 // once, per engine (median of the runs): boot, first loads and JIT warm-up cancel out.
 // (--core is the real core of bare and direct; translate always runs on the translator.)
+// Every run is a fresh child process: engines share code (the core, the board), and an engine
+// run after another in one process would find that code compiled for the other's paths.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { BufferBackend } from '@trapeze/devices';
 import { createEngineMachine, EXIT_REASONS, exitStatistics } from '@trapeze/full-virt';
 import { takeOption } from '../../full-virt/bench/options.mjs';
@@ -18,6 +22,47 @@ import { createParaMachine, paraExits } from '../dist/index.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => takeOption(argv, name, fallback);
+
+/** A guest image of guests/images by name. */
+const image = (name) =>
+  new Uint8Array(readFileSync(new URL(`../../../guests/images/${name}`, import.meta.url)));
+
+/**
+ * A machine running image `name` on engine `engine` (`translate/all`: the translate engine,
+ * policy all; `para`: the PV hypervisor, which runs os-pv.elf where the others run os.elf).
+ */
+function machineOn(engine, core, name, bootargs) {
+  const serial = new BufferBackend();
+  const args = bootargs === '' ? {} : { bootargs };
+  if (engine === 'para') {
+    const machine = createParaMachine({ core, serial, ...args });
+    machine.loadElf(image(name === 'os.elf' ? 'os-pv.elf' : name));
+    return machine;
+  }
+  const [kind, policy] = engine.split('/');
+  const machine = createEngineMachine({
+    engine: kind,
+    ...(kind === 'translate' ? (policy === undefined ? {} : { policy }) : { core }),
+    serial,
+    ...args,
+  });
+  machine.loadElf(image(name));
+  return machine;
+}
+
+// A child: `engines.mjs --child ENGINE CORE IMAGE BOOTARGS` runs once and prints JSON.
+if (argv[0] === '--child') {
+  const [, engine, core, name, bootargs] = argv;
+  const machine = machineOn(engine, core, name, bootargs);
+  const start = performance.now();
+  const exit = machine.run(1e10);
+  const ms = performance.now() - start;
+  if (exit.kind !== 'pass') throw new Error(`${bootargs} on ${engine}: ${exit.kind}`);
+  const exits = exitStatistics(machine) ?? paraExits(machine);
+  console.log(JSON.stringify({ ms, retired: machine.hart.retired, exits }));
+  process.exit(0);
+}
+
 const runs = Number(option('--runs', '3'));
 const core = option('--core', 'translator');
 const engines = option('--engines', 'bare,direct,translate,translate/all,para').split(',');
@@ -37,49 +82,16 @@ const images =
   argv.length > 0
     ? argv.filter((w) => w.endsWith('.elf'))
     : ['compute-bare.elf', 'compute-sv32.elf'];
-const osImage = new Uint8Array(
-  readFileSync(new URL('../../../guests/images/os.elf', import.meta.url)),
-);
-const pvImage = new Uint8Array(
-  readFileSync(new URL('../../../guests/images/os-pv.elf', import.meta.url)),
-);
 
-/**
- * A machine running `bytes` on `name` (`translate/all`: the translate engine, policy all;
- * `para`: the PV hypervisor, which runs os-pv.elf where the others run os.elf).
- */
-function machineOn(name, bytes, bootargs) {
-  if (name === 'para') {
-    const machine = createParaMachine({
-      core,
-      serial: new BufferBackend(),
-      ...(bootargs === undefined ? {} : { bootargs }),
-    });
-    machine.loadElf(bytes === osImage ? pvImage : bytes);
-    return machine;
-  }
-  const [engine, policy] = name.split('/');
-  const machine = createEngineMachine({
-    engine,
-    ...(engine === 'translate' ? (policy === undefined ? {} : { policy }) : { core }),
-    serial: new BufferBackend(),
-    ...(bootargs === undefined ? {} : { bootargs }),
-  });
-  machine.loadElf(bytes);
-  return machine;
-}
-
-function once(name, bytes, bootargs) {
-  const machine = machineOn(name, bytes, bootargs);
-  const start = performance.now();
-  const exit = machine.run(1e10);
-  const ms = performance.now() - start;
-  if (exit.kind !== 'pass') throw new Error(`${bootargs} on ${name}: ${exit.kind}`);
-  return {
-    ms,
-    retired: machine.hart.retired,
-    exits: exitStatistics(machine) ?? paraExits(machine),
-  };
+/** One run of image `name` on `engine`, in a fresh process: its run time, instructions, exits. */
+function once(engine, name, bootargs) {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', engine, core, name, bootargs ?? ''],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (child.status !== 0) throw new Error(`${engine} ${name} ${bootargs}: ${child.stderr}`);
+  return JSON.parse(child.stdout);
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
@@ -106,8 +118,8 @@ if (steady > 0) {
     const times = Object.fromEntries(engines.map((e) => [e, []]));
     for (let r = 0; r < runs; r++)
       for (const engine of engines) {
-        const many = once(engine, osImage, `run=${Array(steady).fill(w).join(',')}`).ms;
-        times[engine].push(many - once(engine, osImage, `run=${w}`).ms);
+        const many = once(engine, 'os.elf', `run=${Array(steady).fill(w).join(',')}`).ms;
+        times[engine].push(many - once(engine, 'os.elf', `run=${w}`).ms);
       }
     const bare = median(times.bare);
     const cells = hypervisors.map(
@@ -131,9 +143,12 @@ for (const w of workloads) {
   const diffs = {};
   for (let r = 0; r < runs; r++) {
     for (const engine of engines) {
-      times[engine].push(once(engine, osImage, `run=${w},${w},${w}`).ms);
+      times[engine].push(once(engine, 'os.elf', `run=${w},${w},${w}`).ms);
       if (engine !== 'bare' && r === 0)
-        diffs[engine] = [once(engine, osImage, `run=${w}`), once(engine, osImage, `run=${w},${w}`)];
+        diffs[engine] = [
+          once(engine, 'os.elf', `run=${w}`),
+          once(engine, 'os.elf', `run=${w},${w}`),
+        ];
     }
   }
   const bare = median(times.bare);
@@ -175,14 +190,11 @@ if (images.length > 0) {
   console.log(`|---|---:|---:|${fullHypervisors.map(() => '---:|---:|---:|---:|').join('')}`);
 }
 for (const name of images) {
-  const bytes = new Uint8Array(
-    readFileSync(new URL(`../../../guests/images/${name}`, import.meta.url)),
-  );
   const times = Object.fromEntries(engines.map((e) => [e, []]));
   const last = {};
   for (let r = 0; r < runs; r++) {
     for (const engine of ['bare', ...fullHypervisors]) {
-      const result = once(engine, bytes, undefined);
+      const result = once(engine, name, undefined);
       times[engine].push(result.ms);
       last[engine] = result;
     }

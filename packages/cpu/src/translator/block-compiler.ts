@@ -110,7 +110,10 @@ function semanticsOf(decoded: DecodedInstruction): Semantics | undefined {
 /**
  * Decodes the block at virtual address `pc`, whose code is at byte `offset` of `u16`'s buffer,
  * up to the first branch, jump or instruction without expression semantics, the end of the
- * page, or {@link MAX_BLOCK_INSTRUCTIONS}. Empty when the first instruction straddles the page.
+ * page, or {@link MAX_BLOCK_INSTRUCTIONS}. A 32-bit instruction that straddles the page end
+ * ends the block before it — unless it is the first and `cross` is the byte offset of the page
+ * its second parcel is on (where the next virtual page is in RAM): then the block takes it and
+ * goes on in that page. Empty when the first instruction straddles the page and `cross` is -1.
  * With `calls`, the instructions it names are calls of its policy (no semantics: the block
  * ends after them, unless they are CSR accesses that may stay inside a block).
  */
@@ -120,6 +123,7 @@ export function decodeBlock(
   pc: number,
   decoder: Decoder,
   calls?: BlockCalls,
+  cross = -1,
 ): BlockInstruction[] {
   const out: BlockInstruction[] = [];
   let at = offset;
@@ -128,9 +132,10 @@ export function decodeBlock(
     const inPage = at & 0xfff;
     const low = u16[at >> 1] as number;
     let word = low;
+    const straddles = (low & 3) === 3 && inPage === 0xffe;
     if ((low & 3) === 3) {
-      if (inPage === 0xffe) break;
-      word = low | ((u16[(at >> 1) + 1] as number) << 16);
+      if (straddles && (out.length !== 0 || cross < 0)) break;
+      word = low | ((u16[straddles ? cross >> 1 : (at >> 1) + 1] as number) << 16);
     }
     const decoded = decoder.decodeInto(word, createInstructionRecord());
     const next = (address + decoded.size) >>> 0;
@@ -146,7 +151,7 @@ export function decodeBlock(
       semantics?.kind === 'jump'
     )
       break;
-    at += decoded.size;
+    at = straddles ? cross + 2 : at + decoded.size;
     address = next;
     if ((at & 0xfff) === 0) break;
   }
@@ -263,7 +268,8 @@ const MAX_REGION_INSTRUCTIONS = 384;
 
 /**
  * Compiles the block at virtual address `pc` (code at RAM byte `offset`), or returns undefined
- * when there is nothing to compile (an instruction straddling the page end).
+ * when there is nothing to compile (an instruction straddling the page end, without `cross`:
+ * see {@link decodeBlock}).
  */
 export function compileBlock(
   u16: Uint16Array,
@@ -273,8 +279,10 @@ export function compileBlock(
   emit: BlockEmitter = compileJavaScript,
   /** Instructions compiled into calls of a call policy (none by default). */
   calls?: BlockCalls,
+  /** The RAM offset of the next virtual page, for a first instruction that straddles into it. */
+  cross = -1,
 ): CompiledBlock | undefined {
-  const block = decodeBlock(u16, offset, pc, decoder, calls);
+  const block = decodeBlock(u16, offset, pc, decoder, calls, cross);
   if (block.length === 0) return undefined;
   return emit([block], pc);
 }

@@ -122,6 +122,11 @@ class Block {
   to1: Block | undefined = undefined;
   pc1 = -1;
   context1 = -1;
+  /**
+   * For a block whose first instruction straddles the end of its page: the RAM offset of the
+   * page the rest of its code is on (the next virtual page when it was compiled); else -1.
+   */
+  cross = -1;
   constructor(
     /** Virtual address of its first instruction (the code is compiled for it). */
     readonly pc: number,
@@ -134,7 +139,7 @@ class Block {
     /** The block of `fn` to start at (a region entered at one of its later blocks). */
     readonly entry = 0,
   ) {
-    widenNumberFields(this, ['pc', 'offset', 'pc0', 'pc1', 'context0', 'context1']);
+    widenNumberFields(this, ['pc', 'offset', 'pc0', 'pc1', 'context0', 'context1', 'cross']);
   }
 
   /** Links `next` (at `pc`) as a successor, in the slot that is stale or was not used last. */
@@ -464,8 +469,9 @@ export class TranslatorCore extends InterpreterCore {
 
   /**
    * Instructions on the interpreter from the pc on, while they run in sequence (up to a taken
-   * branch, a jump, a trap or an interrupt), at most up to `stop` and 64 of them: the exit to
-   * return, or -1 to go on.
+   * branch, a jump, a trap, an interrupt or the start of another page: after an instruction
+   * that straddles a page end, which no block holds, the code after it is looked up as a block),
+   * at most up to `stop` and 64 of them: the exit to return, or -1 to go on.
    */
   private interpretRun(seen: number, stop: number): CoreExit | -1 {
     const hart = this.hart;
@@ -476,6 +482,7 @@ export class TranslatorCore extends InterpreterCore {
       const csr = hart.csr;
       if (
         hart.pc !== (pc + hart.instruction.size) >>> 0 ||
+        (hart.pc & 0xfff) < hart.instruction.size ||
         this.interpretOnly ||
         hart.waiting ||
         ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0)
@@ -491,6 +498,8 @@ export class TranslatorCore extends InterpreterCore {
    */
   private promote(block: Block): Block {
     block.region = true;
+    // A block on two pages stays a block (a region is the code of one page).
+    if (block.cross >= 0) return block;
     const member = this.members.get(block.offset);
     if (member !== undefined) {
       if (member.region.valid && member.entry.pc === block.pc) {
@@ -642,7 +651,12 @@ export class TranslatorCore extends InterpreterCore {
     const offset = this.memory.fetchOffset(pc);
     if (offset < 0) return undefined;
     let block = this.blocks.get(offset);
-    if (block === undefined || block.pc !== pc) {
+    if (
+      block === undefined ||
+      block.pc !== pc ||
+      // In another context the next page may be mapped elsewhere.
+      (block.cross >= 0 && this.memory.fetchOffset((pc + 2) >>> 0) !== block.cross)
+    ) {
       // Compiling costs as much as interpreting the block hundreds of times: cold code is
       // interpreted until it has been reached TRANSLATE_AFTER times.
       const seen = (this.coldRuns.get(offset) ?? 0) + 1;
@@ -661,8 +675,17 @@ export class TranslatorCore extends InterpreterCore {
     return block;
   }
 
-  /** Compiles the block at `pc` (code at RAM `offset`) into the cache. */
+  /**
+   * Compiles the block at `pc` (code at RAM `offset`) into the cache. A first instruction that
+   * straddles the page end is compiled with its second parcel from the page the next virtual
+   * page maps to now (as the fetch about to run it would read it), and the block goes on there.
+   */
   private translate(pc: number, offset: number): Block | undefined {
+    let cross = -1;
+    if ((offset & 0xfff) === 0xffe && ((this.u16[offset >> 1] as number) & 3) === 3) {
+      cross = this.memory.fetchOffset((pc + 2) >>> 0);
+      if (cross < 0) return undefined;
+    }
     const compiled = compileBlock(
       this.u16,
       offset,
@@ -670,30 +693,46 @@ export class TranslatorCore extends InterpreterCore {
       this.hart.decoder,
       this.emit,
       this.blockCalls,
+      cross,
     );
     if (compiled === undefined) return undefined;
-    return this.install(pc, offset, compiled);
+    return this.install(pc, offset, compiled, cross);
   }
 
   /**
    * Puts a compiled block in the cache (replacing the one at its offset) and marks its page;
    * undefined when the block alone is larger than the cache (its code is interpreted).
    */
-  private install(pc: number, offset: number, compiled: CompiledBlock): Block | undefined {
+  private install(
+    pc: number,
+    offset: number,
+    compiled: CompiledBlock,
+    cross = -1,
+  ): Block | undefined {
     if (compiled.size > this.cacheLimit) return undefined;
     if (this.cacheSize + compiled.size > this.cacheLimit) this.flush();
-    const block = this.place(new Block(pc, offset, compiled.fn, compiled.length, compiled.size));
+    const block = new Block(pc, offset, compiled.fn, compiled.length, compiled.size);
+    block.cross = cross;
+    this.place(block);
     this.translated++;
     return block;
   }
 
-  /** Puts a block in the cache, in place of the one at its offset, and marks its page. */
+  /** Puts a block in the cache, in place of the one at its offset, and marks its pages. */
   private place(block: Block): Block {
     const offset = block.offset;
     const old = this.blocks.get(offset);
     if (old !== undefined) old.valid = false;
     this.blocks.set(offset, block);
-    const page = offset >>> 12;
+    this.markCode(offset >>> 12, block);
+    if (block.cross >= 0 && block.cross >>> 12 !== offset >>> 12)
+      this.markCode(block.cross >>> 12, block);
+    this.cacheSize += block.size;
+    return block;
+  }
+
+  /** Notes that `block` holds code of RAM page `page`: a write there drops it. */
+  private markCode(page: number, block: Block): void {
     const codePages = this.memory.ram.codePages;
     if (codePages[page] === 0) {
       codePages[page] = 1;
@@ -703,8 +742,6 @@ export class TranslatorCore extends InterpreterCore {
     const list = this.pageBlocks.get(page);
     if (list === undefined) this.pageBlocks.set(page, [block]);
     else list.push(block);
-    this.cacheSize += block.size;
-    return block;
   }
 
   /**
@@ -724,12 +761,20 @@ export class TranslatorCore extends InterpreterCore {
   private dropBlocks(page: number): void {
     const list = this.pageBlocks.get(page);
     if (list === undefined) return;
+    this.pageBlocks.delete(page);
     for (const block of list) {
       block.valid = false;
       if (this.blocks.get(block.offset) === block) this.blocks.delete(block.offset);
       this.cacheSize -= block.size;
+      if (block.cross >= 0 && block.cross >>> 12 !== block.offset >>> 12) {
+        // A block on two pages leaves the other page's list too (counted once).
+        const other = this.pageBlocks.get(
+          block.offset >>> 12 === page ? block.cross >>> 12 : block.offset >>> 12,
+        );
+        const at = other?.indexOf(block) ?? -1;
+        if (at >= 0) other?.splice(at, 1);
+      }
     }
-    this.pageBlocks.delete(page);
   }
 
   /**

@@ -71,6 +71,24 @@ describe('decodeBlock', () => {
     expect(names(before, 0xffa)).toEqual(['addi']);
   });
 
+  it('with the page its second parcel is on, takes a straddling first instruction and goes on there', () => {
+    // The instruction's first parcel ends page 0; page 2 (not page 1, as if the next virtual
+    // page were mapped there) holds its second parcel and the code after it.
+    const u16 = code('.option norvc\naddi a0, a0, 1', 0xffe);
+    const page2 = code('.option norvc\naddi a0, a0, 7\naddi a1, a1, 2\nret', 0x1ffe);
+    u16.set(page2.subarray(0x1000, 0x1800), 0x1000);
+    u16[0x800] = 0; // page 1: not the instruction's
+    const block = decodeBlock(u16, 0xffe, RAM_BASE + 0xffe, decoder, undefined, 0x2000);
+    expect(block.map((i) => [i.decoded.spec.name, i.decoded.imm, i.pc - RAM_BASE])).toEqual([
+      ['addi', 7, 0xffe],
+      ['addi', 2, 0x1002],
+      ['jalr', 0, 0x1006],
+    ]);
+    // A straddling instruction after the first still ends the block before it.
+    const later = code('.option norvc\naddi a0, a0, 1\naddi a0, a0, 1', 0xffa);
+    expect(decodeBlock(later, 0xffa, RAM_BASE + 0xffa, decoder, undefined, 0x1000)).toHaveLength(1);
+  });
+
   it('decodes the second half of a 32-bit instruction as the compressed one it also is', () => {
     const u16 = code('.word 0x45950613\nret');
     expect(names(u16)).toEqual(['addi', 'c.jr']);

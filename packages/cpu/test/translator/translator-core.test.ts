@@ -346,6 +346,53 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
     });
   });
 
+  describe('an instruction that straddles the end of a page', () => {
+    it('is translated with the page after it, and a write to its second half is seen', () => {
+      const upper = (text: string) => encoding(text) >>> 16;
+      const pair = new Pair(`
+        .option norvc
+      _start:
+        li s0, 300
+        li s2, 150
+        li s1, 0x80001000
+        li s5, ${upper('addi a3, a3, 100')}
+        j loop
+        .org 0xff8
+      loop:
+        addi a1, a1, 1
+        .option rvc
+        c.addi a2, 2
+        .option norvc
+      straddle:
+        addi a3, a3, 3
+        addi s0, s0, -1
+        bne s0, s2, next
+        sh s5, 0(s1)
+      next:
+        bnez s0, loop
+      end:
+        j end
+    `);
+      expect(pair.at('straddle')).toBe(RAM_BASE + 0xffe);
+      // Times the translator core interprets the straddling instruction.
+      const hart = pair.translator.core.hart;
+      const step = hart.step.bind(hart);
+      let interpreted = 0;
+      hart.step = () => {
+        if (hart.pc === pair.at('straddle')) interpreted++;
+        return step();
+      };
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) {
+        expect(rig.core.hart.pc).toBe(pair.at('end'));
+        expect(rig.core.hart.x[13]).toBe(150 * 3 + 150 * 100);
+      }
+      // While cold, after the write, and where a run's budget ends inside its block: not on
+      // every one of its 300 passes.
+      expect(interpreted).toBeLessThan(150);
+    });
+  });
+
   describe('precise traps in translated blocks', () => {
     const FAULTS = [
       { name: 'a load access fault', text: 'lw a3, 0(zero)', cause: 5, tval: 0 },
