@@ -17,6 +17,16 @@ export interface BoardEngineDescription {
   readonly exits: (core: Core) => {
     readonly exits: Readonly<Record<string, number>>;
     readonly direct: number;
+    /** Hypercalls by call (a paravirtual engine's). */
+    readonly hypercalls?: Readonly<Record<string, number>>;
+  };
+  /**
+   * What differs from the bare machine's conformance capabilities (a paravirtual guest starts
+   * in S-mode; an engine whose state a board snapshot does not hold has no snapshots).
+   */
+  readonly capabilities?: {
+    readonly modes?: readonly ('M' | 'S' | 'U')[];
+    readonly snapshot?: boolean;
   };
 }
 

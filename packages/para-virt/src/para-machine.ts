@@ -57,7 +57,25 @@ export function paraExits(machine: VirtMachine): ExitStatistics | undefined {
   return machine.core instanceof ParaCore ? machine.core.exits() : undefined;
 }
 
-/** The `para` engine as a board description (for the conformance suite's adapters). */
+/**
+ * The `para` engine as a board description: `boardEngine(paraBoard())` in
+ * `@trapeze/conformance` makes it an `Engine` whose VMs run paravirtualized kernels under the
+ * contract (load, run, state, console, stats with hypercalls by call). Its guests start in
+ * S-mode and it has no snapshots (the hypervisor's state is not in a board snapshot), as its
+ * capabilities say; the suite's templates are M-mode programs, so it runs images such as
+ * `os-pv.elf` rather than generated templates.
+ *
+ * @example
+ * ```ts
+ * import { paraBoard } from '@trapeze/para-virt';
+ *
+ * const description = paraBoard();
+ * description.name; // → 'para/translator'
+ * description.capabilities; // → { modes: ['S', 'U'], snapshot: false }
+ * ```
+ *
+ * @throws {@link ParaVirtError} `BAD_ARGUMENT` for a core that is not a `CoreKind`
+ */
 export function paraBoard(core: CoreKind = 'translator'): BoardEngineDescription {
   if (core !== 'interpreter' && core !== 'translator')
     throw new ParaVirtError(
@@ -71,7 +89,12 @@ export function paraBoard(core: CoreKind = 'translator'): BoardEngineDescription
       if (!(made instanceof ParaCore))
         throw new ParaVirtError('BAD_ARGUMENT', 'paraBoard: exits of a core it did not make');
       const statistics = made.exits();
-      return { exits: statistics.exits, direct: statistics.direct };
+      return {
+        exits: statistics.exits,
+        direct: statistics.direct,
+        hypercalls: statistics.hypercalls,
+      };
     },
+    capabilities: { modes: ['S', 'U'], snapshot: false },
   };
 }

@@ -331,7 +331,13 @@ class BareVm implements Vm {
     const blocksTranslated = m === undefined ? 0 : m.core.statistics().blocksTranslated;
     const hypervisor = m === undefined ? undefined : this.exitsOf?.(m.core);
     if (hypervisor !== undefined)
-      return { ...hypervisor, instructions, blocksTranslated, hypercalls: {} };
+      return {
+        exits: hypervisor.exits,
+        direct: hypervisor.direct,
+        instructions,
+        blocksTranslated,
+        hypercalls: hypervisor.hypercalls ?? {},
+      };
     return { exits: {}, direct: instructions, instructions, blocksTranslated, hypercalls: {} };
   }
 }
@@ -417,7 +423,15 @@ export interface BoardEngineOptions {
   readonly exits?: (core: Core) => {
     readonly exits: Readonly<Record<string, number>>;
     readonly direct: number;
+    /** Hypercalls by call (a paravirtual engine's), for {@link EngineStats.hypercalls}. */
+    readonly hypercalls?: Readonly<Record<string, number>>;
   };
+  /**
+   * What differs from {@link BARE_CAPABILITIES} for the guests this engine runs: a
+   * paravirtual engine's guest kernel starts in S-mode (`modes`), and an engine whose state a
+   * board snapshot does not hold has `snapshot: false` (its VMs then have no `snapshot`).
+   */
+  readonly capabilities?: Partial<Capabilities>;
 }
 
 /**
@@ -430,16 +444,23 @@ export interface BoardEngineOptions {
  * that is not a function.
  */
 export function boardEngine(options: BoardEngineOptions): Engine & ProgramRunner {
-  const { name, core, exits } = options ?? ({} as BoardEngineOptions);
+  const { name, core, exits, capabilities } = options ?? ({} as BoardEngineOptions);
   if (typeof name !== 'string' || name === '')
     throw new EngineError('BAD_OPTION', 'boardEngine: name must be a non-empty string');
   if (typeof core !== 'function')
     throw new EngineError('BAD_OPTION', 'boardEngine: core must be a function that makes a core');
+  const declared: Capabilities = { ...BARE_CAPABILITIES, ...capabilities };
   const engine: Engine = {
     name,
     contractVersion: CONTRACT_VERSION,
-    capabilities: BARE_CAPABILITIES,
-    createVm: (vmOptions: VmOptions = {}) => new BareVm(vmOptions, core, exits),
+    capabilities: declared,
+    createVm: (vmOptions: VmOptions = {}) => {
+      const vm = new BareVm(vmOptions, core, exits);
+      // Without snapshots the VM offers none (the methods are optional in the contract).
+      return declared.snapshot
+        ? vm
+        : Object.assign(vm, { snapshot: undefined, restore: undefined });
+    },
   };
   return { ...engine, runProgram: programRunnerFor(engine).runProgram };
 }

@@ -269,7 +269,7 @@ const MAX_REGION_INSTRUCTIONS = 384;
 /**
  * Compiles the block at virtual address `pc` (code at RAM byte `offset`), or returns undefined
  * when there is nothing to compile (an instruction straddling the page end, without `cross`:
- * see {@link decodeBlock}).
+ * see `decodeBlock`).
  */
 export function compileBlock(
   u16: Uint16Array,
