@@ -69,7 +69,11 @@ const EXPECTED_OUTPUT: Record<string, readonly string[]> = {
   ],
   machine: ["{ kind: 'pass', code: 0, instructions: 15 } hi"],
   'full-virt': ['pass 1 1', '0.', '0 1'],
-  'para-virt': ['true root', 'pass { TRPZ_ABI_VERSION: 1, SBI_SRST_SYSTEM_RESET: 1 }'],
+  'para-virt': [
+    'true root',
+    'pass { TRPZ_ABI_VERSION: 1, SBI_SRST_SYSTEM_RESET: 1 }',
+    "[ 'S', 'U' ] halt { TRPZ_ABI_VERSION: 1, SBI_SRST_SYSTEM_RESET: 1 }",
+  ],
   conformance: ["kind: 'halt'", '[]'],
   'conformance-2': [],
   cli: ['add\ta0, a1, a0', '00000000\t02a00513\tli a0, 42'],
