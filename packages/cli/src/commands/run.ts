@@ -921,15 +921,22 @@ export const run: Command = {
             `trapeze ${NAME}: stopped at breakpoint ${breakpointName(machine.hart.pc, breakpoints)}`,
           );
           break;
-        case 'stuck':
+        case 'stuck': {
           status = EXIT_STUCK;
+          // The loop traps into the mode the hart is in now: its trap CSRs say why.
+          const csr = machine.hart.csr;
+          const [x, cause, epc] =
+            machine.hart.privilege === 1
+              ? ['s', csr.scause, csr.sepc]
+              : ['m', csr.mcause, csr.mepc];
           notice(
-            `trapeze ${NAME}: stopped: the hart is stuck in a trap loop (mcause 0x${hex(
-              machine.hart.csr.mcause,
+            `trapeze ${NAME}: stopped: the hart is stuck in a trap loop (${x}cause 0x${hex(
+              cause,
               8,
-            )}, mepc 0x${hex(machine.hart.csr.mepc, 8)}, pc 0x${hex(machine.hart.pc, 8)})`,
+            )}, ${x}epc 0x${hex(epc, 8)}, pc 0x${hex(machine.hart.pc, 8)})`,
           );
           break;
+        }
         case 'idle':
           status = EXIT_IDLE;
           notice(

@@ -110,6 +110,18 @@ describe('trapeze run: exits', () => {
       'trapeze run: stopped: the hart is stuck in a trap loop (mcause 0x00000001, mepc 0x00000000, pc 0x00000000)\n',
     );
   });
+
+  it('names the S-mode trap CSRs when the loop traps into S-mode', async () => {
+    // Fetch access faults delegated to S-mode, whose stvec is 0 (and no PMP entry lets S fetch).
+    const r = await runGuest(
+      '_start:\n    li t0, 2\n    csrw medeleg, t0\n    la t0, s\n    csrw mepc, t0\n' +
+        '    li t0, 0x800\n    csrw mstatus, t0\n    mret\ns:\n    j s\n',
+    );
+    expect(r.code).toBe(126);
+    expect(r.stderr).toBe(
+      'trapeze run: stopped: the hart is stuck in a trap loop (scause 0x00000001, sepc 0x00000000, pc 0x00000000)\n',
+    );
+  });
 });
 
 /** Prints the device tree's bytes that are lowercase letters or '=' (a1 = its address). */
