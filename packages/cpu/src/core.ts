@@ -114,6 +114,11 @@ export interface CoreStatistics {
    * policy (`TranslatorCore.callAt`: adaptive translation).
    */
   readonly retranslations: number;
+  /**
+   * Blocks and regions whose host code was taken from the translation memo: the same
+   * instructions at the same addresses had been compiled before (a program loaded again).
+   */
+  readonly reused: number;
 }
 
 /**

@@ -122,6 +122,7 @@ export class InterpreterCore implements Core {
       flushes: 0,
       interpreted: this.steps,
       retranslations: 0,
+      reused: 0,
     };
   }
 }

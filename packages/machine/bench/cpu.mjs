@@ -11,7 +11,10 @@
 // table gives the median and the best of the rounds. Needs `npm run build` first.
 // Usage: node bench/cpu.mjs [IMAGE] [--runs N] [--cores translator,interpreter] [--append ARGS]
 // (--append: the kernel command line, as QEMU's -append; say `guests/images/os.elf --append
-// run=all` for the OS workloads).
+// run=all` for the OS workloads). --steady N with --append run=W: the steady state of workload W
+// instead — each engine's time for run=W repeated N times less its time for run=W once, per
+// repetition (boot, first translations and JIT warm-up cancel out; Trapeze's times are the
+// machine's run inside each child, QEMU's whole processes).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +52,7 @@ if (args[0] === '--child') {
 }
 
 const runs = Number(option('--runs', '3'));
+const steady = Number(option('--steady', '0'));
 const cores = option('--cores', 'translator,interpreter').split(',');
 const append = option('--append', '');
 const image =
@@ -65,11 +69,11 @@ function summary(results) {
 }
 
 /** One whole-process run of the guest on a core (wall time measured around the child). */
-function runCore(core) {
+function runCore(core, bootargs = append) {
   const t0 = performance.now();
   const child = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--child', core, image, append],
+    [fileURLToPath(import.meta.url), '--child', core, image, bootargs],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -80,7 +84,8 @@ function runCore(core) {
   const result = JSON.parse(child.stdout);
   if (result.exit.kind !== 'pass')
     throw new Error(`the guest did not pass: ${JSON.stringify(result.exit)}`);
-  return { ...result, seconds };
+  // `run`: the machine's run alone, as the child measured it (no process start-up, no loading).
+  return { ...result, run: result.seconds, seconds };
 }
 
 const qemu = spawnSync('qemu-system-riscv32', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -92,9 +97,48 @@ for (let k = 0; k < QEMU_REFERENCE_ARGS.length; k++) {
   else freeArgs.push(QEMU_REFERENCE_ARGS[k]);
 }
 
-// The rounds: each engine once per round.
 const results = { icount: [], free: [] };
 for (const core of cores) results[core] = [];
+
+if (steady > 1) {
+  const workload = /^run=([a-z]+)$/.exec(append)?.[1];
+  if (workload === undefined) throw new Error('--steady needs --append run=WORKLOAD');
+  const many = `run=${Array(steady).fill(workload).join(',')}`;
+  const perRun = {};
+  for (const core of cores) perRun[core] = [];
+  if (qemu) perRun.qemu = [];
+  for (let round = 0; round < runs; round++) {
+    for (const core of cores)
+      perRun[core].push((runCore(core, many).run - runCore(core, append).run) / (steady - 1));
+    if (qemu)
+      perRun.qemu.push(
+        (runQemu(QEMU_REFERENCE_ARGS, true, many).seconds -
+          runQemu(QEMU_REFERENCE_ARGS, true, append).seconds) /
+          (steady - 1),
+      );
+  }
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+  console.log(
+    `Steady state of ${workload}: run=${workload} x${steady} less once, per run, median of ${runs} rounds (Trapeze: the machine's run in each process; QEMU: whole processes; engines in turn).`,
+  );
+  console.log('| engine | ms per run |');
+  console.log('|---|---:|');
+  for (const [name, times] of Object.entries(perRun))
+    console.log(
+      `| ${name === 'qemu' ? 'QEMU-icount' : name} | ${(median(times) * 1000).toFixed(1)} |`,
+    );
+  if (perRun.translator && perRun.interpreter)
+    console.log(
+      `translator / interpreter = ${(median(perRun.interpreter) / median(perRun.translator)).toFixed(2)}×`,
+    );
+  if (qemu && perRun.translator)
+    console.log(
+      `translator / QEMU-icount = ${(median(perRun.qemu) / median(perRun.translator)).toFixed(3)}×`,
+    );
+  process.exit(0);
+}
+
+// The rounds: each engine once per round.
 for (let round = 0; round < runs; round++) {
   for (const core of cores) results[core].push(runCore(core));
   if (qemu) {
@@ -123,7 +167,7 @@ console.log('|---|---:|---:|---:|');
 for (const core of cores) console.log(row(`Trapeze bare, ${core}`, trapeze[core]));
 
 /** Runs the image on QEMU (whole process, console to a file) and returns its wall time in seconds. */
-function runQemu(qemuArgs, deterministic) {
+function runQemu(qemuArgs, deterministic, bootargs = append) {
   const t0 = performance.now();
   // The console goes to a file: QEMU writes it non-blocking and can lose bytes on a pipe.
   const dir = mkdtempSync(join(tmpdir(), 'trapeze-bench-'));
@@ -132,7 +176,7 @@ function runQemu(qemuArgs, deterministic) {
     'sh',
     [
       '-c',
-      `qemu-system-riscv32 ${qemuArgs.join(' ')} -kernel ${image}${append ? ` -append '${append}'` : ''} < /dev/null > ${out}`,
+      `qemu-system-riscv32 ${qemuArgs.join(' ')} -kernel ${image}${bootargs ? ` -append '${bootargs}'` : ''} < /dev/null > ${out}`,
     ],
     { timeout: 600_000 },
   );
@@ -142,7 +186,8 @@ function runQemu(qemuArgs, deterministic) {
   // Without -icount the guest's own instret reading (minstret) is QEMU's, not an exact count.
   const same = (text) =>
     (deterministic ? text : text.replace(/instret=[0-9]+/g, 'instret=…')).trim();
-  if (run.status !== 0 || same(printed) !== same(results[cores[0]][0].console))
+  const expected = results[cores[0]]?.[0]?.console;
+  if (run.status !== 0 || (expected !== undefined && same(printed) !== same(expected)))
     throw new Error(`QEMU exited ${run.status} and printed ${JSON.stringify(printed)}`);
   return { seconds: qemuSeconds };
 }

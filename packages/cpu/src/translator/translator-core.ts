@@ -56,6 +56,7 @@ import {
   TLB_ENTRIES,
 } from './block-compiler.js';
 import { CALL_DONE, CALL_EXIT, CALL_HART, type CallPolicy } from './call-policy.js';
+import { TranslationMemo } from './translation-memo.js';
 import { DEFAULT_BATCH_INSTRUCTIONS, wasmEmitter } from './wasm-block-compiler.js';
 import { STATE, wasmMemoryOf } from './wasm-state.js';
 
@@ -217,6 +218,8 @@ export class TranslatorCore extends InterpreterCore {
 
   private readonly cacheLimit: number;
   private readonly emit: BlockEmitter;
+  /** Host code by the instructions it was made from (reused when they come back). */
+  private readonly memo: TranslationMemo;
   /** The WebAssembly memory whose registers and TLBs this core uses, if it emits WebAssembly. */
   private readonly wasmMemory: WebAssembly.Memory | undefined = undefined;
   private readonly blocks = new Map<number, Block>();
@@ -293,7 +296,7 @@ export class TranslatorCore extends InterpreterCore {
       this.roff = new Int32Array(TLB_ENTRIES);
       this.wtag = new Int32Array(TLB_ENTRIES).fill(-1);
       this.woff = new Int32Array(TLB_ENTRIES);
-      this.emit = compileJavaScript;
+      this.memo = new TranslationMemo(compileJavaScript, limit);
     } else {
       owners.set(memory, this);
       this.wasmMemory = memory;
@@ -302,8 +305,9 @@ export class TranslatorCore extends InterpreterCore {
       this.roff = new Int32Array(memory.buffer, STATE.roff, TLB_ENTRIES);
       this.wtag = new Int32Array(memory.buffer, STATE.wtag, TLB_ENTRIES).fill(-1);
       this.woff = new Int32Array(memory.buffer, STATE.woff, TLB_ENTRIES);
-      this.emit = wasmEmitter(memory, this, batch);
+      this.memo = new TranslationMemo(wasmEmitter(memory, this, batch), limit);
     }
+    this.emit = this.memo.emitter;
     const ram = options.ram;
     this.i32 = ram.i32;
     this.u16 = ram.u16;
@@ -833,6 +837,7 @@ export class TranslatorCore extends InterpreterCore {
     this.jumpPc.fill(-1);
     this.jumpBlock.fill(undefined);
     this.coldRuns.clear();
+    this.memo.clear();
     this.cacheSize = 0;
     this.flushed++;
   }
@@ -887,6 +892,7 @@ export class TranslatorCore extends InterpreterCore {
       flushes: this.flushed,
       interpreted: this.steps,
       retranslations: this.retranslated,
+      reused: this.memo.hits,
     };
   }
 }

@@ -393,6 +393,38 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
     });
   });
 
+  describe('code written again with the same bytes', () => {
+    it('drops the blocks, then takes their host code from the memo', () => {
+      const pair = new Pair(`
+        .option norvc
+      _start:
+        li s0, 600
+        la s1, slot
+        lw s4, 0(s1)
+      loop:
+        andi t0, s0, 63
+        bnez t0, run
+        sw s4, 0(s1)
+      run:
+        addi a1, a1, 1
+      slot:
+        addi a0, a0, 1
+        addi s0, s0, -1
+        bnez s0, loop
+      end:
+        j end
+    `);
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) {
+        expect(rig.core.hart.pc).toBe(pair.at('end'));
+        expect(rig.core.hart.x[10]).toBe(600);
+      }
+      const statistics = pair.translator.core.statistics();
+      expect(statistics.invalidations).toBeGreaterThan(5);
+      expect(statistics.reused).toBeGreaterThan(0);
+    });
+  });
+
   describe('precise traps in translated blocks', () => {
     const FAULTS = [
       { name: 'a load access fault', text: 'lw a3, 0(zero)', cause: 5, tval: 0 },
