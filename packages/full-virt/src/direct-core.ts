@@ -99,8 +99,6 @@ export class DirectCore extends NestedCore {
   readonly shadow: ShadowTables;
   /** The reference interpreter on the virtual CPU: runs what the real hart cannot. */
   private readonly emulator: InterpreterCore;
-  /** The emulator holds the virtual CPU. */
-  protected readonly guestCore: Core;
   /** The real core: its hart is in U-mode and walks the shadow tables. */
   protected readonly real: Core;
   private readonly exitCounters = new ExitCounters();
@@ -169,7 +167,6 @@ export class DirectCore extends NestedCore {
     this.real.setTrapSink(ALL_EXCEPTIONS);
     // The virtual CPU shares the real hart's registers: nothing to copy on an exit.
     this.emulator = new InterpreterCore(options, real.x);
-    this.guestCore = this.emulator;
     this.hart = this.emulator.hart;
     this.memory = this.emulator.memory;
     this.breakpoints = this.emulator.breakpoints;
@@ -469,6 +466,11 @@ export class DirectCore extends NestedCore {
       result = this.shadow.map(this.view, vaddr, frame, kind);
     }
     return result === MAP_FULL ? -1 : result;
+  }
+
+  /** The emulator holds the virtual CPU: what the forwarded calls reach. */
+  protected get guestCore(): Core {
+    return this.emulator;
   }
 
   /** Forgets shadow tables, translations and TLBs (after host writes to guest memory). */

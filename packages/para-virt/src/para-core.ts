@@ -120,8 +120,6 @@ export class ParaCore extends NestedCore {
    */
   stolen = 0;
   private readonly real: Core;
-  /** The real core holds the guest's hart. */
-  protected readonly guestCore: Core;
   private readonly calls: Hypercalls;
   readonly exitCounters = new ExitCounters();
   /** A sink set from outside (a debugger or an engine above): its causes come back as traps. */
@@ -141,7 +139,6 @@ export class ParaCore extends NestedCore {
     super();
     this.kind = kind;
     this.real = createCore(kind, options);
-    this.guestCore = this.real;
     this.real.setTrapSink(PARA_SINK);
     this.hart = this.real.hart;
     this.memory = this.real.memory;
@@ -384,6 +381,11 @@ export class ParaCore extends NestedCore {
 
   /** The real core (for the hypercalls: its TLBs and translations). */
   get realCore(): Core {
+    return this.real;
+  }
+
+  /** The real core holds the guest's hart: what the forwarded calls reach. */
+  protected get guestCore(): Core {
     return this.real;
   }
 
