@@ -51,6 +51,13 @@ export class CoreMemory implements HartMemory {
   private fetchSatp = 0;
   private fetchEpoch = 0;
   private fetchPmp = 0;
+  /**
+   * The virtual page number of the last SFENCE.VMA made through {@link CoreMemory.fenceVma}
+   * (-1: it fenced every address), and the MMU's epoch just after it: a translator that finds
+   * the epoch moved by that fence alone knows only that page's translations changed.
+   */
+  fencedPage = -1;
+  fencedEpoch = -1;
   /** Called by FENCE.I (the machine drops decode caches, when it has them). */
   onFenceI: () => void = () => {};
 
@@ -237,6 +244,8 @@ export class CoreMemory implements HartMemory {
 
   fenceVma(vaddr: number | undefined, asid: number | undefined): void {
     this.mmu.sfenceVma(vaddr, asid);
+    this.fencedPage = vaddr === undefined ? -1 : vaddr >>> 12;
+    this.fencedEpoch = this.mmu.epoch;
   }
 
   fenceI(): void {

@@ -37,6 +37,12 @@ export class Tlb {
   /** PMP page permissions (see `Pmp.pagePermissions`) of the physical page. */
   readonly pmp: Uint16Array;
 
+  /**
+   * Valid superpage entries per 4 MiB region: a page flush scans the whole TLB only in a
+   * region that has some.
+   */
+  private readonly superpagePieces = new Uint16Array(1024);
+
   /** @param size number of entries, a power of two from 1 to 65536 (default 256) */
   constructor(size = 256) {
     if (!Number.isInteger(size) || size < 1 || size > 65536 || (size & (size - 1)) !== 0) {
@@ -72,6 +78,9 @@ export class Tlb {
     pmp: number,
   ): number {
     const i = vpn & this.mask;
+    const old = this.vpn[i] as number;
+    if (old >= 0 && this.superpage[i] === 1) this.superpagePieces[old >>> 10]--;
+    if (superpage) this.superpagePieces[vpn >>> 10]++;
     this.vpn[i] = vpn;
     this.asid[i] = asid;
     this.global[i] = global ? 1 : 0;
@@ -86,6 +95,7 @@ export class Tlb {
   /** Invalidates every entry. */
   flushAll(): void {
     this.vpn.fill(-1);
+    this.superpagePieces.fill(0);
   }
 
   /**
@@ -105,13 +115,18 @@ export class Tlb {
     }
     const vpn = vaddr === undefined ? -1 : vaddr >>> 12;
     const a = asid === undefined ? -1 : asid & 0x1ff;
+    // An address in a 4 MiB region without superpage entries: only its own slot can match.
+    const one = vpn >= 0 && this.superpagePieces[vpn >>> 10] === 0;
+    const first = one ? vpn & this.mask : 0;
+    const last = one ? first + 1 : this.size;
     const tags = this.vpn;
-    for (let i = 0; i < this.size; i++) {
-      const t = tags[i];
+    for (let i = first; i < last; i++) {
+      const t = tags[i] as number;
       if (t < 0) continue;
       if (a >= 0 && (this.global[i] === 1 || this.asid[i] !== a)) continue;
       if (vpn >= 0 && t !== vpn && !(this.superpage[i] === 1 && t >>> 10 === vpn >>> 10)) continue;
       tags[i] = -1;
+      if (this.superpage[i] === 1) this.superpagePieces[t >>> 10]--;
     }
   }
 

@@ -90,4 +90,46 @@ describe('Tlb', () => {
       });
     },
   );
+
+  // A page flush looks at one slot unless the address's 4 MiB region has superpage entries:
+  // a long mix of inserts (replacing entries) and flushes, in a few regions, against a model
+  // that scans every slot.
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.record({
+          vpn: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 1023 })),
+          asid: fc.integer({ min: 0, max: 3 }),
+          global: fc.boolean(),
+          superpage: fc.boolean(),
+        }),
+        fc.record({
+          flush: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 1023 })),
+          asid: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+        }),
+      ),
+      { maxLength: 80 },
+    ),
+  ])('page flushes after many inserts and flushes remove what a full scan would', (steps) => {
+    const tlb = new Tlb(8);
+    const model: { vpn: number; asid: number; global: boolean; superpage: boolean }[] = [];
+    for (let i = 0; i < 8; i++) model.push({ vpn: -1, asid: 0, global: false, superpage: false });
+    for (const step of steps) {
+      if ('vpn' in step) {
+        const vpn = step.vpn[0] * 1024 + step.vpn[1];
+        tlb.insert(vpn, step.asid, step.global, step.superpage, 0, 0, 0, 0);
+        model[vpn & 7] = { vpn, asid: step.asid, global: step.global, superpage: step.superpage };
+        continue;
+      }
+      const vpn = step.flush[0] * 1024 + step.flush[1];
+      tlb.flush(vpn * 4096, step.asid);
+      for (const e of model) {
+        if (e.vpn < 0) continue;
+        const addressHit = e.vpn === vpn || (e.superpage && e.vpn >>> 10 === vpn >>> 10);
+        const asidHit = step.asid === undefined || (!e.global && e.asid === step.asid);
+        if (addressHit && asidHit) e.vpn = -1;
+      }
+      expect(Array.from(tlb.vpn)).toEqual(model.map((e) => e.vpn));
+    }
+  });
 });

@@ -17,6 +17,7 @@ import {
   type DecodedInstruction,
   execute,
   MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
   MSTATUS_MPRV,
   MSTATUS_MXR,
   MSTATUS_SUM,
@@ -56,6 +57,7 @@ import {
   TLB_ENTRIES,
 } from './block-compiler.js';
 import { CALL_DONE, CALL_EXIT, CALL_HART, type CallPolicy } from './call-policy.js';
+import { FencedPages } from './fenced-pages.js';
 import { TranslationMemo } from './translation-memo.js';
 import { DEFAULT_BATCH_INSTRUCTIONS, wasmEmitter } from './wasm-block-compiler.js';
 import { STATE, wasmMemoryOf } from './wasm-state.js';
@@ -243,6 +245,8 @@ export class TranslatorCore extends InterpreterCore {
   /** The last contexts entered: `CONTEXT_FIELDS` numbers each (see enterContext). */
   private readonly recent = new Float64Array(RECENT_CONTEXTS * CONTEXT_FIELDS).fill(-1);
   private nextRecent = 0;
+  /** Pages holding translated code and superpage regions: what a page fence can leave alone. */
+  private readonly fenced = new FencedPages();
   private codeHit = false;
   private interpretOnly = false;
   private contextPrivilege = -1;
@@ -573,6 +577,7 @@ export class TranslatorCore extends InterpreterCore {
     if (offset >= 0 && (address & (size - 1)) === 0) {
       const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
+      if (this.superpage(address, false)) this.fenced.markSuperpageData(address);
       this.rtag[e] = page;
       this.roff[e] = offset - (address & 0xfff);
     }
@@ -602,6 +607,7 @@ export class TranslatorCore extends InterpreterCore {
     if (offset >= 0 && (address & (size - 1)) === 0 && memory.ram.codePages[offset >>> 12] === 0) {
       const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
+      if (this.superpage(address, false)) this.fenced.markSuperpageData(address);
       this.wtag[e] = page;
       this.woff[e] = offset - (address & 0xfff);
     }
@@ -672,6 +678,12 @@ export class TranslatorCore extends InterpreterCore {
       this.coldRuns.delete(offset);
       block = this.translate(pc, offset);
       if (block === undefined) return undefined;
+    }
+    // Found for this context: the pages it is fetched from are code pages for SFENCE.VMA.
+    this.fenced.markCode(pc, this.superpage(pc, true));
+    if (block.cross >= 0) {
+      const next = (pc + 2) >>> 0;
+      this.fenced.markCode(next, this.superpage(next, true));
     }
     this.jumpPc[slot] = pc | 0;
     this.jumpContext[slot] = this.context;
@@ -827,6 +839,48 @@ export class TranslatorCore extends InterpreterCore {
     recent[i + 7] = salt;
   }
 
+  /**
+   * When the MMU's epoch moved by one SFENCE.VMA of a page that holds no translated code (and
+   * by nothing else since the context was entered): drops that page's software-TLB entries and
+   * lets the recent contexts keep their numbers, jump-cache entries and chaining links, instead
+   * of entering a new context.
+   */
+  private fencePage(): void {
+    const memory = this.memory;
+    const epoch = memory.mmu.epoch;
+    const page = memory.fencedPage;
+    if (
+      page < 0 ||
+      memory.fencedEpoch !== epoch ||
+      epoch !== this.contextEpoch + 1 ||
+      this.fenced.touchesCode(page)
+    )
+      return;
+    this.fenced.dropData(this.rtag, page);
+    this.fenced.dropData(this.wtag, page);
+    const recent = this.recent;
+    for (let i = 3; i < recent.length; i += CONTEXT_FIELDS)
+      if (recent[i] === this.contextEpoch) recent[i] = epoch;
+    this.contextEpoch = epoch;
+  }
+
+  /**
+   * Whether the translation of `vaddr` in the current context (a fetch, or a load/store with
+   * `mstatus.MPRV`) may come from a 4 MiB superpage: its MMU TLB entry says so, or is missing.
+   */
+  private superpage(vaddr: number, fetch: boolean): boolean {
+    const hart = this.hart;
+    const csr = hart.csr;
+    const satp = csr.satp;
+    let privilege: number = hart.privilege;
+    if (!fetch && (csr.mstatus & MSTATUS_MPRV) !== 0)
+      privilege = (csr.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
+    if (satp >>> 31 === 0 || privilege === 3) return false;
+    const tlb = this.memory.mmu.tlb;
+    const i = tlb.lookup(vaddr >>> 12, (satp >>> 22) & 0x1ff);
+    return i < 0 || tlb.superpage[i] === 1;
+  }
+
   /** Empties the translation cache. */
   private flush(): void {
     for (const block of this.blocks.values()) block.valid = false;
@@ -838,6 +892,7 @@ export class TranslatorCore extends InterpreterCore {
     this.jumpBlock.fill(undefined);
     this.coldRuns.clear();
     this.memo.clear();
+    this.fenced.clearCode();
     this.cacheSize = 0;
     this.flushed++;
   }
@@ -852,6 +907,7 @@ export class TranslatorCore extends InterpreterCore {
     const memory = this.memory;
     let status = csr.mstatus & DATA_STATUS;
     if (status & MSTATUS_MPRV) status |= csr.mstatus & MSTATUS_MPP;
+    if (memory.mmu.epoch !== this.contextEpoch) this.fencePage();
     if (
       hart.privilege !== this.contextPrivilege ||
       status !== this.contextStatus ||
@@ -879,6 +935,7 @@ export class TranslatorCore extends InterpreterCore {
     this.recent.fill(-1);
     this.rtag.fill(-1);
     this.wtag.fill(-1);
+    this.fenced.clear();
     this.contextPrivilege = -1;
   }
 
