@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Hart, STUCK_TRAPS } from '@trapeze/isa';
+import { CsrFile, Hart, STUCK_TRAPS, Triggers } from '@trapeze/isa';
 import {
   type Core,
   type CoreExit,
@@ -41,10 +41,16 @@ export class InterpreterCore implements Core {
   /**
    * @param registers where the hart's registers live (a translator's host code reads them
    * there); a new array by default
+   * @param csrWords where the trap CSRs of a CSR file made here live (`CsrFile.words`); unused
+   * when `options.csrs` is a CSR file already
    */
-  constructor(options: CoreOptions, registers?: Int32Array) {
+  constructor(options: CoreOptions, registers?: Int32Array, csrWords?: Uint32Array) {
     this.memory = new CoreMemory(options.bus, options.mmu, options.pmp, options.ram);
-    this.hart = new Hart(this.memory, options.csrs, undefined, undefined, registers);
+    const csrs =
+      csrWords === undefined || options.csrs instanceof CsrFile
+        ? options.csrs
+        : new CsrFile(options.csrs, 0, new Triggers(), csrWords);
+    this.hart = new Hart(this.memory, csrs, undefined, undefined, registers);
     this.memory.hart = this.hart;
   }
 

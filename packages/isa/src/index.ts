@@ -115,6 +115,16 @@ export {
   Privilege,
   SSTATUS_MASK,
 } from './hart/csr-file.js';
+export {
+  CSR_INSTRUCTIONS,
+  CSR_WORD_COUNT,
+  CSR_WORDS,
+  type CsrOperation,
+  type CsrWord,
+  combineCsr,
+  csrWord,
+  writeCsrWord,
+} from './hart/csr-words.js';
 export { execute, implementedInstructions } from './hart/execute.js';
 export type { HartSnapshot } from './hart/hart.js';
 export { Hart, STUCK_TRAPS } from './hart/hart.js';

@@ -14,7 +14,8 @@
 // run=all` for the OS workloads). --steady N with --append run=W: the steady state of workload W
 // instead — each engine's time for run=W repeated N times less its time for run=W once, per
 // repetition (boot, first translations and JIT warm-up cancel out; Trapeze's times are the
-// machine's run inside each child, QEMU's whole processes).
+// machine's run inside each child, QEMU's whole processes), and for Trapeze the warm time too:
+// from one result line of W to the next, median of the later half of the runs in a process.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,15 @@ const option = (name, fallback) => {
 if (args[0] === '--child') {
   const [, core, path, bootargs] = args;
   const start = performance.now();
-  const serial = new BufferBackend();
+  // The time each console line ended (ms from the start): the steady state reads the times
+  // of the workload's result lines.
+  const lineEnds = [];
+  const serial = new (class extends BufferBackend {
+    transmit(byte) {
+      super.transmit(byte);
+      if (byte === 10) lineEnds.push(performance.now() - start);
+    }
+  })();
   const machine = new VirtMachine({ serial, core, ...(bootargs ? { bootargs } : {}) });
   machine.loadElf(new Uint8Array(readFileSync(path)));
   const exit = machine.run(5e9);
@@ -46,6 +55,7 @@ if (args[0] === '--child') {
       rss: process.memoryUsage().rss,
       ram: machine.ram.size,
       statistics: machine.core.statistics(),
+      lineEnds,
     }),
   );
   process.exit(0);
@@ -67,6 +77,9 @@ function summary(results) {
     best: sorted[0],
   };
 }
+
+/** The median of a list of numbers. */
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 /** One whole-process run of the guest on a core (wall time measured around the child). */
 function runCore(core, bootargs = append) {
@@ -105,11 +118,24 @@ if (steady > 1) {
   if (workload === undefined) throw new Error('--steady needs --append run=WORKLOAD');
   const many = `run=${Array(steady).fill(workload).join(',')}`;
   const perRun = {};
-  for (const core of cores) perRun[core] = [];
+  // Warm: the time between one result line of the workload and the next, median of the runs
+  // after the first half (JIT warm-up and first translations over) — Trapeze only.
+  const warm = {};
+  for (const core of cores) {
+    perRun[core] = [];
+    warm[core] = [];
+  }
   if (qemu) perRun.qemu = [];
   for (let round = 0; round < runs; round++) {
-    for (const core of cores)
-      perRun[core].push((runCore(core, many).run - runCore(core, append).run) / (steady - 1));
+    for (const core of cores) {
+      const repeated = runCore(core, many);
+      perRun[core].push((repeated.run - runCore(core, append).run) / (steady - 1));
+      const lines = repeated.console.split('\n');
+      const ends = repeated.lineEnds.filter((_, i) => lines[i]?.startsWith(`${workload}:`));
+      if (ends.length !== steady) throw new Error(`${core}: ${ends.length} ${workload} lines`);
+      const gaps = ends.slice(1).map((end, i) => (end - ends[i]) / 1000);
+      warm[core].push(median(gaps.slice(Math.floor(gaps.length / 2))));
+    }
     if (qemu)
       perRun.qemu.push(
         (runQemu(QEMU_REFERENCE_ARGS, true, many).seconds -
@@ -117,7 +143,6 @@ if (steady > 1) {
           (steady - 1),
       );
   }
-  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
   console.log(
     `Steady state of ${workload}: run=${workload} x${steady} less once, per run, median of ${runs} rounds (Trapeze: the machine's run in each process; QEMU: whole processes; engines in turn).`,
   );
@@ -130,6 +155,15 @@ if (steady > 1) {
   if (perRun.translator && perRun.interpreter)
     console.log(
       `translator / interpreter = ${(median(perRun.interpreter) / median(perRun.translator)).toFixed(2)}×`,
+    );
+  console.log(
+    `Warm: one ${workload} result line to the next, median of the last ${Math.ceil((steady - 1) / 2)} of ${steady - 1} gaps in each process, median of ${runs} rounds.`,
+  );
+  for (const [name, times] of Object.entries(warm))
+    console.log(`| ${name} (warm) | ${(median(times) * 1000).toFixed(1)} |`);
+  if (warm.translator && warm.interpreter)
+    console.log(
+      `translator / interpreter, warm = ${(median(warm.interpreter) / median(warm.translator)).toFixed(2)}×`,
     );
   if (qemu && perRun.translator)
     console.log(

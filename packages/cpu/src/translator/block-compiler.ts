@@ -10,6 +10,7 @@
  */
 import {
   bindOperands,
+  CSR_INSTRUCTIONS,
   compileSemantics,
   createInstructionRecord,
   type DecodedInstruction,
@@ -390,8 +391,13 @@ export function planBlocks(
     bytes += (end.next - (block[0] as BlockInstruction).pc) >>> 0;
     for (const { decoded, semantics } of block) {
       if (semantics === undefined) {
-        // A handler called inside the block reads its operands from the hart and writes rd.
-        if (decoded.rd !== 0 && callsInline(decoded)) written.add(decoded.rd);
+        // A handler called inside the block reads its operands from the hart and writes rd;
+        // a CSR access made inline reads rs1 (when its operand is a register).
+        if (callsInline(decoded)) {
+          if (decoded.rd !== 0) written.add(decoded.rd);
+          if (decoded.rs1 !== 0 && !CSR_INSTRUCTIONS[decoded.spec.name]?.immediate)
+            read.add(decoded.rs1);
+        }
         continue;
       }
       if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;

@@ -16,6 +16,8 @@ import type { BlockEmitter, BlockInstruction, CompiledBlock } from './block-comp
  */
 export class TranslationMemo {
   private readonly entries = new Map<string, CompiledBlock>();
+  /** The first instruction word of the host code kept for each entry pc. */
+  private readonly heads = new Map<number, number>();
   private size = 0;
   /** Emits answered from the memo. */
   hits = 0;
@@ -37,14 +39,25 @@ export class TranslationMemo {
     if (this.size + compiled.size > this.limit) this.clear();
     if (compiled.size <= this.limit) {
       this.entries.set(key, compiled);
+      const head = blocks[0]?.[0];
+      if (head !== undefined) this.heads.set(pc, head.decoded.word);
       this.size += compiled.size;
     }
     return compiled;
   };
 
+  /**
+   * The first instruction word of host code kept for entry `pc` (the latest, if several), or
+   * undefined: the same word there now suggests the memo will answer for the code at `pc`.
+   */
+  head(pc: number): number | undefined {
+    return this.heads.get(pc);
+  }
+
   /** Forgets every entry. */
   clear(): void {
     this.entries.clear();
+    this.heads.clear();
     this.size = 0;
   }
 }

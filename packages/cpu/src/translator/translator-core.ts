@@ -13,6 +13,7 @@
  */
 import {
   ACCESS_LOAD,
+  CSR_WORD_COUNT,
   createInstructionRecord,
   type DecodedInstruction,
   execute,
@@ -290,7 +291,11 @@ export class TranslatorCore extends InterpreterCore {
         'BAD_ARGUMENT',
         'TranslatorCore: WebAssembly host code needs RAM made by createCoreRam',
       );
-    super(options, memory === undefined ? undefined : new Int32Array(memory.buffer, STATE.x, 32));
+    super(
+      options,
+      memory === undefined ? undefined : new Int32Array(memory.buffer, STATE.x, 32),
+      memory === undefined ? undefined : new Uint32Array(memory.buffer, STATE.csr, CSR_WORD_COUNT),
+    );
     this.cacheLimit = limit;
     this.blockCalls =
       options.calls === undefined ? undefined : { policy: options.calls, sites: this.callSites };
@@ -309,7 +314,12 @@ export class TranslatorCore extends InterpreterCore {
       this.roff = new Int32Array(memory.buffer, STATE.roff, TLB_ENTRIES);
       this.wtag = new Int32Array(memory.buffer, STATE.wtag, TLB_ENTRIES).fill(-1);
       this.woff = new Int32Array(memory.buffer, STATE.woff, TLB_ENTRIES);
-      this.memo = new TranslationMemo(wasmEmitter(memory, this, batch), limit);
+      const words = this.hart.csr.words;
+      const inlineCsrs =
+        options.calls === undefined &&
+        words.buffer === memory.buffer &&
+        words.byteOffset === STATE.csr;
+      this.memo = new TranslationMemo(wasmEmitter(memory, this, batch, inlineCsrs), limit);
     }
     this.emit = this.memo.emitter;
     const ram = options.ram;
@@ -668,9 +678,11 @@ export class TranslatorCore extends InterpreterCore {
       (block.cross >= 0 && this.memory.fetchOffset((pc + 2) >>> 0) !== block.cross)
     ) {
       // Compiling costs as much as interpreting the block hundreds of times: cold code is
-      // interpreted until it has been reached TRANSLATE_AFTER times.
+      // interpreted until it has been reached TRANSLATE_AFTER times — unless the memo has host
+      // code for this pc starting with the instruction there now (code loaded again): then
+      // it costs nothing to compile.
       const seen = (this.coldRuns.get(offset) ?? 0) + 1;
-      if (seen < TRANSLATE_AFTER) {
+      if (seen < TRANSLATE_AFTER && !this.remembered(pc, offset)) {
         if (this.coldRuns.size >= MAX_COLD_ENTRIES) this.coldRuns.clear();
         this.coldRuns.set(offset, seen);
         return undefined;
@@ -879,6 +891,16 @@ export class TranslatorCore extends InterpreterCore {
     const tlb = this.memory.mmu.tlb;
     const i = tlb.lookup(vaddr >>> 12, (satp >>> 22) & 0x1ff);
     return i < 0 || tlb.superpage[i] === 1;
+  }
+
+  /** Whether the memo kept host code for `pc` whose first instruction is the one at RAM `offset`. */
+  private remembered(pc: number, offset: number): boolean {
+    const head = this.memo.head(pc);
+    if (head === undefined || (offset & 0xfff) === 0xffe) return false;
+    const low = this.u16[offset >> 1] as number;
+    return (low & 3) !== 3
+      ? head === low
+      : head === (low | ((this.u16[(offset >> 1) + 1] as number) << 16));
   }
 
   /** Empties the translation cache. */

@@ -10,6 +10,9 @@
  * @module
  */
 import {
+  CSR_INSTRUCTIONS,
+  type CsrWord,
+  csrWord,
   type DecodedInstruction,
   execute,
   type Hart,
@@ -112,6 +115,12 @@ export function wasmEmitter(
   core: WasmBlockHost,
   /** Instructions the blocks waiting for a batch may be interpreted for before it is compiled. */
   batchInstructions: number = DEFAULT_BATCH_INSTRUCTIONS,
+  /**
+   * Whether the hart's trap CSRs (`CsrFile.words`) are at `STATE.csr` of `memory`, so that
+   * blocks access them inline (else, and for instructions of a call policy, through the
+   * interpreter's handler).
+   */
+  inlineCsrs = false,
 ): BlockEmitter {
   const words = new Int32Array(memory.buffer, 0, RAM_OFFSET >> 2);
   const hart = core.hart;
@@ -183,7 +192,7 @@ export function wasmEmitter(
   };
   const emit: BlockEmitter = (blocks, pc) => {
     const plan = planBlocks(blocks, pc);
-    const code = emitBlocks(blocks, plan, pendingCalls);
+    const code = emitBlocks(blocks, plan, pendingCalls, inlineCsrs);
     const slot: Slot = { run: undefined, which: pending.length, calls: pendingCalls };
     const length = (blocks[0] as readonly BlockInstruction[]).length;
     pending.push({ code, slot });
@@ -248,6 +257,7 @@ function runBlock(
   const room = core.room;
   words[STATE.room >> 2] = Math.min(room, 0x7fff_ffff);
   words[STATE.salt >> 2] = core.salt;
+  words[STATE.privilege >> 2] = hart.privilege;
   const result = (slot.run as (which: number, entry: number) => number)(slot.which, entry);
   if (result === HANDLED) return BLOCK_CONTEXT;
   hart.retired += words[STATE.retired >> 2] as number;
@@ -283,6 +293,8 @@ function emitBlocks(
   plan: BlockPlan,
   /** The module's handler calls: the block adds its own (their index goes to the import). */
   calls: BlockInstruction[],
+  /** Whether trap-CSR accesses are inline (see {@link wasmEmitter}). */
+  inlineCsrs: boolean,
 ): WasmCode {
   const { index, region, written, returnSites } = plan;
   const w = new WasmCode(1);
@@ -398,6 +410,49 @@ function emitBlocks(
     w.close();
   };
 
+  /**
+   * A Zicsr instruction on a CSR kept in a word (`CsrFile.words`, at `STATE.csr`): below the
+   * CSR's privilege level, the handler's call (it raises the illegal-instruction trap); else
+   * the read and the write by the word's rule, in place.
+   */
+  const csrAccess = (k: number, at: BlockInstruction, word: CsrWord) => {
+    const d = at.decoded;
+    const { immediate, operation } = CSR_INSTRUCTIONS[
+      d.spec.name
+    ] as (typeof CSR_INSTRUCTIONS)[string];
+    const writes = operation === 'write' || (immediate ? d.imm !== 0 : d.rs1 !== 0);
+    const slot = STATE.csr + 4 * word.slot;
+    w.const(0).memory(OP.i32Load, STATE.privilege).const(word.level).op(OP.i32LtU).open(OP.if);
+    calls.push(at);
+    writeBack();
+    w.const(calls.length - 1);
+    retired(k);
+    w.call(END).const(HANDLED).op(OP.return);
+    w.close();
+    w.const(0).memory(OP.i32Load, slot).set(V);
+    if (writes) {
+      const operand = () => (immediate ? w.const(d.imm) : reg(d.rs1));
+      if (operation === 'write') operand();
+      else if (operation === 'set') {
+        w.get(V);
+        operand();
+        w.op(OP.i32Or);
+      } else {
+        w.get(V);
+        operand();
+        w.const(-1).op(OP.i32Xor).op(OP.i32And);
+      }
+      w.set(T);
+      if (word.vector) w.get(T).const(3).op(OP.i32And).const(2).op(OP.i32LtU).open(OP.if);
+      w.const(0).get(T).const(word.mask).op(OP.i32And).memory(OP.i32Store, slot);
+      if (word.vector) w.close();
+    }
+    if (d.rd !== 0) {
+      w.get(V);
+      setReg(d.rd);
+    }
+  };
+
   // Prologue: registers, room and salt into locals.
   for (const [r, local] of registers)
     w.const(0)
@@ -428,6 +483,12 @@ function emitBlocks(
     for (const [k, at] of block.entries()) {
       const { decoded: d, semantics: s } = at;
       if (s === undefined) {
+        const word =
+          inlineCsrs && !at.call && d.legal && d.spec.hasCsr ? csrWord(d.csr) : undefined;
+        if (word !== undefined) {
+          csrAccess(k, at, word);
+          continue;
+        }
         calls.push(at);
         writeBack();
         if (callsInline(d)) {

@@ -42,6 +42,10 @@ export const STATE = {
   salt: 144,
   /** Set by the slow-path load and store: how the access went (`TranslatorCore.exit`). */
   exit: 148,
+  /** In: the hart's privilege (blocks check it before an inline CSR access). */
+  privilege: 152,
+  /** The hart's trap CSRs (`CsrFile.words`, `CSR_WORD_COUNT` words), when the core put them here. */
+  csr: 256,
   /** The software TLBs: tags and RAM offsets of loads, then of stores. */
   rtag: 1024,
   roff: 1024 + TLB_ENTRIES * 4,

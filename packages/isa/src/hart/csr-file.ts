@@ -24,8 +24,10 @@
  */
 
 import { csrPrivilege, csrReadOnly } from '../csr.js';
+import { IsaError } from '../errors.js';
 import { widenNumberFields } from '../fields.js';
 import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
+import { CSR_WORD_COUNT, CSR_WORDS, type CsrWord, writeCsrWord } from './csr-words.js';
 import { type TriggerSnapshot, Triggers } from './triggers.js';
 
 /** Privilege levels, as encoded in `mstatus.MPP`. */
@@ -129,20 +131,9 @@ function isUserCounter(csr: number): boolean {
   return (csr >= COUNTER_LOW && csr <= 0xc1f) || (csr >= COUNTER_HIGH && csr <= 0xc9f);
 }
 
-/** The CSR fields that hold whole 32-bit words (addresses, causes with bit 31, `satp`). */
-const WORD_CSRS = [
-  'mtvec',
-  'mscratch',
-  'mepc',
-  'mcause',
-  'mtval',
-  'stvec',
-  'sscratch',
-  'sepc',
-  'scause',
-  'stval',
-  'satp',
-];
+/** The word-kept CSRs by address (a sparse array: looked up on every CSR write). */
+const WORD_BY_CSR: (CsrWord | undefined)[] = [];
+for (const word of CSR_WORDS) WORD_BY_CSR[word.csr] = word;
 
 /** The hart's CSR state and access rules. */
 export class CsrFile {
@@ -154,24 +145,30 @@ export class CsrFile {
   mipSoftware = 0;
   /** The interrupt lines from devices (MSIP, MTIP, MEIP from CLINT and PLIC; SEIP from the PLIC). */
   mipLines = 0;
-  mtvec = 0;
-  mscratch = 0;
-  mepc = 0;
-  mcause = 0;
-  mtval = 0;
   mcounteren = 0;
   mcountinhibit = 0;
   menvcfg = 0;
   senvcfg = 0;
-  stvec = 0;
-  sscratch = 0;
-  sepc = 0;
-  scause = 0;
-  stval = 0;
   satp = 0;
   scounteren = 0;
+  // The trap CSRs: accessors of their words (defined on the prototype below).
+  declare mtvec: number;
+  declare mscratch: number;
+  declare mepc: number;
+  declare mcause: number;
+  declare mtval: number;
+  declare stvec: number;
+  declare sscratch: number;
+  declare sepc: number;
+  declare scause: number;
+  declare stval: number;
   /** Set by {@link read} and {@link write} when the access must raise an illegal-instruction trap. */
   illegal = false;
+  /**
+   * The trap CSRs of {@link CSR_WORDS} (`mtvec`, `mscratch`, `mepc`, `mcause`, `mtval` and the
+   * S-mode ones), one word each by slot: the fields of those names read and write it.
+   */
+  readonly words: Uint32Array;
 
   constructor(
     private readonly external: ExternalCsrs,
@@ -179,8 +176,20 @@ export class CsrFile {
     readonly hartId = 0,
     /** The trigger module behind `tselect`, `tdata1`–`tdata3` and `tinfo`. */
     readonly triggers: Triggers = new Triggers(),
+    /**
+     * Where the trap CSRs live (a translator passes a view of its own memory): at least
+     * {@link CSR_WORD_COUNT} words, zeroed here; a new array by default. {@link IsaError}
+     * `BAD_ARGUMENT` when it is not a `Uint32Array` that long.
+     */
+    words: Uint32Array = new Uint32Array(CSR_WORD_COUNT),
   ) {
-    widenNumberFields(this, WORD_CSRS);
+    if (!(words instanceof Uint32Array) || words.length < CSR_WORD_COUNT)
+      throw new IsaError(
+        'BAD_ARGUMENT',
+        `CsrFile: words must be a Uint32Array of at least ${CSR_WORD_COUNT} elements`,
+      );
+    this.words = words.fill(0);
+    widenNumberFields(this, ['satp']);
   }
 
   /** `mip` as software reads it: the written bits OR the device lines. */
@@ -319,6 +328,11 @@ export class CsrFile {
 
   /** Writes without access checks; false for a CSR this hart does not implement. */
   writeRaw(csr: number, value: number): boolean {
+    const word = WORD_BY_CSR[csr];
+    if (word !== undefined) {
+      writeCsrWord(this.words, word, value);
+      return true;
+    }
     switch (csr) {
       case 0x300:
         this.mstatus = legalStatus(this.mstatus, value);
@@ -338,21 +352,6 @@ export class CsrFile {
         return true;
       case 0x344:
         this.mipSoftware = value & MIP_WRITABLE;
-        return true;
-      case 0x305:
-        if ((value & 3) < 2) this.mtvec = value >>> 0;
-        return true;
-      case 0x340:
-        this.mscratch = value >>> 0;
-        return true;
-      case 0x341:
-        this.mepc = (value & ~1) >>> 0;
-        return true;
-      case 0x342:
-        this.mcause = value >>> 0;
-        return true;
-      case 0x343:
-        this.mtval = value >>> 0;
         return true;
       case 0x306:
         this.mcounteren = value >>> 0;
@@ -376,21 +375,6 @@ export class CsrFile {
         this.mipSoftware = ((this.mipSoftware & ~mask) | (value & mask)) >>> 0;
         return true;
       }
-      case 0x105:
-        if ((value & 3) < 2) this.stvec = value >>> 0;
-        return true;
-      case 0x140:
-        this.sscratch = value >>> 0;
-        return true;
-      case 0x141:
-        this.sepc = (value & ~1) >>> 0;
-        return true;
-      case 0x142:
-        this.scause = value >>> 0;
-        return true;
-      case 0x143:
-        this.stval = value >>> 0;
-        return true;
       case 0x180:
         this.satp = value >>> 0;
         return true;
@@ -480,3 +464,15 @@ function legalStatus(previous: number, value: number): number {
     next = (next & ~MSTATUS_MPP) | (previous & MSTATUS_MPP);
   return next >>> 0;
 }
+
+for (const word of CSR_WORDS)
+  Object.defineProperty(CsrFile.prototype, word.name, {
+    get(this: CsrFile): number {
+      return this.words[word.slot] as number;
+    },
+    set(this: CsrFile, value: number) {
+      this.words[word.slot] = value;
+    },
+    enumerable: false,
+    configurable: false,
+  });

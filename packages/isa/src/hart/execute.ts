@@ -11,6 +11,7 @@ import type { InstructionSpec } from '../spec.js';
 import { INSTRUCTIONS, instructionById } from '../table/index.js';
 import { Exception } from './causes.js';
 import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csr-file.js';
+import { CSR_INSTRUCTIONS, type CsrOperation, combineCsr } from './csr-words.js';
 import type { Hart } from './hart.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './memory.js';
 import {
@@ -186,13 +187,10 @@ amo('amomax.w', Math.max);
 amo('amominu.w', (a, b) => (a >>> 0 < b >>> 0 ? a : b));
 amo('amomaxu.w', (a, b) => (a >>> 0 > b >>> 0 ? a : b));
 
-// Zicsr: read (unless CSRRW/CSRRWI with rd = x0), then write (unless CSRRS/CSRRC with a zero source).
-function csr(
-  name: string,
-  immediate: boolean,
-  combine: (old: number, operand: number) => number,
-  alwaysWrites: boolean,
-): void {
+// Zicsr: read (unless CSRRW/CSRRWI with rd = x0), then write (unless CSRRS/CSRRC with a zero
+// source), as CSR_INSTRUCTIONS says.
+function csr(name: string, immediate: boolean, operation: CsrOperation): void {
+  const alwaysWrites = operation === 'write';
   define(name, (h, i) => {
     const operand = immediate ? i.imm : h.get(i.rs1);
     const writes = alwaysWrites || (immediate ? i.imm !== 0 : i.rs1 !== 0);
@@ -205,19 +203,15 @@ function csr(
       if (file.illegal) return h.illegal();
     }
     if (writes) {
-      file.write(i.csr, h.privilege, combine(file.modifyBase(i.csr, old), operand));
+      file.write(i.csr, h.privilege, combineCsr(operation, file.modifyBase(i.csr, old), operand));
       if (file.illegal) return h.illegal();
     }
     h.set(i.rd, old | 0);
     return true;
   });
 }
-csr('csrrw', false, (_old, v) => v, true);
-csr('csrrs', false, (old, v) => old | v, false);
-csr('csrrc', false, (old, v) => old & ~v, false);
-csr('csrrwi', true, (_old, v) => v, true);
-csr('csrrsi', true, (old, v) => old | v, false);
-csr('csrrci', true, (old, v) => old & ~v, false);
+for (const [name, { immediate, operation }] of Object.entries(CSR_INSTRUCTIONS))
+  csr(name, immediate, operation);
 
 // Environment calls and breakpoints (counted for QEMU's virtual time: see
 // `Hart.countedTraps`).

@@ -10,6 +10,8 @@ import {
   MSTATUS_TVM,
   type PrivilegeLevel,
 } from '../../src/hart/csr-file.js';
+import { CSR_WORD_COUNT, CSR_WORDS, csrWord } from '../../src/hart/csr-words.js';
+import { IsaError } from '../../src/index.js';
 
 const CSR = (name: string) => csrByName(name)?.address as number;
 
@@ -40,6 +42,41 @@ function file(): CsrFile {
 }
 
 describe('CsrFile', () => {
+  it('keeps the trap CSRs in its word array, by the rules of CSR_WORDS', () => {
+    const words = new Uint32Array(CSR_WORD_COUNT + 2).fill(7);
+    const f = new CsrFile(machine(), 0, undefined, words);
+    expect(f.words).toBe(words);
+    expect(Array.from(words)).toEqual(new Array(CSR_WORD_COUNT + 2).fill(0));
+    for (const word of CSR_WORDS) {
+      expect(csrWord(word.csr)).toBe(word);
+      expect(CSR(word.name)).toBe(word.csr);
+      f.write(word.csr, 3, 0x8000_0005);
+      // An odd exception pc loses bit 0; a vector with MODE 1 is kept.
+      expect(words[word.slot]).toBe(word.mask === ~1 ? 0x8000_0004 : 0x8000_0005);
+      expect(f[word.name]).toBe(words[word.slot]);
+      expect(f.read(word.csr, 3)).toBe(words[word.slot]);
+      f.write(word.csr, 3, 0x1002);
+      // MODE 2 is reserved: a vector keeps its value.
+      expect(words[word.slot]).toBe(word.vector ? 0x8000_0005 : 0x1002);
+      f[word.name] = 0xffff_ffff;
+      expect(f.read(word.csr, 3)).toBe(0xffff_ffff);
+    }
+    expect(words[CSR_WORD_COUNT]).toBe(0);
+    expect(f.snapshot().sepc).toBe(0xffff_ffff);
+    expect(() => new CsrFile(machine(), 0, undefined, new Uint32Array(3))).toThrow(IsaError);
+    expect(
+      () => new CsrFile(machine(), 0, undefined, new Int32Array(CSR_WORD_COUNT) as never),
+    ).toThrow(IsaError);
+  });
+
+  it('CSR_WORDS levels are the access rule of each CSR (what a translator checks inline)', () => {
+    const f = file();
+    for (const word of CSR_WORDS)
+      for (const privilege of [0, 1, 3] as PrivilegeLevel[])
+        for (const write of [false, true])
+          expect(f.accessible(word.csr, privilege, write)).toBe(privilege >= word.level);
+  });
+
   it('keeps only the legal values of WARL fields', () => {
     const f = file();
     const write = (name: string, value: number) => f.write(CSR(name), 3, value);
