@@ -280,22 +280,48 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
     const L1_ALIAS = 0x8001_0000 + 0x180 * 4;
     const U = 0x10;
 
-    it('drops the software-TLB entries of the whole superpage: the next load faults', () => {
+    // Made from the superpage before the fence: the load's software-TLB entry, and the
+    // called block (its jump-cache entry and link).
+    it.each([
+      {
+        made: 'software-TLB entries',
+        access: 'lw a0, 0(t0)\nadd a1, a1, a0',
+        at: 0x6001_4000,
+        before: PTE_RW,
+        after: PTE_RW | U,
+        a: 'ret',
+        data: '.word 7',
+        counted: 11,
+        count: 200 * 7,
+        cause: 13,
+      },
+      {
+        made: 'blocks',
+        access: 'jalr ra, 0(t0)',
+        at: 0x6001_2000,
+        before: PTE_RX,
+        after: PTE_RW,
+        a: 'addi a0, a0, 1\nret',
+        data: '',
+        counted: 10,
+        count: 200,
+        cause: 12,
+      },
+    ])('drops the $made made through the superpage: the next access faults', (c) => {
       const pair = new Pair(
         sv32(
           `
-          li t0, 0x60014000
+          li t0, 0x${c.at.toString(16)}
           li t2, ${L1_ALIAS}
-          li t3, ${pte(0x8000_0000, PTE_RW)}
+          li t3, ${pte(0x8000_0000, c.before)}
           sw t3, 0(t2)
           sfence.vma
-          li t3, ${pte(0x8000_0000, PTE_RW | U)}
+          li t3, ${pte(0x8000_0000, c.after)}
           li t4, 0x60000000
           li s0, 300
           li s1, 100
         1:
-          lw a0, 0(t0)
-          add a1, a1, a0
+          ${c.access}
           addi s0, s0, -1
           bne s0, s1, 2f
           sw t3, 0(t2)
@@ -305,53 +331,102 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
         end:
           j end
         `,
+          c.a,
           'ret',
-          'ret',
-          '.word 7',
+          c.data,
         ),
       );
       pair.drive(20_000, STEPS);
       for (const rig of pair.rigs) {
-        expect(rig.core.hart.x[11]).toBe(200 * 7);
-        expect(rig.core.hart.csr.mcause).toBe(13);
-        expect(rig.core.hart.csr.mtval >>> 0).toBe(0x6001_4000);
+        expect(rig.core.hart.x[c.counted]).toBe(c.count);
+        expect(rig.core.hart.csr.mcause).toBe(c.cause);
+        expect(rig.core.hart.csr.mtval >>> 0).toBe(c.at);
+      }
+      expect(translated(pair.translator)).toBeGreaterThan(0);
+    });
+  });
+
+  describe('trap CSRs accessed inline', () => {
+    it('follow each CSR write rule in a hot loop (odd epc, reserved vector modes)', () => {
+      const pair = new Pair(`
+        .option norvc
+      _start:
+        li s0, 400
+        li t2, -1
+        csrw mscratch, t2
+        csrw stval, t2
+      loop:
+        csrw sepc, s0
+        csrr a1, sepc
+        add a2, a2, a1
+        csrrw a3, stvec, s0
+        csrrs a4, mtvec, s0
+        csrrc a5, mscratch, s0
+        csrs mscratch, a2
+        csrrsi a6, mepc, 3
+        csrrci a7, stval, 5
+        csrrwi t1, scause, 9
+        add a2, a2, a3
+        add a2, a2, a4
+        add a2, a2, a5
+        add a2, a2, a6
+        add a2, a2, a7
+        addi s0, s0, -1
+        bnez s0, loop
+      end:
+        j end
+    `);
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) {
+        expect(rig.core.hart.pc).toBe(pair.at('end'));
+        expect(rig.core.hart.csr.sepc).toBe(0);
+        // The last write (s0 = 1) has MODE 1: kept; s0 = 2 and 3 (MODE 2, 3) were ignored.
+        expect(rig.core.hart.csr.stvec).toBe(1);
       }
       expect(translated(pair.translator)).toBeGreaterThan(0);
     });
 
-    it('drops the blocks fetched through the superpage: the next call faults', () => {
-      const pair = new Pair(
-        sv32(
-          `
-          li t0, 0x60012000
-          li t2, ${L1_ALIAS}
-          li t3, ${pte(0x8000_0000, PTE_RX)}
-          sw t3, 0(t2)
-          sfence.vma
-          li t3, ${pte(0x8000_0000, PTE_RW)}
-          li t4, 0x60000000
-          li s0, 300
-          li s1, 100
-        1:
-          jalr ra, 0(t0)
-          addi s0, s0, -1
-          bne s0, s1, 2f
-          sw t3, 0(t2)
-          sfence.vma t4, zero
-        2:
-          bnez s0, 1b
-        end:
-          j end
-        `,
-          'addi a0, a0, 1\nret',
-          'ret',
-        ),
-      );
+    it('below the CSR level (M-mode code run again in S-mode) trap as illegal instructions', () => {
+      const pair = new Pair(`
+        .option norvc
+      _start:
+        li t0, -1
+        csrw pmpaddr0, t0
+        li t0, 0x1f
+        csrw pmpcfg0, t0
+        la t0, m_trap
+        csrw mtvec, t0
+        li s0, 300
+      1:
+        jal ra, f
+        addi s0, s0, -1
+        bnez s0, 1b
+        li t0, 0x1800
+        csrc mstatus, t0
+        li t0, 0x800
+        csrs mstatus, t0
+        la t0, s_code
+        csrw mepc, t0
+        mret
+      s_code:
+        jal ra, f
+      end:
+        j end
+      f:
+        csrrw a0, mscratch, a1
+        addi a1, a1, 1
+        ret
+        .align 2
+      m_trap:
+        j m_trap
+    `);
       pair.drive(20_000, STEPS);
       for (const rig of pair.rigs) {
-        expect(rig.core.hart.x[10]).toBe(200);
-        expect(rig.core.hart.csr.mcause).toBe(12);
-        expect(rig.core.hart.csr.mtval >>> 0).toBe(0x6001_2000);
+        expect(rig.core.hart.pc).toBe(pair.at('m_trap'));
+        expect(rig.core.hart.csr.mcause).toBe(2);
+        expect(rig.core.hart.csr.mtval >>> 0).toBe(encoding('csrrw a0, mscratch, a1') >>> 0);
+        expect(rig.core.hart.csr.mepc).toBe(pair.at('f'));
+        expect(rig.core.hart.x[11]).toBe(300);
       }
       expect(translated(pair.translator)).toBeGreaterThan(0);
     });
