@@ -118,11 +118,14 @@ export {
 export {
   CSR_INSTRUCTIONS,
   CSR_WORD_COUNT,
+  CSR_WORD_FIELDS,
   CSR_WORDS,
   type CsrOperation,
   type CsrWord,
+  type CsrWordField,
   combineCsr,
   csrWord,
+  readCsrWord,
   writeCsrWord,
 } from './hart/csr-words.js';
 export { execute, implementedInstructions } from './hart/execute.js';

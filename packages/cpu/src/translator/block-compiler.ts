@@ -13,6 +13,7 @@ import {
   CSR_INSTRUCTIONS,
   compileSemantics,
   createInstructionRecord,
+  csrWord,
   type DecodedInstruction,
   type Decoder,
   execute,
@@ -125,6 +126,11 @@ export function decodeBlock(
   decoder: Decoder,
   calls?: BlockCalls,
   cross = -1,
+  /**
+   * Whether the emitter accesses the CSRs of `CSR_WORDS` in place: then a write of one (say,
+   * `sstatus`) does not end the block (the emitter ends it when the write changes a watched bit).
+   */
+  inlineCsrs = false,
 ): BlockInstruction[] {
   const out: BlockInstruction[] = [];
   let at = offset;
@@ -146,8 +152,9 @@ export function decodeBlock(
       (calls.sites.has(at) || (semantics === undefined && calls.policy.calls(decoded)));
     if (call) semantics = undefined;
     out.push({ decoded, pc: address, next, semantics, call, target: undefined });
+    const inline = inlineCsrs && !call && inlineCsr(decoded);
     if (
-      (semantics === undefined && !callsInline(decoded)) ||
+      (semantics === undefined && !callsInline(decoded) && !inline) ||
       semantics?.kind === 'branch' ||
       semantics?.kind === 'jump'
     )
@@ -247,6 +254,11 @@ export function callsInline(d: DecodedInstruction): boolean {
   return false;
 }
 
+/** Whether an emitter that accesses the CSRs of `CSR_WORDS` in place does so for `d`. */
+export function inlineCsr(d: DecodedInstruction): boolean {
+  return d.legal && d.spec.hasCsr && csrWord(d.csr) !== undefined;
+}
+
 /** A signed 32-bit number as source text. */
 function literal(value: number): string {
   return String(value | 0);
@@ -282,8 +294,10 @@ export function compileBlock(
   calls?: BlockCalls,
   /** The RAM offset of the next virtual page, for a first instruction that straddles into it. */
   cross = -1,
+  /** Whether `emit` accesses the CSRs of `CSR_WORDS` in place (a write of one then does not end the block). */
+  inlineCsrs = false,
 ): CompiledBlock | undefined {
-  const block = decodeBlock(u16, offset, pc, decoder, calls, cross);
+  const block = decodeBlock(u16, offset, pc, decoder, calls, cross, inlineCsrs);
   if (block.length === 0) return undefined;
   return emit([block], pc);
 }
@@ -305,8 +319,10 @@ export function compileRegion(
   emit: BlockEmitter = compileJavaScript,
   /** Instructions compiled into calls of a call policy (none by default). */
   calls?: BlockCalls,
+  /** Whether `emit` accesses the CSRs of `CSR_WORDS` in place (a write of one then does not end the block). */
+  inlineCsrs = false,
 ): CompiledBlock | undefined {
-  const first = decodeBlock(u16, offset, pc, decoder, calls);
+  const first = decodeBlock(u16, offset, pc, decoder, calls, -1, inlineCsrs);
   if (first.length === 0) return undefined;
   const blocks = [first];
   const starts = new Map<number, number>([[pc, 0]]);
@@ -316,7 +332,15 @@ export function compileRegion(
     for (const target of successors(blocks[i] as BlockInstruction[])) {
       if (starts.has(target) || target >>> 12 !== page || !include(target)) continue;
       if (blocks.length >= MAX_REGION_BLOCKS || instructions >= MAX_REGION_INSTRUCTIONS) break;
-      const decoded = decodeBlock(u16, offset + (target - pc), target, decoder, calls);
+      const decoded = decodeBlock(
+        u16,
+        offset + (target - pc),
+        target,
+        decoder,
+        calls,
+        -1,
+        inlineCsrs,
+      );
       if (decoded.length === 0) continue;
       starts.set(target, blocks.length);
       blocks.push(decoded);
@@ -393,7 +417,7 @@ export function planBlocks(
       if (semantics === undefined) {
         // A handler called inside the block reads its operands from the hart and writes rd;
         // a CSR access made inline reads rs1 (when its operand is a register).
-        if (callsInline(decoded)) {
+        if (callsInline(decoded) || inlineCsr(decoded)) {
           if (decoded.rd !== 0) written.add(decoded.rd);
           if (decoded.rs1 !== 0 && !CSR_INSTRUCTIONS[decoded.spec.name]?.immediate)
             read.add(decoded.rs1);

@@ -246,6 +246,8 @@ export class TranslatorCore extends InterpreterCore {
   /** The last contexts entered: `CONTEXT_FIELDS` numbers each (see enterContext). */
   private readonly recent = new Float64Array(RECENT_CONTEXTS * CONTEXT_FIELDS).fill(-1);
   private nextRecent = 0;
+  /** Whether blocks access the CSRs of `CSR_WORDS` in place (WebAssembly, no call policy). */
+  private readonly inlineCsrs: boolean = false;
   /** Pages holding translated code and superpage regions: what a page fence can leave alone. */
   private readonly fenced = new FencedPages();
   private codeHit = false;
@@ -315,11 +317,11 @@ export class TranslatorCore extends InterpreterCore {
       this.wtag = new Int32Array(memory.buffer, STATE.wtag, TLB_ENTRIES).fill(-1);
       this.woff = new Int32Array(memory.buffer, STATE.woff, TLB_ENTRIES);
       const words = this.hart.csr.words;
-      const inlineCsrs =
+      this.inlineCsrs =
         options.calls === undefined &&
         words.buffer === memory.buffer &&
         words.byteOffset === STATE.csr;
-      this.memo = new TranslationMemo(wasmEmitter(memory, this, batch, inlineCsrs), limit);
+      this.memo = new TranslationMemo(wasmEmitter(memory, this, batch, this.inlineCsrs), limit);
     }
     this.emit = this.memo.emitter;
     const ram = options.ram;
@@ -546,6 +548,7 @@ export class TranslatorCore extends InterpreterCore {
       },
       this.emit,
       this.blockCalls,
+      this.inlineCsrs,
     );
     if (compiled === undefined || !compiled.loop) return block;
     const region = this.install(block.pc, block.offset, compiled);
@@ -722,6 +725,7 @@ export class TranslatorCore extends InterpreterCore {
       this.emit,
       this.blockCalls,
       cross,
+      this.inlineCsrs,
     );
     if (compiled === undefined) return undefined;
     return this.install(pc, offset, compiled, cross);

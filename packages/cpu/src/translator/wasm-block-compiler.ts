@@ -429,7 +429,10 @@ function emitBlocks(
     retired(k);
     w.call(END).const(HANDLED).op(OP.return);
     w.close();
-    w.const(0).memory(OP.i32Load, slot).set(V);
+    // P: the whole word; V: the CSR's value (the word's bits it shows).
+    w.const(0).memory(OP.i32Load, slot).tee(P);
+    if (word.view !== -1) w.const(word.view).op(OP.i32And);
+    w.set(V);
     if (writes) {
       const operand = () => (immediate ? w.const(d.imm) : reg(d.rs1));
       if (operation === 'write') operand();
@@ -444,12 +447,25 @@ function emitBlocks(
       }
       w.set(T);
       if (word.vector) w.get(T).const(3).op(OP.i32And).const(2).op(OP.i32LtU).open(OP.if);
-      w.const(0).get(T).const(word.mask).op(OP.i32And).memory(OP.i32Store, slot);
+      // E: the new word, the CSR's bits replaced by what the write keeps of T.
+      w.get(T)
+        .const(word.mask & word.view)
+        .op(OP.i32And);
+      if (word.view !== -1) w.get(P).const(~word.view).op(OP.i32And).op(OP.i32Or);
+      w.set(E);
+      w.const(0).get(E).memory(OP.i32Store, slot);
       if (word.vector) w.close();
     }
     if (d.rd !== 0) {
       w.get(V);
       setReg(d.rd);
+    }
+    if (writes && word.watch !== 0) {
+      // A watched bit changed (an interrupt may be ready, data translation may differ): the
+      // block ends after this instruction and the dispatcher looks again.
+      w.get(P).get(E).op(OP.i32Xor).const(word.watch).op(OP.i32And).open(OP.if);
+      leave(k + 1, constant(at.next), constant(BLOCK_CONTEXT));
+      w.close();
     }
   };
 

@@ -386,6 +386,99 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
       expect(translated(pair.translator)).toBeGreaterThan(0);
     });
 
+    it('sstatus: bits written in place; setting SIE takes the pending interrupt at once', () => {
+      const pair = new Pair(`
+        .option norvc
+      _start:
+        li t0, -1
+        csrw pmpaddr0, t0
+        li t0, 0x1f
+        csrw pmpcfg0, t0
+        li t0, 2
+        csrw mideleg, t0
+        csrw mie, t0
+        li t0, 0x1800
+        csrc mstatus, t0
+        li t0, 0x800
+        csrs mstatus, t0
+        la t0, s_main
+        csrw mepc, t0
+        mret
+      s_main:
+        la t0, s_trap
+        csrw stvec, t0
+        li s0, 300
+      1:
+        li t1, 0x120
+        csrs sstatus, t1
+        csrr a3, sstatus
+        csrc sstatus, t1
+        add a4, a4, a3
+        csrsi sip, 2
+        csrsi sstatus, 2
+        addi a1, a1, 1
+        addi s0, s0, -1
+        bnez s0, 1b
+      end:
+        j end
+        .align 2
+      s_trap:
+        csrci sip, 2
+        li t1, 0x20
+        csrc sstatus, t1
+        addi a2, a2, 1
+        sret
+    `);
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) {
+        expect(rig.core.hart.pc).toBe(pair.at('end'));
+        expect(rig.core.hart.x[11]).toBe(300);
+        expect(rig.core.hart.x[12]).toBe(300);
+        expect(rig.core.hart.csr.scause >>> 0).toBe(0x8000_0001);
+      }
+      expect(translated(pair.translator)).toBeGreaterThan(0);
+    });
+
+    it('sstatus: clearing SUM in place ends the block: the next load of a user page faults', () => {
+      const pair = new Pair(
+        sv32(
+          `
+          li t2, 0x80015000
+          li t1, ${pte(0x8001_4000, PTE_RW | 0x10)}
+          sw t1, 0(t2)
+          sfence.vma
+          li t0, 0x50000000
+          li s0, 300
+          li s1, 100
+        1:
+          li t1, 0x40000
+          csrs sstatus, t1
+          lw a0, 0(t0)
+          add a1, a1, a0
+          addi s0, s0, -1
+          sub t2, s0, s1
+          seqz t2, t2
+          slli t2, t2, 18
+          csrc sstatus, t2
+          lw a2, 0(t0)
+          bnez s0, 1b
+        end:
+          j end
+        `,
+          'ret',
+          'ret',
+          '.word 3',
+        ),
+      );
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) {
+        expect(rig.core.hart.x[11]).toBe(200 * 3);
+        expect(rig.core.hart.csr.mcause).toBe(13);
+        expect(rig.core.hart.csr.mtval >>> 0).toBe(0x5000_0000);
+      }
+      expect(translated(pair.translator)).toBeGreaterThan(0);
+    });
+
     it('below the CSR level (M-mode code run again in S-mode) trap as illegal instructions', () => {
       const pair = new Pair(`
         .option norvc

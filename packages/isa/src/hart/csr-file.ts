@@ -27,7 +27,21 @@ import { csrPrivilege, csrReadOnly } from '../csr.js';
 import { IsaError } from '../errors.js';
 import { widenNumberFields } from '../fields.js';
 import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
-import { CSR_WORD_COUNT, CSR_WORDS, type CsrWord, writeCsrWord } from './csr-words.js';
+import {
+  CSR_WORD_COUNT,
+  CSR_WORD_FIELDS,
+  CSR_WORDS,
+  type CsrWord,
+  readCsrWord,
+  writeCsrWord,
+} from './csr-words.js';
+import {
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_TVM,
+  MSTATUS_WRITABLE,
+  SSTATUS_MASK,
+} from './status-bits.js';
 import { type TriggerSnapshot, Triggers } from './triggers.js';
 
 /** Privilege levels, as encoded in `mstatus.MPP`. */
@@ -51,35 +65,22 @@ export interface ExternalCsrs {
 /** `misa` of the hart: MXL = 1 (32-bit), extensions A, C, I, M, S, U. */
 export const MISA = 0x40141105;
 
-// mstatus fields.
-export const MSTATUS_SIE = 1 << 1;
-export const MSTATUS_MIE = 1 << 3;
-export const MSTATUS_SPIE = 1 << 5;
-export const MSTATUS_MPIE = 1 << 7;
-export const MSTATUS_SPP = 1 << 8;
-export const MSTATUS_MPP_SHIFT = 11;
-export const MSTATUS_MPP = 3 << MSTATUS_MPP_SHIFT;
-export const MSTATUS_MPRV = 1 << 17;
-export const MSTATUS_SUM = 1 << 18;
-export const MSTATUS_MXR = 1 << 19;
-export const MSTATUS_TVM = 1 << 20;
-export const MSTATUS_TW = 1 << 21;
-export const MSTATUS_TSR = 1 << 22;
-const MSTATUS_WRITABLE =
-  MSTATUS_SIE |
-  MSTATUS_MIE |
-  MSTATUS_SPIE |
-  MSTATUS_MPIE |
-  MSTATUS_SPP |
-  MSTATUS_MPP |
-  MSTATUS_MPRV |
-  MSTATUS_SUM |
-  MSTATUS_MXR |
-  MSTATUS_TVM |
-  MSTATUS_TW |
-  MSTATUS_TSR;
-/** The bits of `mstatus` that `sstatus` shows. */
-export const SSTATUS_MASK = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR;
+export {
+  MSTATUS_MIE,
+  MSTATUS_MPIE,
+  MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT,
+  MSTATUS_MPRV,
+  MSTATUS_MXR,
+  MSTATUS_SIE,
+  MSTATUS_SPIE,
+  MSTATUS_SPP,
+  MSTATUS_SUM,
+  MSTATUS_TSR,
+  MSTATUS_TVM,
+  MSTATUS_TW,
+  SSTATUS_MASK,
+} from './status-bits.js';
 
 // mip/mie bits.
 export const MIP_SSIP = 1 << 1;
@@ -137,7 +138,6 @@ for (const word of CSR_WORDS) WORD_BY_CSR[word.csr] = word;
 
 /** The hart's CSR state and access rules. */
 export class CsrFile {
-  mstatus = 0;
   medeleg = 0;
   mideleg = 0;
   mie = 0;
@@ -151,7 +151,8 @@ export class CsrFile {
   senvcfg = 0;
   satp = 0;
   scounteren = 0;
-  // The trap CSRs: accessors of their words (defined on the prototype below).
+  // The CSRs kept in words: accessors of their words (defined on the prototype below).
+  declare mstatus: number;
   declare mtvec: number;
   declare mscratch: number;
   declare mepc: number;
@@ -252,6 +253,8 @@ export class CsrFile {
 
   /** Reads without access checks; `undefined` for a CSR this hart does not implement. */
   readRaw(csr: number): number | undefined {
+    const word = WORD_BY_CSR[csr];
+    if (word !== undefined) return readCsrWord(this.words, word);
     switch (csr) {
       case 0x300:
         return this.mstatus;
@@ -267,16 +270,6 @@ export class CsrFile {
         return this.mie;
       case 0x344:
         return this.mip;
-      case 0x305:
-        return this.mtvec;
-      case 0x340:
-        return this.mscratch;
-      case 0x341:
-        return this.mepc;
-      case 0x342:
-        return this.mcause;
-      case 0x343:
-        return this.mtval;
       case 0x306:
         return this.mcounteren;
       case 0x320:
@@ -292,22 +285,10 @@ export class CsrFile {
         return 0; // mvendorid, marchid, mimpid, mconfigptr
       case 0xf14:
         return this.hartId;
-      case 0x100:
-        return this.mstatus & SSTATUS_MASK;
       case 0x104:
         return this.mie & this.mideleg;
       case 0x144:
         return this.mip & this.mideleg;
-      case 0x105:
-        return this.stvec;
-      case 0x140:
-        return this.sscratch;
-      case 0x141:
-        return this.sepc;
-      case 0x142:
-        return this.scause;
-      case 0x143:
-        return this.stval;
       case 0x180:
         return this.satp;
       case 0x106:
@@ -362,9 +343,6 @@ export class CsrFile {
         return true;
       case 0x30a:
         this.menvcfg = value & 1;
-        return true;
-      case 0x100:
-        this.mstatus = ((this.mstatus & ~SSTATUS_MASK) | (value & SSTATUS_MASK)) >>> 0;
         return true;
       case 0x104:
         this.mie = ((this.mie & ~this.mideleg) | (value & this.mideleg)) >>> 0;
@@ -465,13 +443,13 @@ function legalStatus(previous: number, value: number): number {
   return next >>> 0;
 }
 
-for (const word of CSR_WORDS)
-  Object.defineProperty(CsrFile.prototype, word.name, {
+for (const [slot, name] of CSR_WORD_FIELDS.entries())
+  Object.defineProperty(CsrFile.prototype, name, {
     get(this: CsrFile): number {
-      return this.words[word.slot] as number;
+      return this.words[slot] as number;
     },
     set(this: CsrFile, value: number) {
-      this.words[word.slot] = value;
+      this.words[slot] = value;
     },
     enumerable: false,
     configurable: false,

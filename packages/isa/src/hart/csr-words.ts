@@ -1,64 +1,79 @@
 /**
- * The trap CSRs a {@link CsrFile} keeps in a word array — the scratch, exception-pc, cause,
- * trap-value and vector registers of M and S mode — and the one rule each write follows. A
- * translator that puts that array in its own memory can read and write these CSRs in its host
- * code with the same rules ({@link CsrWord}); the CSR file applies them through
+ * The CSRs a {@link CsrFile} keeps in a word array — the scratch, exception-pc, cause,
+ * trap-value and vector registers of M and S mode, and `mstatus` (with `sstatus`, a view of
+ * it) — and the one rule each read and write follows. A translator that puts that array in its
+ * own memory can read and write these CSRs in its host code by the same rules
+ * ({@link CsrWord}); the CSR file applies them through {@link readCsrWord} and
  * {@link writeCsrWord}.
- *
- * Their writes change nothing else: not the privilege, translation, interrupt enables,
- * counters or triggers.
  *
  * @module
  */
+import { MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SUM, SSTATUS_MASK } from './status-bits.js';
 
-/** One CSR kept in a word of the CSR file's word array. */
+/** The {@link CsrFile} fields kept in words, by slot (each CSR of {@link CSR_WORDS} is one of them, or a view of one). */
+export const CSR_WORD_FIELDS = Object.freeze([
+  'mtvec',
+  'mscratch',
+  'mepc',
+  'mcause',
+  'mtval',
+  'stvec',
+  'sscratch',
+  'sepc',
+  'scause',
+  'stval',
+  'mstatus',
+] as const);
+
+/** A field of {@link CSR_WORD_FIELDS}. */
+export type CsrWordField = (typeof CSR_WORD_FIELDS)[number];
+
+/** One CSR whose value is (a view of) a word of the CSR file's word array. */
 export interface CsrWord {
-  /** The CSR's field name on {@link CsrFile}. */
-  readonly name:
-    | 'mtvec'
-    | 'mscratch'
-    | 'mepc'
-    | 'mcause'
-    | 'mtval'
-    | 'stvec'
-    | 'sscratch'
-    | 'sepc'
-    | 'scause'
-    | 'stval';
+  /** The CSR's name. */
+  readonly name: string;
   /** Its CSR address. */
   readonly csr: number;
-  /** Its index in the word array. */
+  /** The index of its word in the word array (its field: `CSR_WORD_FIELDS[slot]`). */
   readonly slot: number;
   /** The lowest privilege that may read and write it (1: S, 3: M). */
   readonly level: 1 | 3;
-  /** The bits a write keeps (the others read zero): every bit, or all but bit 0 for `xepc`. */
+  /** The bits of the word it shows (reads see only these; writes change only these). */
+  readonly view: number;
+  /** The bits a write keeps within the view (the others read zero): all, or all but bit 0 for `xepc`. */
   readonly mask: number;
   /** A vector register: a write with MODE (bits 1:0) ≥ 2 is ignored entirely, as on QEMU. */
   readonly vector: boolean;
+  /**
+   * Bits whose change may make an interrupt ready or change how data is translated (`sstatus`:
+   * SIE, SUM, MXR): a translator ends its block after a write that changes one.
+   */
+  readonly watch: number;
 }
 
-/** Every CSR kept in words, by slot. */
+/** Every CSR kept in words: the trap CSRs, and `sstatus` (a view of `mstatus`). */
 export const CSR_WORDS: readonly CsrWord[] = Object.freeze(
   (
     [
-      ['mtvec', 0x305, 3, -1, true],
-      ['mscratch', 0x340, 3, -1, false],
-      ['mepc', 0x341, 3, ~1, false],
-      ['mcause', 0x342, 3, -1, false],
-      ['mtval', 0x343, 3, -1, false],
-      ['stvec', 0x105, 1, -1, true],
-      ['sscratch', 0x140, 1, -1, false],
-      ['sepc', 0x141, 1, ~1, false],
-      ['scause', 0x142, 1, -1, false],
-      ['stval', 0x143, 1, -1, false],
+      ['mtvec', 0x305, 0, 3, -1, -1, true, 0],
+      ['mscratch', 0x340, 1, 3, -1, -1, false, 0],
+      ['mepc', 0x341, 2, 3, -1, ~1, false, 0],
+      ['mcause', 0x342, 3, 3, -1, -1, false, 0],
+      ['mtval', 0x343, 4, 3, -1, -1, false, 0],
+      ['stvec', 0x105, 5, 1, -1, -1, true, 0],
+      ['sscratch', 0x140, 6, 1, -1, -1, false, 0],
+      ['sepc', 0x141, 7, 1, -1, ~1, false, 0],
+      ['scause', 0x142, 8, 1, -1, -1, false, 0],
+      ['stval', 0x143, 9, 1, -1, -1, false, 0],
+      ['sstatus', 0x100, 10, 1, SSTATUS_MASK, -1, false, MSTATUS_SIE | MSTATUS_SUM | MSTATUS_MXR],
     ] as const
-  ).map(([name, csr, level, mask, vector], slot) =>
-    Object.freeze({ name, csr, slot, level, mask, vector }),
+  ).map(([name, csr, slot, level, view, mask, vector, watch]) =>
+    Object.freeze({ name, csr, slot, level, view, mask, vector, watch }),
   ),
 );
 
 /** The number of words a CSR file's word array holds. */
-export const CSR_WORD_COUNT = CSR_WORDS.length;
+export const CSR_WORD_COUNT = CSR_WORD_FIELDS.length;
 
 /** The entry of CSR address `csr`, or undefined when it is not kept in a word. */
 export function csrWord(csr: number): CsrWord | undefined {
@@ -67,10 +82,16 @@ export function csrWord(csr: number): CsrWord | undefined {
 
 const BY_ADDRESS = new Map<number, CsrWord>(CSR_WORDS.map((word) => [word.csr, word]));
 
-/** Writes `value` to the word of `word` in `words` by its rule. */
+/** The value of `word`'s CSR in `words`. */
+export function readCsrWord(words: Uint32Array, word: CsrWord): number {
+  return ((words[word.slot] as number) & word.view) >>> 0;
+}
+
+/** Writes `value` to `word`'s CSR in `words` by its rule. */
 export function writeCsrWord(words: Uint32Array, word: CsrWord, value: number): void {
   if (word.vector && (value & 3) >= 2) return;
-  words[word.slot] = value & word.mask;
+  const old = words[word.slot] as number;
+  words[word.slot] = (old & ~word.view) | (value & word.mask & word.view);
 }
 
 /** What a CSR instruction does with the value it read and its operand. */
