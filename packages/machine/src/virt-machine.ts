@@ -294,7 +294,15 @@ export class VirtMachine {
     };
     const choice = options.core ?? DEFAULT_CORE;
     const core =
-      typeof choice === 'function' ? choice(coreOptions) : createCore(choice, coreOptions);
+      typeof choice === 'function'
+        ? choice(coreOptions)
+        : createCore(choice, {
+            ...coreOptions,
+            // After a device access the translator goes on unless the guest wrote the
+            // finisher; the next device deadline bounds the run as `run` passes it.
+            deviceDeadline: () =>
+              this.finisher.exit !== undefined ? -1 : this.nextEventNs() - this.clock.skipped,
+          });
     this.core = core;
     this.hart = core.hart;
     this.breakpoints = core.breakpoints;

@@ -95,6 +95,16 @@ export interface TranslatorOptions {
    * make any instruction one. None by default.
    */
   readonly calls?: CallPolicy;
+  /**
+   * The board's side of a device access: called after an access that left RAM (a device, ROM),
+   * it answers the board's next deadline in the units of {@link Core.run}'s `deadline` (or
+   * `Infinity`), or -1 when the run must end so that the board sees the access (a guest that
+   * asked to power off, say). Given it, the core goes on past a device access — in the block
+   * that made it — when the deadline is not earlier than before and no interrupt became ready;
+   * without it, every device access ends the run (`EXIT_DEVICE`). The interpreter core always
+   * ends the run.
+   */
+  readonly deviceDeadline?: () => number;
 }
 
 /** Default {@link TranslatorOptions.cacheLimit}. */
@@ -246,6 +256,12 @@ export class TranslatorCore extends InterpreterCore {
   /** The last contexts entered: `CONTEXT_FIELDS` numbers each (see enterContext). */
   private readonly recent = new Float64Array(RECENT_CONTEXTS * CONTEXT_FIELDS).fill(-1);
   private nextRecent = 0;
+  /** The board's side of a device access ({@link TranslatorOptions.deviceDeadline}). */
+  private readonly deviceDeadline: (() => number) | undefined;
+  /** Slow accesses the running `run` has answered for (its exits compare with this). */
+  private accessesSeen = 0;
+  /** The deadline the running `run` stops at (a device access may move it later). */
+  private runDeadline = 0;
   /** Whether blocks access the CSRs of `CSR_WORDS` in place (WebAssembly, no call policy). */
   private readonly inlineCsrs: boolean = false;
   /** Pages holding translated code and superpage regions: what a page fence can leave alone. */
@@ -301,6 +317,9 @@ export class TranslatorCore extends InterpreterCore {
     this.cacheLimit = limit;
     this.blockCalls =
       options.calls === undefined ? undefined : { policy: options.calls, sites: this.callSites };
+    if (options.deviceDeadline !== undefined && typeof options.deviceDeadline !== 'function')
+      throw new CpuError('BAD_ARGUMENT', 'TranslatorCore: deviceDeadline must be a function');
+    this.deviceDeadline = options.deviceDeadline;
     if (memory === undefined) {
       this.hostCode = 'javascript';
       this.rtag = new Int32Array(TLB_ENTRIES).fill(-1);
@@ -340,6 +359,8 @@ export class TranslatorCore extends InterpreterCore {
       'contextEpoch',
       'contextPmp',
       'contextBus',
+      'accessesSeen',
+      'runDeadline',
     ]);
   }
 
@@ -353,7 +374,8 @@ export class TranslatorCore extends InterpreterCore {
       );
     const hart = this.hart;
     const memory = this.memory;
-    const seen = memory.slowAccesses;
+    this.accessesSeen = memory.slowAccesses;
+    this.runDeadline = deadline;
     this.sync();
     if (this.interpretOnly) return this.interpret(limit, deadline);
     // Instructions may retire up to `stop` (the deadline counts the traps QEMU counts too).
@@ -368,10 +390,10 @@ export class TranslatorCore extends InterpreterCore {
         if (hart.retired >= stop) return hart.retired >= limit ? EXIT_BUDGET : EXIT_DEADLINE;
         const csr = hart.csr;
         if (hart.waiting || ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0)) {
-          const exit = this.stepOne(seen);
+          const exit = this.stepOne();
           if (exit !== -1) return exit;
-          if (this.interpretOnly) return this.interpret(limit, deadline);
-          stop = Math.min(limit, deadline - hart.countedTraps);
+          if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
+          stop = Math.min(limit, this.runDeadline - hart.countedTraps);
           block = undefined;
           continue;
         }
@@ -418,10 +440,10 @@ export class TranslatorCore extends InterpreterCore {
           // A trap or a handler call: the context, interrupts and the deadline may have moved.
           if (hart.pendingCause >= 0) return EXIT_TRAP;
           if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
-          if (memory.slowAccesses !== seen) return EXIT_DEVICE;
+          if (memory.slowAccesses !== this.accessesSeen && !this.deviceGoesOn()) return EXIT_DEVICE;
           this.sync();
-          if (this.interpretOnly) return this.interpret(limit, deadline);
-          stop = Math.min(limit, deadline - hart.countedTraps);
+          if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
+          stop = Math.min(limit, this.runDeadline - hart.countedTraps);
           check = true;
           continue;
         }
@@ -429,10 +451,10 @@ export class TranslatorCore extends InterpreterCore {
         // the blocks after it are looked up, counted and run as usual).
         until = Math.min(stop, hart.retired + next.length);
       }
-      const exit = this.interpretRun(seen, until);
+      const exit = this.interpretRun(until);
       if (exit !== -1) return exit;
-      if (this.interpretOnly) return this.interpret(limit, deadline);
-      stop = Math.min(limit, deadline - hart.countedTraps);
+      if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
+      stop = Math.min(limit, this.runDeadline - hart.countedTraps);
       check = true;
     }
   }
@@ -441,7 +463,7 @@ export class TranslatorCore extends InterpreterCore {
    * One instruction (or interrupt) on the interpreter, inside {@link TranslatorCore.run}: the
    * exit to return, or -1 to go on.
    */
-  private stepOne(seen: number): CoreExit | -1 {
+  private stepOne(): CoreExit | -1 {
     const hart = this.hart;
     this.steps++;
     if (this.blockCalls !== undefined && this.stepCall(this.blockCalls)) {
@@ -452,9 +474,27 @@ export class TranslatorCore extends InterpreterCore {
     } else if (!this.hart.step()) return EXIT_IDLE;
     if (hart.pendingCause >= 0) return EXIT_TRAP;
     if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
-    if (this.memory.slowAccesses !== seen) return EXIT_DEVICE;
+    if (this.memory.slowAccesses !== this.accessesSeen && !this.deviceGoesOn()) return EXIT_DEVICE;
     this.sync();
     return -1;
+  }
+
+  /**
+   * After an access that left RAM: whether the run goes on — the board gave a deadline
+   * ({@link TranslatorOptions.deviceDeadline}) no earlier than the one the run stops at, and
+   * no interrupt became ready. Takes the new deadline and counts the access as answered.
+   */
+  private deviceGoesOn(): boolean {
+    const answer = this.deviceDeadline;
+    if (answer === undefined) return false;
+    const next = answer();
+    if (!(next >= this.runDeadline)) return false;
+    const hart = this.hart;
+    const csr = hart.csr;
+    if ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0) return false;
+    this.runDeadline = next;
+    this.accessesSeen = this.memory.slowAccesses;
+    return true;
   }
 
   /**
@@ -493,11 +533,11 @@ export class TranslatorCore extends InterpreterCore {
    * that straddles a page end, which no block holds, the code after it is looked up as a block),
    * at most up to `stop` and 64 of them: the exit to return, or -1 to go on.
    */
-  private interpretRun(seen: number, stop: number): CoreExit | -1 {
+  private interpretRun(stop: number): CoreExit | -1 {
     const hart = this.hart;
     for (let n = 0; n < 64 && hart.retired < stop; n++) {
       const pc = hart.pc;
-      const exit = this.stepOne(seen);
+      const exit = this.stepOne();
       if (exit !== -1) return exit;
       const csr = hart.csr;
       if (
@@ -576,13 +616,15 @@ export class TranslatorCore extends InterpreterCore {
   load(address: number, size: 1 | 2 | 4): number {
     const memory = this.memory;
     const seen = memory.slowAccesses;
+    const dropped = this.invalidated;
     const value = memory.read(address, size, ACCESS_LOAD);
     if (memory.fault >= 0) {
       this.exit = 1;
       return 0;
     }
     if (memory.slowAccesses !== seen) {
-      this.exit = BLOCK_DEVICE;
+      // A device: the block goes on if the board lets the run go on and no code was dropped.
+      this.exit = this.invalidated === dropped && this.deviceGoesOn() ? 0 : BLOCK_DEVICE;
       return value;
     }
     this.exit = 0;
@@ -601,6 +643,7 @@ export class TranslatorCore extends InterpreterCore {
   store(address: number, size: 1 | 2 | 4, value: number): void {
     const memory = this.memory;
     const seen = memory.slowAccesses;
+    const dropped = this.invalidated;
     this.codeHit = false;
     memory.write(address, size, value);
     if (memory.fault >= 0) {
@@ -608,7 +651,8 @@ export class TranslatorCore extends InterpreterCore {
       return;
     }
     if (memory.slowAccesses !== seen) {
-      this.exit = BLOCK_DEVICE;
+      // A device: as in `load` (a device's DMA may have written code).
+      this.exit = this.invalidated === dropped && this.deviceGoesOn() ? 0 : BLOCK_DEVICE;
       return;
     }
     if (this.codeHit) {

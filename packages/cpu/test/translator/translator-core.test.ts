@@ -10,10 +10,14 @@ import { EXIT_BUDGET, EXIT_DEADLINE, EXIT_DEVICE, EXIT_TRAP } from '../../src/co
 import { TranslatorCore } from '../../src/translator/translator-core.js';
 import {
   asm,
+  difference,
   encoding,
   HOST_CODES,
   icount,
+  load,
+  makeRig,
   Pair,
+  PROBE_BASE,
   PTE_RW,
   PTE_RX,
   pte,
@@ -522,6 +526,116 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
         expect(rig.core.hart.x[11]).toBe(300);
       }
       expect(translated(pair.translator)).toBeGreaterThan(0);
+    });
+  });
+
+  describe('device accesses with the board deadline (deviceDeadline)', () => {
+    // A guest that reads and writes the probe device in a hot loop; writing offset 8 raises
+    // the timer line, taken by a handler that lowers it (offset 0) — interrupts land right
+    // after device accesses.
+    const SOURCE = `
+        .option norvc
+      _start:
+        la t0, handler
+        csrw mtvec, t0
+        li t0, ${MIP_MTIP}
+        csrw mie, t0
+        csrsi mstatus, 8
+        li s1, ${PROBE_BASE}
+        li s0, 3000
+      loop:
+        lw a0, 4(s1)
+        add a1, a1, a0
+        andi t1, s0, 63
+        bnez t1, 1f
+        sw s0, 8(s1)
+      1:
+        sw a1, 16(s1)
+        addi s0, s0, -1
+        bnez s0, loop
+      end:
+        j end
+        .align 2
+      handler:
+        sw zero, 0(s1)
+        addi a2, a2, 1
+        mret
+    `;
+    /** Runs a rig as a board would: again after every device exit, up to `limit`. */
+    const board = (rig: Rig, limit: number, deadline: number) => {
+      let exits = 0;
+      for (;;) {
+        const exit = rig.core.run(limit, deadline);
+        if (exit !== EXIT_DEVICE) return { exit, exits };
+        exits++;
+      }
+    };
+
+    it.each([
+      { name: 'no deadline', answer: Number.POSITIVE_INFINITY, deadline: Number.POSITIVE_INFINITY },
+      { name: 'a deadline the board keeps', answer: 23_456, deadline: 23_456 },
+    ])(
+      'go on in the block: the same state and device log as the interpreter ($name)',
+      ({ answer, deadline }) => {
+        const interpreter = makeRig('interpreter');
+        let asked = 0;
+        const translator = makeRig('translator', {
+          make: (options) =>
+            new TranslatorCore({
+              ...options,
+              deviceDeadline: () => {
+                asked++;
+                return answer;
+              },
+            }),
+        });
+        const program = asm(SOURCE);
+        load(interpreter, program);
+        load(translator, program);
+        let exits = 0;
+        for (const limit of [40, 41, 300, 2_000, 9_999, 20_000, 40_000]) {
+          const a = board(interpreter, limit, deadline);
+          const b = board(translator, limit, deadline);
+          exits += b.exits;
+          expect(b.exit).toBe(a.exit);
+          expect(difference(interpreter, translator)).toBeUndefined();
+        }
+        expect(translator.core.hart.x[12]).toBeGreaterThan(40); // interrupts taken
+        expect(asked).toBeGreaterThan(5_000);
+        // Only accesses after which an interrupt is ready leave the run.
+        expect(exits).toBeLessThan(100);
+        expect(translated(translator)).toBeGreaterThan(0);
+      },
+    );
+
+    it.each([
+      { name: 'an earlier deadline', answer: 10 },
+      { name: 'the end of the run (-1)', answer: -1 },
+    ])('end the run as without it when the board answers $name', ({ answer }) => {
+      const interpreter = makeRig('interpreter');
+      const translator = makeRig('translator', {
+        make: (options) => new TranslatorCore({ ...options, deviceDeadline: () => answer }),
+      });
+      const program = asm(SOURCE);
+      load(interpreter, program);
+      load(translator, program);
+      let exits = 0;
+      for (const limit of [500, 5_000, 20_000]) {
+        const a = board(interpreter, limit, 1e9);
+        const b = board(translator, limit, 1e9);
+        expect(b).toEqual(a);
+        exits += b.exits;
+        expect(difference(interpreter, translator)).toBeUndefined();
+      }
+      expect(exits).toBeGreaterThan(1_000);
+    });
+
+    it('refuses a deviceDeadline that is not a function', () => {
+      expect(() =>
+        makeRig('translator', {
+          make: (options) => new TranslatorCore({ ...options, deviceDeadline: 5 as never }),
+        }),
+      ).toThrow(/deviceDeadline must be a function/);
     });
   });
 
