@@ -239,6 +239,25 @@ export const PTE_RX = 0x4b; // V R X A
 export const PTE_RW = 0xc7; // V R W A D
 export const PTE_RWX = 0xcf; // V R W X A D
 
+/** M-mode code that lets every mode access all memory (PMP entry 0: NAPOT, RWX, the whole space). */
+export const PMP_ALL = `
+      li t0, -1
+      csrw pmpaddr0, t0
+      li t0, 0x1f
+      csrw pmpcfg0, t0`;
+
+/** M-mode code that enters S-mode at `label` (MPP = S, then MRET). */
+export function enterS(label: string): string {
+  return `
+      li t0, 0x1800
+      csrc mstatus, t0
+      li t0, 0x800
+      csrs mstatus, t0
+      la t0, ${label}
+      csrw mepc, t0
+      mret`;
+}
+
 /**
  * An Sv32 machine: M-mode sets PMP (all), `satp` (root at 0x80010000) and drops to S-mode at
  * `s_main`. RAM is identity-mapped by a megapage; virtual 0x40000000 maps to page A
@@ -250,21 +269,12 @@ export function sv32(main: string, a: string, b: string, data = ''): string {
   return `
       .option norvc
     _start:
-      li t0, -1
-      csrw pmpaddr0, t0
-      li t0, 0x1f
-      csrw pmpcfg0, t0
+      ${PMP_ALL}
       la t0, m_trap
       csrw mtvec, t0
       li t0, 0x80080010
       csrw satp, t0
-      li t0, 0x1800
-      csrc mstatus, t0
-      li t0, 0x800
-      csrs mstatus, t0
-      la t0, s_main
-      csrw mepc, t0
-      mret
+      ${enterS('s_main')}
       .align 2
     m_trap:
       j m_trap

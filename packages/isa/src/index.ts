@@ -99,21 +99,7 @@ export {
   MIP_SSIP,
   MIP_STIP,
   MISA,
-  MSTATUS_MIE,
-  MSTATUS_MPIE,
-  MSTATUS_MPP,
-  MSTATUS_MPP_SHIFT,
-  MSTATUS_MPRV,
-  MSTATUS_MXR,
-  MSTATUS_SIE,
-  MSTATUS_SPIE,
-  MSTATUS_SPP,
-  MSTATUS_SUM,
-  MSTATUS_TSR,
-  MSTATUS_TVM,
-  MSTATUS_TW,
   Privilege,
-  SSTATUS_MASK,
 } from './hart/csr-file.js';
 export {
   CSR_INSTRUCTIONS,
@@ -149,6 +135,7 @@ export {
   SEMANTIC_HELPERS,
   SEMANTICS,
 } from './hart/semantics.js';
+export * from './hart/status-bits.js';
 export type { TriggerSnapshot } from './hart/triggers.js';
 export {
   isLegalTdata1,

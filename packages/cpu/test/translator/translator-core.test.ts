@@ -12,11 +12,13 @@ import {
   asm,
   difference,
   encoding,
+  enterS,
   HOST_CODES,
   icount,
   load,
   makeRig,
   Pair,
+  PMP_ALL,
   PROBE_BASE,
   PTE_RW,
   PTE_RX,
@@ -394,20 +396,11 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
       const pair = new Pair(`
         .option norvc
       _start:
-        li t0, -1
-        csrw pmpaddr0, t0
-        li t0, 0x1f
-        csrw pmpcfg0, t0
+        ${PMP_ALL}
         li t0, 2
         csrw mideleg, t0
         csrw mie, t0
-        li t0, 0x1800
-        csrc mstatus, t0
-        li t0, 0x800
-        csrs mstatus, t0
-        la t0, s_main
-        csrw mepc, t0
-        mret
+        ${enterS('s_main')}
       s_main:
         la t0, s_trap
         csrw stvec, t0
@@ -487,10 +480,7 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
       const pair = new Pair(`
         .option norvc
       _start:
-        li t0, -1
-        csrw pmpaddr0, t0
-        li t0, 0x1f
-        csrw pmpcfg0, t0
+        ${PMP_ALL}
         la t0, m_trap
         csrw mtvec, t0
         li s0, 300
@@ -498,13 +488,7 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
         jal ra, f
         addi s0, s0, -1
         bnez s0, 1b
-        li t0, 0x1800
-        csrc mstatus, t0
-        li t0, 0x800
-        csrs mstatus, t0
-        la t0, s_code
-        csrw mepc, t0
-        mret
+        ${enterS('s_code')}
       s_code:
         jal ra, f
       end:

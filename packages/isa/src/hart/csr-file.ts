@@ -65,23 +65,6 @@ export interface ExternalCsrs {
 /** `misa` of the hart: MXL = 1 (32-bit), extensions A, C, I, M, S, U. */
 export const MISA = 0x40141105;
 
-export {
-  MSTATUS_MIE,
-  MSTATUS_MPIE,
-  MSTATUS_MPP,
-  MSTATUS_MPP_SHIFT,
-  MSTATUS_MPRV,
-  MSTATUS_MXR,
-  MSTATUS_SIE,
-  MSTATUS_SPIE,
-  MSTATUS_SPP,
-  MSTATUS_SUM,
-  MSTATUS_TSR,
-  MSTATUS_TVM,
-  MSTATUS_TW,
-  SSTATUS_MASK,
-} from './status-bits.js';
-
 // mip/mie bits.
 export const MIP_SSIP = 1 << 1;
 export const MIP_MSIP = 1 << 3;

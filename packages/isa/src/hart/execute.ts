@@ -10,7 +10,6 @@ import type { DecodedInstruction, Instruction } from '../instruction.js';
 import type { InstructionSpec } from '../spec.js';
 import { INSTRUCTIONS, instructionById } from '../table/index.js';
 import { Exception } from './causes.js';
-import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './csr-file.js';
 import { CSR_INSTRUCTIONS, type CsrOperation, combineCsr } from './csr-words.js';
 import type { Hart } from './hart.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './memory.js';
@@ -21,6 +20,7 @@ import {
   SEMANTICS,
   type Semantics,
 } from './semantics.js';
+import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './status-bits.js';
 
 /** The semantics of one instruction. */
 type Handler = (hart: Hart, i: Instruction) => boolean;

@@ -20,9 +20,10 @@ import { checkInteger, IsaError } from '../errors.js';
 import { widenNumberFields } from '../fields.js';
 import type { DecodedInstruction } from '../instruction.js';
 import { Exception, INTERRUPT_BIT, INTERRUPT_PRIORITY } from './causes.js';
+import { CsrFile, type ExternalCsrs, type PrivilegeLevel } from './csr-file.js';
+import { execute } from './execute.js';
+import type { AccessKind, HartMemory } from './memory.js';
 import {
-  CsrFile,
-  type ExternalCsrs,
   MSTATUS_MIE,
   MSTATUS_MPIE,
   MSTATUS_MPP,
@@ -31,10 +32,7 @@ import {
   MSTATUS_SIE,
   MSTATUS_SPIE,
   MSTATUS_SPP,
-  type PrivilegeLevel,
-} from './csr-file.js';
-import { execute } from './execute.js';
-import type { AccessKind, HartMemory } from './memory.js';
+} from './status-bits.js';
 import { TRIGGER_ACCESS_AMO, Triggers } from './triggers.js';
 
 /**

@@ -7,7 +7,6 @@ import {
   MIP_MTIP,
   MIP_SEIP,
   MISA,
-  MSTATUS_TVM,
   type PrivilegeLevel,
 } from '../../src/hart/csr-file.js';
 import {
@@ -17,6 +16,7 @@ import {
   type CsrWordField,
   csrWord,
 } from '../../src/hart/csr-words.js';
+import { MSTATUS_TVM } from '../../src/hart/status-bits.js';
 import { IsaError } from '../../src/index.js';
 
 const CSR = (name: string) => csrByName(name)?.address as number;
