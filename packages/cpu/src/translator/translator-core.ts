@@ -100,9 +100,9 @@ export interface TranslatorOptions {
    * it answers the board's next deadline in the units of {@link Core.run}'s `deadline` (or
    * `Infinity`), or -1 when the run must end so that the board sees the access (a guest that
    * asked to power off, say). Given it, the core goes on past a device access — in the block
-   * that made it — when the deadline is not earlier than before and no interrupt became ready;
-   * without it, every device access ends the run (`EXIT_DEVICE`). The interpreter core always
-   * ends the run.
+   * that made it — when the deadline is the one the run was given and no interrupt became
+   * ready; without it, every device access ends the run (`EXIT_DEVICE`). The interpreter core
+   * always ends the run.
    */
   readonly deviceDeadline?: () => number;
 }
@@ -260,7 +260,7 @@ export class TranslatorCore extends InterpreterCore {
   private readonly deviceDeadline: (() => number) | undefined;
   /** Slow accesses the running `run` has answered for (its exits compare with this). */
   private accessesSeen = 0;
-  /** The deadline the running `run` stops at (a device access may move it later). */
+  /** The deadline the running `run` stops at. */
   private runDeadline = 0;
   /** Whether blocks access the CSRs of `CSR_WORDS` in place (WebAssembly, no call policy). */
   private readonly inlineCsrs: boolean = false;
@@ -480,19 +480,18 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /**
-   * After an access that left RAM: whether the run goes on — the board gave a deadline
-   * ({@link TranslatorOptions.deviceDeadline}) no earlier than the one the run stops at, and
-   * no interrupt became ready. Takes the new deadline and counts the access as answered.
+   * After an access that left RAM: whether the run goes on — the board's deadline
+   * ({@link TranslatorOptions.deviceDeadline}) is the one the run stops at, and no interrupt
+   * became ready. (A moved deadline ends the run even when later: the board looks at its
+   * devices against the deadline it passed, and must do so exactly when it would after an
+   * `EXIT_DEVICE`.) Counts the access as answered.
    */
   private deviceGoesOn(): boolean {
     const answer = this.deviceDeadline;
-    if (answer === undefined) return false;
-    const next = answer();
-    if (!(next >= this.runDeadline)) return false;
+    if (answer === undefined || answer() !== this.runDeadline) return false;
     const hart = this.hart;
     const csr = hart.csr;
     if ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0) return false;
-    this.runDeadline = next;
     this.accessesSeen = this.memory.slowAccesses;
     return true;
   }

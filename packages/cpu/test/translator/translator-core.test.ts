@@ -594,6 +594,7 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
 
     it.each([
       { name: 'an earlier deadline', answer: 10 },
+      { name: 'a later deadline', answer: 2e9 },
       { name: 'the end of the run (-1)', answer: -1 },
     ])('end the run as without it when the board answers $name', ({ answer }) => {
       const interpreter = makeRig('interpreter');
