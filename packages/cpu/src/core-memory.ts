@@ -58,6 +58,10 @@ export class CoreMemory implements HartMemory {
    */
   fencedPage = -1;
   fencedEpoch = -1;
+  /** The effective privilege of the last access made through this path (after `mstatus.MPRV`). */
+  get accessPrivilege(): PrivilegeLevel {
+    return this.privilege;
+  }
   /** Called by FENCE.I (the machine drops decode caches, when it has them). */
   onFenceI: () => void = () => {};
 

@@ -41,7 +41,7 @@ export class InterpreterCore implements Core {
   /**
    * @param registers where the hart's registers live (a translator's host code reads them
    * there); a new array by default
-   * @param csrWords where the trap CSRs of a CSR file made here live (`CsrFile.words`); unused
+   * @param csrWords where the word-kept CSRs of a CSR file made here live (`CsrFile.words`); unused
    * when `options.csrs` is a CSR file already
    */
   constructor(options: CoreOptions, registers?: Int32Array, csrWords?: Uint32Array) {

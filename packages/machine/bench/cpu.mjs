@@ -68,18 +68,14 @@ const append = option('--append', '');
 const image =
   args[0] ?? fileURLToPath(new URL('../../../guests/images/compute-bare.elf', import.meta.url));
 
-/** The last result of a list of runs, with the median and the best of their wall times. */
-function summary(results) {
-  const sorted = results.map((r) => r.seconds).sort((a, b) => a - b);
-  return {
-    ...results[results.length - 1],
-    seconds: sorted[Math.floor(sorted.length / 2)],
-    best: sorted[0],
-  };
-}
-
 /** The median of a list of numbers. */
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+
+/** The last result of a list of runs, with the median and the best of their wall times. */
+function summary(results) {
+  const seconds = results.map((r) => r.seconds);
+  return { ...results[results.length - 1], seconds: median(seconds), best: Math.min(...seconds) };
+}
 
 /** One whole-process run of the guest on a core (wall time measured around the child). */
 function runCore(core, bootargs = append) {

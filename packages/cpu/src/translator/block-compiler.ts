@@ -11,6 +11,7 @@
 import {
   bindOperands,
   CSR_INSTRUCTIONS,
+  type CsrWord,
   compileSemantics,
   createInstructionRecord,
   csrWord,
@@ -152,7 +153,7 @@ export function decodeBlock(
       (calls.sites.has(at) || (semantics === undefined && calls.policy.calls(decoded)));
     if (call) semantics = undefined;
     out.push({ decoded, pc: address, next, semantics, call, target: undefined });
-    const inline = inlineCsrs && !call && inlineCsr(decoded);
+    const inline = inlineCsrs && !call && inlineCsr(decoded) !== undefined;
     if (
       (semantics === undefined && !callsInline(decoded) && !inline) ||
       semantics?.kind === 'branch' ||
@@ -254,9 +255,12 @@ export function callsInline(d: DecodedInstruction): boolean {
   return false;
 }
 
-/** Whether an emitter that accesses the CSRs of `CSR_WORDS` in place does so for `d`. */
-export function inlineCsr(d: DecodedInstruction): boolean {
-  return d.legal && d.spec.hasCsr && csrWord(d.csr) !== undefined;
+/**
+ * The `CSR_WORDS` entry an emitter that accesses those CSRs in place uses for `d`, or undefined
+ * when `d` is no access of one.
+ */
+export function inlineCsr(d: DecodedInstruction): CsrWord | undefined {
+  return d.legal && d.spec.hasCsr ? csrWord(d.csr) : undefined;
 }
 
 /** A signed 32-bit number as source text. */
@@ -417,7 +421,7 @@ export function planBlocks(
       if (semantics === undefined) {
         // A handler called inside the block reads its operands from the hart and writes rd;
         // a CSR access made inline reads rs1 (when its operand is a register).
-        if (callsInline(decoded) || inlineCsr(decoded)) {
+        if (callsInline(decoded) || inlineCsr(decoded) !== undefined) {
           if (decoded.rd !== 0) written.add(decoded.rd);
           if (decoded.rs1 !== 0 && !CSR_INSTRUCTIONS[decoded.spec.name]?.immediate)
             read.add(decoded.rs1);

@@ -18,7 +18,6 @@ import {
   type DecodedInstruction,
   execute,
   MSTATUS_MPP,
-  MSTATUS_MPP_SHIFT,
   MSTATUS_MPRV,
   MSTATUS_MXR,
   MSTATUS_SUM,
@@ -260,7 +259,7 @@ export class TranslatorCore extends InterpreterCore {
   private readonly deviceDeadline: (() => number) | undefined;
   /** Slow accesses the running `run` has answered for (its exits compare with this). */
   private accessesSeen = 0;
-  /** The deadline the running `run` stops at. */
+  /** The deadline the running `run` was given (what `deviceGoesOn` compares the board's with). */
   private runDeadline = 0;
   /** Whether blocks access the CSRs of `CSR_WORDS` in place (WebAssembly, no call policy). */
   private readonly inlineCsrs: boolean = false;
@@ -392,8 +391,8 @@ export class TranslatorCore extends InterpreterCore {
         if (hart.waiting || ((csr.mip & csr.mie) !== 0 && hart.readyInterrupt() >= 0)) {
           const exit = this.stepOne();
           if (exit !== -1) return exit;
-          if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
-          stop = Math.min(limit, this.runDeadline - hart.countedTraps);
+          if (this.interpretOnly) return this.interpret(limit, deadline);
+          stop = Math.min(limit, deadline - hart.countedTraps);
           block = undefined;
           continue;
         }
@@ -442,8 +441,8 @@ export class TranslatorCore extends InterpreterCore {
           if (hart.trapStreak >= STUCK_TRAPS) return EXIT_STUCK;
           if (memory.slowAccesses !== this.accessesSeen && !this.deviceGoesOn()) return EXIT_DEVICE;
           this.sync();
-          if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
-          stop = Math.min(limit, this.runDeadline - hart.countedTraps);
+          if (this.interpretOnly) return this.interpret(limit, deadline);
+          stop = Math.min(limit, deadline - hart.countedTraps);
           check = true;
           continue;
         }
@@ -453,8 +452,8 @@ export class TranslatorCore extends InterpreterCore {
       }
       const exit = this.interpretRun(until);
       if (exit !== -1) return exit;
-      if (this.interpretOnly) return this.interpret(limit, this.runDeadline);
-      stop = Math.min(limit, this.runDeadline - hart.countedTraps);
+      if (this.interpretOnly) return this.interpret(limit, deadline);
+      stop = Math.min(limit, deadline - hart.countedTraps);
       check = true;
     }
   }
@@ -631,7 +630,7 @@ export class TranslatorCore extends InterpreterCore {
     if (offset >= 0 && (address & (size - 1)) === 0) {
       const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
-      if (this.superpage(address, false)) this.fenced.markSuperpageData(address);
+      if (this.superpage(address)) this.fenced.markSuperpageData(address);
       this.rtag[e] = page;
       this.roff[e] = offset - (address & 0xfff);
     }
@@ -663,7 +662,7 @@ export class TranslatorCore extends InterpreterCore {
     if (offset >= 0 && (address & (size - 1)) === 0 && memory.ram.codePages[offset >>> 12] === 0) {
       const page = (address >>> 12) | this.salt;
       const e = page & (TLB_ENTRIES - 1);
-      if (this.superpage(address, false)) this.fenced.markSuperpageData(address);
+      if (this.superpage(address)) this.fenced.markSuperpageData(address);
       this.wtag[e] = page;
       this.woff[e] = offset - (address & 0xfff);
     }
@@ -738,10 +737,10 @@ export class TranslatorCore extends InterpreterCore {
       if (block === undefined) return undefined;
     }
     // Found for this context: the pages it is fetched from are code pages for SFENCE.VMA.
-    this.fenced.markCode(pc, this.superpage(pc, true));
+    this.fenced.markCode(pc, this.superpage(pc));
     if (block.cross >= 0) {
       const next = (pc + 2) >>> 0;
-      this.fenced.markCode(next, this.superpage(next, true));
+      this.fenced.markCode(next, this.superpage(next));
     }
     this.jumpPc[slot] = pc | 0;
     this.jumpContext[slot] = this.context;
@@ -924,17 +923,12 @@ export class TranslatorCore extends InterpreterCore {
   }
 
   /**
-   * Whether the translation of `vaddr` in the current context (a fetch, or a load/store with
-   * `mstatus.MPRV`) may come from a 4 MiB superpage: its MMU TLB entry says so, or is missing.
+   * Whether the translation of `vaddr`, just made by the memory path (a fetch, load or store),
+   * may come from a 4 MiB superpage: its MMU TLB entry says so, or is missing.
    */
-  private superpage(vaddr: number, fetch: boolean): boolean {
-    const hart = this.hart;
-    const csr = hart.csr;
-    const satp = csr.satp;
-    let privilege: number = hart.privilege;
-    if (!fetch && (csr.mstatus & MSTATUS_MPRV) !== 0)
-      privilege = (csr.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
-    if (satp >>> 31 === 0 || privilege === 3) return false;
+  private superpage(vaddr: number): boolean {
+    const satp = this.hart.csr.satp;
+    if (satp >>> 31 === 0 || this.memory.accessPrivilege === 3) return false;
     const tlb = this.memory.mmu.tlb;
     const i = tlb.lookup(vaddr >>> 12, (satp >>> 22) & 0x1ff);
     return i < 0 || tlb.superpage[i] === 1;

@@ -12,7 +12,6 @@
 import {
   CSR_INSTRUCTIONS,
   type CsrWord,
-  csrWord,
   type DecodedInstruction,
   execute,
   type Hart,
@@ -27,6 +26,7 @@ import {
   type BlockInstruction,
   type BlockPlan,
   callsInline,
+  inlineCsr,
   planBlocks,
   successors,
   TLB_ENTRIES,
@@ -499,8 +499,7 @@ function emitBlocks(
     for (const [k, at] of block.entries()) {
       const { decoded: d, semantics: s } = at;
       if (s === undefined) {
-        const word =
-          inlineCsrs && !at.call && d.legal && d.spec.hasCsr ? csrWord(d.csr) : undefined;
+        const word = inlineCsrs && !at.call ? inlineCsr(d) : undefined;
         if (word !== undefined) {
           csrAccess(k, at, word);
           continue;

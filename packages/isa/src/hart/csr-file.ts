@@ -30,8 +30,7 @@ import { DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS } from './causes.js';
 import {
   CSR_WORD_COUNT,
   CSR_WORD_FIELDS,
-  CSR_WORDS,
-  type CsrWord,
+  csrWord,
   readCsrWord,
   writeCsrWord,
 } from './csr-words.js';
@@ -115,10 +114,6 @@ function isUserCounter(csr: number): boolean {
   return (csr >= COUNTER_LOW && csr <= 0xc1f) || (csr >= COUNTER_HIGH && csr <= 0xc9f);
 }
 
-/** The word-kept CSRs by address (a sparse array: looked up on every CSR write). */
-const WORD_BY_CSR: (CsrWord | undefined)[] = [];
-for (const word of CSR_WORDS) WORD_BY_CSR[word.csr] = word;
-
 /** The hart's CSR state and access rules. */
 export class CsrFile {
   medeleg = 0;
@@ -149,8 +144,8 @@ export class CsrFile {
   /** Set by {@link read} and {@link write} when the access must raise an illegal-instruction trap. */
   illegal = false;
   /**
-   * The trap CSRs of {@link CSR_WORDS} (`mtvec`, `mscratch`, `mepc`, `mcause`, `mtval` and the
-   * S-mode ones), one word each by slot: the fields of those names read and write it.
+   * The fields of {@link CSR_WORD_FIELDS} (the trap CSRs of M and S mode, and `mstatus`), one
+   * word each by slot: the fields of those names read and write it.
    */
   readonly words: Uint32Array;
 
@@ -161,7 +156,8 @@ export class CsrFile {
     /** The trigger module behind `tselect`, `tdata1`–`tdata3` and `tinfo`. */
     readonly triggers: Triggers = new Triggers(),
     /**
-     * Where the trap CSRs live (a translator passes a view of its own memory): at least
+     * Where the fields of {@link CSR_WORD_FIELDS} live (a translator passes a view of its own
+     * memory): at least
      * {@link CSR_WORD_COUNT} words, zeroed here; a new array by default. {@link IsaError}
      * `BAD_ARGUMENT` when it is not a `Uint32Array` that long.
      */
@@ -236,7 +232,7 @@ export class CsrFile {
 
   /** Reads without access checks; `undefined` for a CSR this hart does not implement. */
   readRaw(csr: number): number | undefined {
-    const word = WORD_BY_CSR[csr];
+    const word = csrWord(csr);
     if (word !== undefined) return readCsrWord(this.words, word);
     switch (csr) {
       case 0x300:
@@ -292,7 +288,7 @@ export class CsrFile {
 
   /** Writes without access checks; false for a CSR this hart does not implement. */
   writeRaw(csr: number, value: number): boolean {
-    const word = WORD_BY_CSR[csr];
+    const word = csrWord(csr);
     if (word !== undefined) {
       writeCsrWord(this.words, word, value);
       return true;

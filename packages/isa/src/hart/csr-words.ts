@@ -55,32 +55,53 @@ export interface CsrWord {
 export const CSR_WORDS: readonly CsrWord[] = Object.freeze(
   (
     [
-      ['mtvec', 0x305, 0, 3, -1, -1, true, 0],
-      ['mscratch', 0x340, 1, 3, -1, -1, false, 0],
-      ['mepc', 0x341, 2, 3, -1, ~1, false, 0],
-      ['mcause', 0x342, 3, 3, -1, -1, false, 0],
-      ['mtval', 0x343, 4, 3, -1, -1, false, 0],
-      ['stvec', 0x105, 5, 1, -1, -1, true, 0],
-      ['sscratch', 0x140, 6, 1, -1, -1, false, 0],
-      ['sepc', 0x141, 7, 1, -1, ~1, false, 0],
-      ['scause', 0x142, 8, 1, -1, -1, false, 0],
-      ['stval', 0x143, 9, 1, -1, -1, false, 0],
-      ['sstatus', 0x100, 10, 1, SSTATUS_MASK, -1, false, MSTATUS_SIE | MSTATUS_SUM | MSTATUS_MXR],
+      // name, address, field (its word), level, view, write mask, vector, watched bits
+      ['mtvec', 0x305, 'mtvec', 3, -1, -1, true, 0],
+      ['mscratch', 0x340, 'mscratch', 3, -1, -1, false, 0],
+      ['mepc', 0x341, 'mepc', 3, -1, ~1, false, 0],
+      ['mcause', 0x342, 'mcause', 3, -1, -1, false, 0],
+      ['mtval', 0x343, 'mtval', 3, -1, -1, false, 0],
+      ['stvec', 0x105, 'stvec', 1, -1, -1, true, 0],
+      ['sscratch', 0x140, 'sscratch', 1, -1, -1, false, 0],
+      ['sepc', 0x141, 'sepc', 1, -1, ~1, false, 0],
+      ['scause', 0x142, 'scause', 1, -1, -1, false, 0],
+      ['stval', 0x143, 'stval', 1, -1, -1, false, 0],
+      [
+        'sstatus',
+        0x100,
+        'mstatus',
+        1,
+        SSTATUS_MASK,
+        -1,
+        false,
+        MSTATUS_SIE | MSTATUS_SUM | MSTATUS_MXR,
+      ],
     ] as const
-  ).map(([name, csr, slot, level, view, mask, vector, watch]) =>
-    Object.freeze({ name, csr, slot, level, view, mask, vector, watch }),
+  ).map(([name, csr, field, level, view, mask, vector, watch]) =>
+    Object.freeze({
+      name,
+      csr,
+      slot: CSR_WORD_FIELDS.indexOf(field),
+      level,
+      view,
+      mask,
+      vector,
+      watch,
+    }),
   ),
 );
 
 /** The number of words a CSR file's word array holds. */
 export const CSR_WORD_COUNT = CSR_WORD_FIELDS.length;
 
+/** The entries by CSR address (a sparse array: the CSR file looks here on every access). */
+const BY_ADDRESS: (CsrWord | undefined)[] = [];
+for (const word of CSR_WORDS) BY_ADDRESS[word.csr] = word;
+
 /** The entry of CSR address `csr`, or undefined when it is not kept in a word. */
 export function csrWord(csr: number): CsrWord | undefined {
-  return BY_ADDRESS.get(csr);
+  return BY_ADDRESS[csr];
 }
-
-const BY_ADDRESS = new Map<number, CsrWord>(CSR_WORDS.map((word) => [word.csr, word]));
 
 /** The value of `word`'s CSR in `words`. */
 export function readCsrWord(words: Uint32Array, word: CsrWord): number {
