@@ -4,8 +4,13 @@
  *
  * @module
  */
+import { yieldHelperThreads } from '@trapeze/cpu/node';
 import { main } from './cli.js';
 import { nodeIo } from './io.js';
+
+// Guest code runs on this thread: the engine's background compilers and GC helpers get what
+// it leaves (on a two-core host they otherwise take both cores from it now and then).
+yieldHelperThreads();
 
 // `trapeze disasm big.elf | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {

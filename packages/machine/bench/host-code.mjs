@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TranslatorCore } from '@trapeze/cpu';
+import { yieldHelperThreads } from '@trapeze/cpu/node';
 import { BufferBackend } from '@trapeze/devices';
 import { VirtMachine } from '../dist/index.js';
 
@@ -21,6 +22,8 @@ const option = (name, fallback) => {
 
 if (args[0] === '--child') {
   const [, engine, image, append] = args;
+  // As the trapeze command runs a guest: the engine's helper threads below the main one.
+  yieldHelperThreads();
   const core =
     engine === 'interpreter'
       ? 'interpreter'

@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { yieldHelperThreads } from '@trapeze/cpu/node';
 import { BufferBackend } from '@trapeze/devices';
 import { createEngineMachine, EXIT_REASONS, exitStatistics } from '@trapeze/full-virt';
 import { takeOption } from '../../full-virt/bench/options.mjs';
@@ -53,6 +54,8 @@ function machineOn(engine, core, name, bootargs) {
 // A child: `engines.mjs --child ENGINE CORE IMAGE BOOTARGS` runs once and prints JSON.
 if (argv[0] === '--child') {
   const [, engine, core, name, bootargs] = argv;
+  // As the trapeze command runs a guest: the engine's helper threads below the main one.
+  yieldHelperThreads();
   const machine = machineOn(engine, core, name, bootargs);
   const start = performance.now();
   const exit = machine.run(1e10);

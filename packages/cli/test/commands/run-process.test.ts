@@ -3,7 +3,7 @@
  * terminal (a pseudo-terminal from util-linux `script`).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,31 @@ describe.skipIf(!built)('trapeze run as a process', () => {
     expect(r.stderr).toBe('\ntrapeze run: stopped by SIGINT\n');
     expect(JSON.parse(readFileSync(snapshot, 'utf8')).format).toBe('trapeze-virt-snapshot');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs guest code on a main thread above its helper threads (Linux)',
+    async () => {
+      const child = spawn(process.execPath, [BIN, 'run', SPIN], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const done = finished(child);
+      await waitFor(child, '>');
+      // Field 19 of /proc/PID/task/TID/stat is the thread's niceness.
+      const nice = (tid: string) =>
+        Number(
+          readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8')
+            .split(') ')[1]
+            ?.split(' ')[16],
+        );
+      const tids = readdirSync(`/proc/${child.pid}/task`);
+      const main = nice(String(child.pid));
+      const helpers = tids.filter((tid) => tid !== String(child.pid)).map(nice);
+      child.kill('SIGTERM');
+      expect((await done).code).toBe(143);
+      expect(helpers.length).toBeGreaterThan(0);
+      expect(helpers.filter((n) => n > main).length).toBeGreaterThanOrEqual(4);
+    },
+  );
 
   it('a closed pipe: the guest reads what there was, then the run stops (125)', () => {
     const r = spawnSync(process.execPath, [BIN, 'run', ECHO], { input: 'ab', encoding: 'utf8' });

@@ -389,6 +389,8 @@ export interface BlockPlan {
   /** Registers the blocks read and write (x0 left out). */
   readonly read: ReadonlySet<number>;
   readonly written: ReadonlySet<number>;
+  /** How many times the blocks' instructions name each register they read or write. */
+  readonly uses: ReadonlyMap<number, number>;
   /** Whether any instruction loads or stores. */
   readonly memory: boolean;
   /** Instructions in all the blocks, and bytes of guest code they cover. */
@@ -410,6 +412,11 @@ export function planBlocks(
   const region = blocks.length > 1 || successors(blocks[0] as BlockInstruction[]).includes(pc);
   const read = new Set<number>();
   const written = new Set<number>();
+  const uses = new Map<number, number>();
+  const use = (r: number, into: Set<number>) => {
+    into.add(r);
+    uses.set(r, (uses.get(r) ?? 0) + 1);
+  };
   let memory = false;
   let instructions = 0;
   let bytes = 0;
@@ -422,16 +429,16 @@ export function planBlocks(
         // A handler called inside the block reads its operands from the hart and writes rd;
         // a CSR access made inline reads rs1 (when its operand is a register).
         if (callsInline(decoded) || inlineCsr(decoded) !== undefined) {
-          if (decoded.rd !== 0) written.add(decoded.rd);
+          if (decoded.rd !== 0) use(decoded.rd, written);
           if (decoded.rs1 !== 0 && !CSR_INSTRUCTIONS[decoded.spec.name]?.immediate)
-            read.add(decoded.rs1);
+            use(decoded.rs1, read);
         }
         continue;
       }
       if (semantics.kind === 'load' || semantics.kind === 'store') memory = true;
-      if (usesRs1(semantics) && decoded.rs1 !== 0) read.add(decoded.rs1);
-      if (usesRs2(semantics) && decoded.rs2 !== 0) read.add(decoded.rs2);
-      if (writesRd(semantics) && decoded.rd !== 0) written.add(decoded.rd);
+      if (usesRs1(semantics) && decoded.rs1 !== 0) use(decoded.rs1, read);
+      if (usesRs2(semantics) && decoded.rs2 !== 0) use(decoded.rs2, read);
+      if (writesRd(semantics) && decoded.rd !== 0) use(decoded.rd, written);
     }
   }
   const returnSites = [
@@ -449,7 +456,18 @@ export function planBlocks(
         length: block.length,
       }))
     : [];
-  return { index, region, read, written, memory, instructions, bytes, returnSites, entries };
+  return {
+    index,
+    region,
+    read,
+    written,
+    uses,
+    memory,
+    instructions,
+    bytes,
+    returnSites,
+    entries,
+  };
 }
 
 /**

@@ -724,16 +724,17 @@ export class TranslatorCore extends InterpreterCore {
     ) {
       // Compiling costs as much as interpreting the block hundreds of times: cold code is
       // interpreted until it has been reached TRANSLATE_AFTER times — unless the memo has host
-      // code for this pc starting with the instruction there now (code loaded again): then
-      // it costs nothing to compile.
+      // code for this pc and the code there now (code loaded again): then it costs nothing to
+      // compile, nor to decode.
+      const kept = this.memo.find(pc, this.u16, offset, this.blockCalls?.sites);
       const seen = (this.coldRuns.get(offset) ?? 0) + 1;
-      if (seen < TRANSLATE_AFTER && !this.remembered(pc, offset)) {
+      if (seen < TRANSLATE_AFTER && kept === undefined) {
         if (this.coldRuns.size >= MAX_COLD_ENTRIES) this.coldRuns.clear();
         this.coldRuns.set(offset, seen);
         return undefined;
       }
       this.coldRuns.delete(offset);
-      block = this.translate(pc, offset);
+      block = kept !== undefined ? this.install(pc, offset, kept) : this.translate(pc, offset);
       if (block === undefined) return undefined;
     }
     // Found for this context: the pages it is fetched from are code pages for SFENCE.VMA.
@@ -932,16 +933,6 @@ export class TranslatorCore extends InterpreterCore {
     const tlb = this.memory.mmu.tlb;
     const i = tlb.lookup(vaddr >>> 12, (satp >>> 22) & 0x1ff);
     return i < 0 || tlb.superpage[i] === 1;
-  }
-
-  /** Whether the memo kept host code for `pc` whose first instruction is the one at RAM `offset`. */
-  private remembered(pc: number, offset: number): boolean {
-    const head = this.memo.head(pc);
-    if (head === undefined || (offset & 0xfff) === 0xffe) return false;
-    const low = this.u16[offset >> 1] as number;
-    return (low & 3) !== 3
-      ? head === low
-      : head === (low | ((this.u16[(offset >> 1) + 1] as number) << 16));
   }
 
   /** Empties the translation cache. */

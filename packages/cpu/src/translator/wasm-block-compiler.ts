@@ -51,6 +51,14 @@ export interface WasmBlockHost {
   handle(instruction: DecodedInstruction, staysInBlock: boolean): boolean;
 }
 
+/**
+ * Registers a function keeps in locals at most (the ones its instructions name most): code
+ * naming more — trap entry and exit, saving and restoring every register — costs the
+ * engine's optimizing compiler far more time (register pressure across every exit) than it
+ * gains.
+ */
+const LOCAL_REGISTERS = 12;
+
 /** A block returns this when a handler it called has set pc and `retired` itself. */
 const HANDLED = 0x7fff;
 
@@ -296,12 +304,16 @@ function emitBlocks(
   /** Whether trap-CSR accesses are inline (see {@link wasmEmitter}). */
   inlineCsrs: boolean,
 ): WasmCode {
-  const { index, region, written, returnSites } = plan;
+  const { index, region, returnSites, uses } = plan;
   const w = new WasmCode(1);
   const ENTRY = 0;
+  // The most used registers live in locals; the others are read and written in place.
   const registers = new Map<number, number>();
-  for (const r of [...new Set([...plan.read, ...written])].sort((a, b) => a - b))
+  const named = [...new Set([...plan.read, ...plan.written])];
+  named.sort((a, b) => (uses.get(b) ?? 0) - (uses.get(a) ?? 0) || a - b);
+  for (const r of named.slice(0, LOCAL_REGISTERS).sort((a, b) => a - b))
     registers.set(r, w.local());
+  const written = [...plan.written].filter((r) => registers.has(r)).sort((a, b) => a - b);
   const A = w.local();
   const P = w.local();
   const E = w.local();
@@ -315,13 +327,25 @@ function emitBlocks(
   const XPC = w.local();
   const XR = w.local();
 
+  const S = w.local();
   const reg = (r: number) => {
+    const local = registers.get(r);
     if (r === 0) w.const(0);
-    else w.get(registers.get(r) as number);
+    else if (local !== undefined) w.get(local);
+    else w.const(0).memory(OP.i32Load, STATE.x + 4 * r);
   };
-  const setReg = (r: number) => w.set(registers.get(r) as number);
+  const setReg = (r: number) => {
+    const local = registers.get(r);
+    if (local !== undefined) w.set(local);
+    else
+      w.set(S)
+        .const(0)
+        .get(S)
+        .memory(OP.i32Store, STATE.x + 4 * r);
+  };
+  /** Writes the registers kept in locals that the blocks write back to the hart's. */
   const writeBack = () => {
-    for (const r of [...written].sort((a, b) => a - b)) {
+    for (const r of written) {
       w.const(0);
       reg(r);
       w.memory(OP.i32Store, STATE.x + 4 * r);
@@ -512,10 +536,11 @@ function emitBlocks(
           w.call(CALL).op(OP.i32Eqz).open(OP.if);
           w.const(HANDLED).op(OP.return);
           w.close();
-          if (d.rd !== 0) {
-            w.const(0).memory(OP.i32Load, STATE.x + 4 * d.rd);
-            setReg(d.rd);
-          }
+          const local = registers.get(d.rd);
+          if (local !== undefined)
+            w.const(0)
+              .memory(OP.i32Load, STATE.x + 4 * d.rd)
+              .set(local);
           continue;
         }
         w.const(calls.length - 1);

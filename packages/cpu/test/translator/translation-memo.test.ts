@@ -11,12 +11,17 @@ import { asm, RAM_BASE } from '../support.js';
 
 const decoder = rv32imacDecoder();
 
+/** A page of RAM holding `source` assembled at `at` (RAM_BASE by default) of it. */
+function page(source: string, at = RAM_BASE): Uint16Array {
+  const u8 = new Uint8Array(0x1000);
+  for (const section of asm(source, at).sections)
+    u8.set(section.bytes, section.address - ((at & ~0xfff) >>> 0));
+  return new Uint16Array(u8.buffer);
+}
+
 /** The decoded block of `source` assembled at the start of RAM. */
 function block(source: string) {
-  const u8 = new Uint8Array(0x1000);
-  for (const section of asm(source, RAM_BASE).sections)
-    u8.set(section.bytes, section.address - RAM_BASE);
-  return decodeBlock(new Uint16Array(u8.buffer), 0, RAM_BASE, decoder);
+  return decodeBlock(page(source), 0, RAM_BASE, decoder);
 }
 
 /** An emitter that counts its calls and makes blocks of `size` bytes. */
@@ -69,5 +74,73 @@ describe('TranslationMemo', () => {
     memo.clear();
     memo.emitter([block(A)], RAM_BASE);
     expect(inner.calls()).toBe(4);
+  });
+
+  describe('find: a single block by its pc and the code there now', () => {
+    // Compressed and full-size instructions, so that halfword positions matter.
+    const C = 'addi a0, a0, 1\nc.addi a1, 3\nlui a2, 0x12345\nc.add a0, a1\nret';
+
+    it('answers the halfwords it was compiled from, at the same pc', () => {
+      const inner = counting(100);
+      const memo = new TranslationMemo(inner.emit, 10_000);
+      const code = page(C);
+      const compiled = memo.emitter([decodeBlock(code, 0, RAM_BASE, decoder)], RAM_BASE);
+      expect(memo.find(RAM_BASE, code, 0)).toBe(compiled);
+      // The same code in another RAM page (another offset) at the same pc: found.
+      const elsewhere = new Uint16Array(0x1000);
+      elsewhere.set(code, 0x400);
+      expect(memo.find(RAM_BASE, elsewhere, 0x800)).toBe(compiled);
+      expect(memo.hits).toBe(2);
+      expect(inner.calls()).toBe(1);
+    });
+
+    it('not for another halfword anywhere in the block, another pc, or after clear', () => {
+      const memo = new TranslationMemo(counting(100).emit, 10_000);
+      const code = page(C);
+      const length = decodeBlock(code, 0, RAM_BASE, decoder).reduce(
+        (n, i) => n + i.decoded.size / 2,
+        0,
+      );
+      memo.emitter([decodeBlock(code, 0, RAM_BASE, decoder)], RAM_BASE);
+      for (let h = 0; h < length; h++) {
+        const changed = code.slice();
+        changed[h] = (changed[h] as number) ^ 0x0100;
+        expect(memo.find(RAM_BASE, changed, 0), `halfword ${h}`).toBeUndefined();
+      }
+      // The halfword after the block is not part of it.
+      const after = code.slice();
+      after[length] = 0xffff;
+      expect(memo.find(RAM_BASE, after, 0)).toBeDefined();
+      expect(memo.find(RAM_BASE + 0x1000, code, 0)).toBeUndefined();
+      memo.clear();
+      expect(memo.find(RAM_BASE, code, 0)).toBeUndefined();
+    });
+
+    it('not with a call site in the block, nor for blocks with calls or regions', () => {
+      const memo = new TranslationMemo(counting(100).emit, 10_000);
+      const code = page(C);
+      memo.emitter([decodeBlock(code, 0, RAM_BASE, decoder)], RAM_BASE);
+      expect(memo.find(RAM_BASE, code, 0, new Set([6]))).toBeUndefined();
+      expect(memo.find(RAM_BASE, code, 0, new Set([0x100]))).toBeDefined();
+      const other = page(A, RAM_BASE + 0x1000);
+      const called = decodeBlock(other, 0, RAM_BASE + 0x1000, decoder).map((i, k) => ({
+        ...i,
+        call: k === 1,
+      }));
+      memo.emitter([called], RAM_BASE + 0x1000);
+      expect(memo.find(RAM_BASE + 0x1000, other, 0)).toBeUndefined();
+      memo.emitter([block(A), block(B)], RAM_BASE + 0x2000);
+      expect(memo.find(RAM_BASE + 0x2000, page(A), 0)).toBeUndefined();
+    });
+
+    it('not for a block whose first instruction straddles the page end', () => {
+      const memo = new TranslationMemo(counting(100).emit, 10_000);
+      const at = RAM_BASE + 0xffe;
+      const u16 = new Uint16Array(0x1000);
+      u16[0x7ff] = 0x0513; // addi a0, a0, … : its second parcel in the next page
+      u16[0x800] = 0x0015;
+      memo.emitter([decodeBlock(u16, 0xffe, at, decoder, undefined, 0x1000)], at);
+      expect(memo.find(at, u16, 0xffe)).toBeUndefined();
+    });
   });
 });

@@ -1059,6 +1059,41 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
     });
   });
 
+  describe('blocks naming more registers than they keep in locals', () => {
+    it('registers read and written in place are exactly the interpreter', () => {
+      // A loop whose blocks name all 31 registers (a trap entry's save and restore is the
+      // like): most live in the hart's registers, not in locals, across loads, stores, a CSR
+      // handler call and the loop's branch.
+      const chain = Array.from({ length: 29 }, (_, i) => `add x${i + 2}, x${i + 2}, x${i + 1}`);
+      const pair = new Pair(`
+      _start:
+        li x1, 1
+        la x2, data
+        li x31, 40
+      loop:
+        ${chain.join('\n        ')}
+        la x2, data
+        sw x7, 0(x2)
+        sw x19, 4(x2)
+        lw x23, 0(x2)
+        csrr x29, mscratch
+        csrw mscratch, x17
+        lw x11, 4(x2)
+        addi x31, x31, -1
+        li x1, 1
+        bnez x31, loop
+      end:
+        j end
+        .balign 8
+      data:
+        .word 0, 0
+    `);
+      pair.drive(20_000, STEPS);
+      for (const rig of pair.rigs) expect(rig.core.hart.pc).toBe(pair.at('end'));
+      expect(pair.translator.core.statistics().blocksTranslated).toBeGreaterThan(0);
+    });
+  });
+
   describe('regions entered at a later block', () => {
     it('a hot block that is part of a region enters it (no second compile), exactly', () => {
       // `head` gets hot first and heads the region, which holds `tail` (reached by a branch in
