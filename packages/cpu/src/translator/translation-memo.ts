@@ -8,6 +8,9 @@
  */
 import type { BlockEmitter, BlockInstruction, CompiledBlock } from './block-compiler.js';
 
+/** Versions of the code at one pc that {@link TranslationMemo.find} looks at (the latest). */
+const VERSIONS_KEPT = 4;
+
 /** A single block kept by its entry pc: the halfwords of guest code it was compiled from. */
 interface KeptBlock {
   readonly halves: Uint16Array;
@@ -52,7 +55,11 @@ export class TranslationMemo {
       if (halves !== undefined) {
         const kept = this.blocks.get(pc);
         if (kept === undefined) this.blocks.set(pc, [{ halves, compiled }]);
-        else kept.push({ halves, compiled });
+        else {
+          // Code rewritten in place again and again keeps its latest versions only.
+          if (kept.length === VERSIONS_KEPT) kept.shift();
+          kept.push({ halves, compiled });
+        }
       }
       this.size += compiled.size;
     }

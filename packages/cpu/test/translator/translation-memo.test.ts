@@ -133,6 +133,18 @@ describe('TranslationMemo', () => {
       expect(memo.find(RAM_BASE + 0x2000, page(A), 0)).toBeUndefined();
     });
 
+    it('keeps the latest four versions of the code at one pc', () => {
+      const memo = new TranslationMemo(counting(100).emit, 1_000_000);
+      const version = (n: number) => page(`addi a0, a0, ${n}\nret`);
+      const compiled = Array.from({ length: 6 }, (_, n) =>
+        memo.emitter([decodeBlock(version(n), 0, RAM_BASE, decoder)], RAM_BASE),
+      );
+      for (let n = 0; n < 6; n++)
+        expect(memo.find(RAM_BASE, version(n), 0), `version ${n}`).toBe(
+          n < 2 ? undefined : compiled[n],
+        );
+    });
+
     it('not for a block whose first instruction straddles the page end', () => {
       const memo = new TranslationMemo(counting(100).emit, 10_000);
       const at = RAM_BASE + 0xffe;
