@@ -15,8 +15,10 @@ import {
   type DecodedInstruction,
   execute,
   type Hart,
+  type LoadSemantics,
   SEMANTIC_HELPER_FUNCTIONS,
   SEMANTIC_HELPERS,
+  type StoreSemantics,
 } from '@trapeze/isa';
 import {
   BLOCK_CONTEXT,
@@ -434,6 +436,122 @@ function emitBlocks(
     w.close();
   };
 
+  /** Sets rd (if not x0) to the loaded value in V, extended. */
+  const setLoaded = (at: BlockInstruction, s: LoadSemantics) => {
+    if (at.decoded.rd === 0) return;
+    expression(s.extend, at);
+    setReg(at.decoded.rd);
+  };
+  /**
+   * The load of instruction `k` at address A through the core (a TLB miss, a device, a fault):
+   * pushes the value; a fault or a device ends the block (rd set first for a device).
+   */
+  const slowLoad = (k: number, at: BlockInstruction, s: LoadSemantics) => {
+    w.get(A).const(s.size);
+    retired(k);
+    w.call(LOAD).set(V);
+    checkExit(k, at, () => setLoaded(at, s));
+    w.get(V);
+  };
+  /** The store of instruction `k` at address A through the core: as {@link slowLoad}. */
+  const slowStore = (k: number, at: BlockInstruction, s: StoreSemantics) => {
+    w.get(A).const(s.size);
+    reg(at.decoded.rs2);
+    retired(k);
+    w.call(STORE);
+    checkExit(k, at, () => {});
+  };
+  /**
+   * The `n` loads or stores from instruction `k` of `block` on (see {@link accessGroup}): one
+   * TLB probe for all — all their bytes in one page, that page in the TLB — then the accesses
+   * straight to RAM (inside a page the TLB holds, a misaligned access is the bytes of an
+   * aligned one, as the interpreter makes it). Else the first goes through the core, as a
+   * single access that misses the TLB does (entering a RAM page there), and the probe is made
+   * again for the others: straight to RAM, or each through the core.
+   */
+  const group = (k: number, block: readonly BlockInstruction[], n: number) => {
+    const first = block[k] as BlockInstruction;
+    const store = first.semantics?.kind === 'store';
+    const base = first.decoded.rs1;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = k; i < k + n; i++) {
+      const at = block[i] as BlockInstruction;
+      const { size } = at.semantics as LoadSemantics | StoreSemantics;
+      lo = Math.min(lo, at.decoded.imm);
+      hi = Math.max(hi, at.decoded.imm + size - 1);
+    }
+    /** Pushes whether the accesses are in one page that the TLB holds (A, P and E set). */
+    const hits = () => {
+      // A: the lowest address, in one page with the highest.
+      reg(base);
+      w.const(lo).op(OP.i32Add).tee(A);
+      w.const(hi - lo)
+        .op(OP.i32Add)
+        .get(A)
+        .op(OP.i32Xor)
+        .const(-4096)
+        .op(OP.i32And)
+        .op(OP.i32Eqz);
+      w.open(OP.if, undefined, RESULT_I32);
+      w.get(A).const(12).op(OP.i32ShrU).get(SALT).op(OP.i32Or).tee(P);
+      w.const(TLB_ENTRIES - 1)
+        .op(OP.i32And)
+        .const(2)
+        .op(OP.i32Shl)
+        .tee(E)
+        .memory(OP.i32Load, store ? STATE.wtag : STATE.rtag)
+        .get(P)
+        .op(OP.i32Eq);
+      w.otherwise().const(0).close();
+    };
+    /** The accesses from instruction `from` on, straight to RAM (after `hits`). */
+    const fast = (from: number) => {
+      // P: the RAM address of A.
+      address(store ? STATE.woff : STATE.roff);
+      w.set(P);
+      for (let i = from; i < k + n; i++) {
+        const at = block[i] as BlockInstruction;
+        const s = at.semantics as LoadSemantics | StoreSemantics;
+        w.get(P);
+        if (s.kind === 'store') {
+          reg(at.decoded.rs2);
+          w.memory(STORES[s.size], RAM_OFFSET + at.decoded.imm - lo);
+        } else {
+          w.memory(LOADS[s.size], RAM_OFFSET + at.decoded.imm - lo).set(V);
+          setLoaded(at, s);
+        }
+      }
+    };
+    /** The accesses from instruction `from` to `to` (excluded), each through the core. */
+    const slow = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const at = block[i] as BlockInstruction;
+        const s = at.semantics as LoadSemantics | StoreSemantics;
+        reg(base);
+        w.const(at.decoded.imm).op(OP.i32Add).set(A);
+        if (s.kind === 'store') slowStore(i, at, s);
+        else {
+          slowLoad(i, at, s);
+          w.set(V);
+          setLoaded(at, s);
+        }
+      }
+    };
+    hits();
+    w.open(OP.if);
+    fast(k);
+    w.otherwise();
+    slow(k, k + 1);
+    hits();
+    w.open(OP.if);
+    fast(k + 1);
+    w.otherwise();
+    slow(k + 1, k + n);
+    w.close();
+    w.close();
+  };
+
   /**
    * A Zicsr instruction on a CSR kept in a word (`CsrFile.words`, at `STATE.csr`): below the
    * CSR's privilege level, the handler's call (it raises the illegal-instruction trap); else
@@ -520,8 +638,16 @@ function emitBlocks(
       w.close();
     }
     let ended = false;
+    let grouped = 0;
     for (const [k, at] of block.entries()) {
+      if (k < grouped) continue;
       const { decoded: d, semantics: s } = at;
+      const n = accessGroup(block, k);
+      if (n !== 0) {
+        group(k, block, n);
+        grouped = k + n;
+        continue;
+      }
       if (s === undefined) {
         const word = inlineCsrs && !at.call ? inlineCsr(d) : undefined;
         if (word !== undefined) {
@@ -563,22 +689,10 @@ function emitBlocks(
           address(STATE.roff);
           w.memory(LOADS[s.size], RAM_OFFSET);
           w.otherwise();
-          w.get(A).const(s.size);
-          retired(k);
-          w.call(LOAD).set(V);
-          checkExit(k, at, () => {
-            if (d.rd !== 0) {
-              expression(s.extend, at);
-              setReg(d.rd);
-            }
-          });
-          w.get(V);
+          slowLoad(k, at, s);
           w.close();
           w.set(V);
-          if (d.rd !== 0) {
-            expression(s.extend, at);
-            setReg(d.rd);
-          }
+          setLoaded(at, s);
           break;
         }
         case 'store': {
@@ -589,11 +703,7 @@ function emitBlocks(
           reg(d.rs2);
           w.memory(STORES[s.size], RAM_OFFSET);
           w.otherwise();
-          w.get(A).const(s.size);
-          reg(d.rs2);
-          retired(k);
-          w.call(STORE);
-          checkExit(k, at, () => {});
+          slowStore(k, at, s);
           w.close();
           break;
         }
@@ -646,4 +756,31 @@ function emitBlocks(
   if (plan.memory) w.const(0).get(A).memory(OP.i32Store, STATE.address);
   w.get(XR);
   return w;
+}
+
+/** Fewest loads or stores that {@link accessGroup} makes a group of. */
+const MIN_GROUP = 4;
+/** Most loads or stores in one group. */
+const MAX_GROUP = 32;
+
+/**
+ * The length of the group of loads or stores that starts at instruction `k` of `block`, or 0:
+ * at least {@link MIN_GROUP} and at most {@link MAX_GROUP} in a row, all loads or all stores
+ * through the same base register — the saving and restoring of registers at trap entry and
+ * exit, say. Only the last load may write the base register. (Twelve-bit offsets keep a
+ * group's bytes within 4 KiB: in one page or two.)
+ */
+export function accessGroup(block: readonly BlockInstruction[], k: number): number {
+  const kind = (block[k] as BlockInstruction).semantics?.kind;
+  if (kind !== 'load' && kind !== 'store') return 0;
+  const base = (block[k] as BlockInstruction).decoded.rs1;
+  let n = 0;
+  for (let i = k; i < block.length && n < MAX_GROUP; i++) {
+    const at = block[i] as BlockInstruction;
+    const semantics = at.semantics;
+    if (semantics === undefined || semantics.kind !== kind || at.decoded.rs1 !== base) break;
+    n++;
+    if (kind === 'load' && at.decoded.rd === base) break;
+  }
+  return n >= MIN_GROUP ? n : 0;
 }

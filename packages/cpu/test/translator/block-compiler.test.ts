@@ -10,6 +10,7 @@ import {
   decodeBlock,
   MAX_BLOCK_INSTRUCTIONS,
 } from '../../src/translator/block-compiler.js';
+import { accessGroup } from '../../src/translator/wasm-block-compiler.js';
 import { asm, RAM_BASE } from '../support.js';
 
 const decoder = rv32imacDecoder();
@@ -181,5 +182,42 @@ describe('compileRegion', () => {
     // Entry [addi andi beqz], fall-through [addi a1 … bne] (no block ends at a label), taken
     // [addi a2, bne], then [j]; the jump's target is in the next page.
     expect(region?.instructions).toBe(3 + 3 + 2 + 1);
+  });
+});
+
+describe('accessGroup (WebAssembly blocks)', () => {
+  /** The group lengths at each instruction of the block `source` (norvc). */
+  function groups(source: string): number[] {
+    const block = decodeBlock(code(`.option norvc\n${source}\nret`), 0, RAM_BASE, decoder);
+    return block.map((_, k) => accessGroup(block, k));
+  }
+  const stores = (n: number, base = 'sp') =>
+    Array.from({ length: n }, (_, i) => `sw x${(i % 30) + 1}, ${4 * i}(${base})`).join('\n');
+
+  it('is at least four loads or four stores in a row through one base register', () => {
+    expect(groups(stores(4))).toEqual([4, 0, 0, 0, 0]);
+    expect(groups(stores(3))).toEqual([0, 0, 0, 0]);
+    expect(groups(`addi a0, a0, 1\n${stores(5)}`)).toEqual([0, 5, 4, 0, 0, 0, 0]);
+    expect(groups('lw a0, 0(s1)\nlbu a1, 7(s1)\nlh a2, -2(s1)\nlw a3, 2044(s1)')[0]).toBe(4);
+  });
+
+  it('ends at another kind, another base register or another instruction', () => {
+    expect(groups(`${stores(4)}\nlw a0, 0(sp)\n${stores(2)}`)[0]).toBe(4);
+    expect(groups(`${stores(3)}\nlw a0, 16(sp)\n${stores(3)}`).slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(groups(`${stores(3)}\nsw a0, 12(s0)\nsw a0, 16(sp)`)[0]).toBe(0);
+    expect(groups(`${stores(2)}\naddi a0, a0, 1\n${stores(2)}`)[0]).toBe(0);
+  });
+
+  it('ends at a load that writes its base register, which it holds', () => {
+    expect(groups('lw a0, 0(s1)\nlw a1, 4(s1)\nlw a2, 8(s1)\nlw s1, 12(s1)\nlw a3, 0(s1)')[0]).toBe(
+      4,
+    );
+    expect(
+      groups('lw a0, 0(s1)\nlw s1, 4(s1)\nlw a2, 8(s1)\nlw a3, 12(s1)\nlw a4, 16(s1)')[0],
+    ).toBe(0);
+  });
+
+  it('holds at most 32', () => {
+    expect(groups(stores(40)).slice(0, 9)).toEqual([32, 32, 32, 32, 32, 32, 32, 32, 32]);
   });
 });
