@@ -401,9 +401,11 @@ function emitBlocks(
     });
   };
   /** Computes the access address and TLB probe of a load or store: A, P, E. */
-  const probe = (d: DecodedInstruction) => {
-    reg(d.rs1);
-    w.const(d.imm).op(OP.i32Add).tee(A);
+  const probe = (d: DecodedInstruction) => probeAt(d.rs1, d.imm);
+  /** Computes the address `base` + `offset` and its TLB probe: A, P, E. */
+  const probeAt = (base: number, offset: number) => {
+    reg(base);
+    w.const(offset).op(OP.i32Add).tee(A);
     w.const(12).op(OP.i32ShrU).get(SALT).op(OP.i32Or).tee(P);
     w.const(TLB_ENTRIES - 1)
       .op(OP.i32And)
@@ -481,29 +483,22 @@ function emitBlocks(
       lo = Math.min(lo, at.decoded.imm);
       hi = Math.max(hi, at.decoded.imm + size - 1);
     }
-    /** Pushes whether the accesses are in one page that the TLB holds (A, P and E set). */
+    /**
+     * Pushes whether the accesses are in one page that the TLB holds (A: the lowest address;
+     * P and E its probe).
+     */
     const hits = () => {
-      // A: the lowest address, in one page with the highest.
-      reg(base);
-      w.const(lo).op(OP.i32Add).tee(A);
-      w.const(hi - lo)
+      probeAt(base, lo);
+      hit(store ? STATE.wtag : STATE.rtag, 1);
+      w.get(A)
+        .const(hi - lo)
         .op(OP.i32Add)
         .get(A)
         .op(OP.i32Xor)
         .const(-4096)
         .op(OP.i32And)
-        .op(OP.i32Eqz);
-      w.open(OP.if, undefined, RESULT_I32);
-      w.get(A).const(12).op(OP.i32ShrU).get(SALT).op(OP.i32Or).tee(P);
-      w.const(TLB_ENTRIES - 1)
-        .op(OP.i32And)
-        .const(2)
-        .op(OP.i32Shl)
-        .tee(E)
-        .memory(OP.i32Load, store ? STATE.wtag : STATE.rtag)
-        .get(P)
-        .op(OP.i32Eq);
-      w.otherwise().const(0).close();
+        .op(OP.i32Eqz)
+        .op(OP.i32And);
     };
     /** The accesses from instruction `from` on, straight to RAM (after `hits`). */
     const fast = (from: number) => {
