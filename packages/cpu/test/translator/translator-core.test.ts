@@ -44,6 +44,16 @@ function u32(rig: Rig, address: number): number {
   return new DataView(bytes.buffer).getUint32(0, true);
 }
 
+/** Runs a rig as a board would: again after every device exit, up to `limit`. */
+function board(rig: Rig, limit: number, deadline: number) {
+  let exits = 0;
+  for (;;) {
+    const exit = rig.core.run(limit, deadline);
+    if (exit !== EXIT_DEVICE) return { exit, exits };
+    exits++;
+  }
+}
+
 const ADD1 = encoding('addi a0, a0, 1');
 const ADD100 = encoding('addi a0, a0, 100');
 
@@ -546,16 +556,6 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
         addi a2, a2, 1
         mret
     `;
-    /** Runs a rig as a board would: again after every device exit, up to `limit`. */
-    const board = (rig: Rig, limit: number, deadline: number) => {
-      let exits = 0;
-      for (;;) {
-        const exit = rig.core.run(limit, deadline);
-        if (exit !== EXIT_DEVICE) return { exit, exits };
-        exits++;
-      }
-    };
-
     it.each([
       { name: 'no deadline', answer: Number.POSITIVE_INFINITY, deadline: Number.POSITIVE_INFINITY },
       { name: 'a deadline the board keeps', answer: 23_456, deadline: 23_456 },
@@ -1399,13 +1399,8 @@ describe.each(HOST_CODES)('host code %s', (hostCode) => {
       });
       load(interpreter, program);
       load(translator, program);
-      const run = (rig: Rig, limit: number) => {
-        let exit = rig.core.run(limit, INF);
-        while (exit === EXIT_DEVICE) exit = rig.core.run(limit, INF);
-        return exit;
-      };
       for (const limit of [100, 1_000, 10_000, 80_000]) {
-        expect(run(translator, limit)).toBe(run(interpreter, limit));
+        expect(board(translator, limit, INF).exit).toBe(board(interpreter, limit, INF).exit);
         expect(difference(interpreter, translator)).toBeUndefined();
       }
       for (const rig of [interpreter, translator]) {
